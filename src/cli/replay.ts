@@ -1,0 +1,136 @@
+// `anxin replay EVENTS.ndjson [--until T] [--catalogue FILE] [--compare] [--json]`
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { SingleBar } from "cli-progress";
+import type { Catalogue } from "../domain/catalogue/index.js";
+import { formatYuan } from "../domain/money.js";
+import { parseInstant, type Instant } from "../domain/time.js";
+import { parseLines, replay } from "../engine/replay.js";
+import { snapshot, type Snapshot } from "../engine/snapshot.js";
+import { loadCatalogue } from "../store/catalogue-files.js";
+import { CliError, type Io } from "./io.js";
+
+export interface ReplayFlags {
+  until?: string;
+  catalogue?: string;
+  compare?: boolean;
+  json?: boolean;
+}
+
+export const replayPhoneKey = () => process.env["ANXIN_PHONE_KEY"] ?? "anxin-replay-local-key";
+
+export async function readLines(path: string): Promise<string[]> {
+  const lines: string[] = [];
+  try {
+    const reader = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+    for await (const line of reader) lines.push(line);
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  return lines;
+}
+
+export function catalogueOrFail(path?: string): Catalogue {
+  const loaded = loadCatalogue(path);
+  if (!loaded.ok) throw new CliError(`catalogue ${path ?? "(bundled)"} is not valid:\n${loaded.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`);
+  return loaded.catalogue;
+}
+
+function untilOrFail(text?: string): Instant | undefined {
+  if (text === undefined) return undefined;
+  const at = parseInstant(text);
+  if (at === null) throw new CliError(`--until must be RFC 3339 with an offset, e.g. 2026-03-10T00:00:00+08:00; got ${text}`);
+  return at;
+}
+
+export async function replayCommand(file: string, flags: ReplayFlags, io: Io): Promise<number> {
+  const until = untilOrFail(flags.until);
+  const history = parseLines(await readLines(file));
+  const run = (catalogue: Catalogue, label: string): Snapshot => {
+    const bar = io.interactive && history.length > 50_000 ? new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} events`, stream: process.stderr }) : null;
+    bar?.start(history.length, 0);
+    const engine = replay(history, {
+      catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }),
+      ...(bar === null ? {} : { onProgress: (done: number) => bar.update(done) }),
+    });
+    bar?.stop();
+    return snapshot(engine.state);
+  };
+  if (flags.compare) {
+    if (flags.catalogue === undefined) throw new CliError("--compare needs --catalogue DRAFT to compare with the bundled catalogue");
+    const base = run(catalogueOrFail(), "bundled");
+    const draft = run(catalogueOrFail(flags.catalogue), "draft");
+    const difference = compareSnapshots(base, draft);
+    io.out(flags.json ? `${JSON.stringify({ compare: difference }, null, 2)}\n` : formatComparison(difference));
+    return 0;
+  }
+  const result = run(catalogueOrFail(flags.catalogue), "replay");
+  io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+  return 0;
+}
+
+interface Tally {
+  claims: number;
+  amountFen: number;
+  paidFen: number;
+}
+
+export interface CommitmentDifference {
+  commitment: string;
+  bundled: Tally;
+  draft: Tally;
+  delta: { claims: number; amountFen: number; paidFen: number };
+}
+
+/** Claims and fen per commitment under each catalogue (voided and rejected claims not counted). */
+export function compareSnapshots(base: Snapshot, draft: Snapshot): CommitmentDifference[] {
+  const tally = (s: Snapshot) => {
+    const byCommitment = new Map<string, Tally>();
+    for (const claim of s.claims) {
+      if (claim.status === "voided" || claim.status === "rejected") continue;
+      const t = byCommitment.get(claim.commitment) ?? { claims: 0, amountFen: 0, paidFen: 0 };
+      t.claims++;
+      t.amountFen += claim.amountFen;
+      if (claim.status === "paid") t.paidFen += claim.amountFen;
+      byCommitment.set(claim.commitment, t);
+    }
+    return byCommitment;
+  };
+  const a = tally(base);
+  const b = tally(draft);
+  const none: Tally = { claims: 0, amountFen: 0, paidFen: 0 };
+  return [...new Set([...a.keys(), ...b.keys()])].sort().map((commitment) => {
+    const bundled = a.get(commitment) ?? none;
+    const drafted = b.get(commitment) ?? none;
+    return {
+      commitment, bundled, draft: drafted,
+      delta: { claims: drafted.claims - bundled.claims, amountFen: drafted.amountFen - bundled.amountFen, paidFen: drafted.paidFen - bundled.paidFen },
+    };
+  });
+}
+
+const cny = formatYuan;
+
+function formatComparison(rows: CommitmentDifference[]): string {
+  const lines = ["commitment                 bundled claims  CNY           draft claims  CNY           delta claims  CNY"];
+  for (const r of rows) {
+    lines.push(`${r.commitment.padEnd(26)} ${String(r.bundled.claims).padStart(14)}  ${cny(r.bundled.amountFen).padEnd(12)}  ${String(r.draft.claims).padStart(12)}  ${cny(r.draft.amountFen).padEnd(12)}  ${String(r.delta.claims).padStart(12)}  ${cny(r.delta.amountFen)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function formatSummary(s: Snapshot): string {
+  const byStatus = new Map<string, number>();
+  for (const c of s.claims) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
+  const obligations = new Map<string, number>();
+  for (const o of s.obligations) obligations.set(o.status, (obligations.get(o.status) ?? 0) + 1);
+  return [
+    `clock        ${s.clock}`,
+    `events       ${s.counts.accepted} accepted, ${s.counts.duplicates} duplicates, ${s.counts.rejected} rejected`,
+    `claims       ${s.claims.length} (${[...byStatus].map(([k, v]) => `${v} ${k}`).join(", ")})`,
+    `obligations  ${s.obligations.length} (${[...obligations].map(([k, v]) => `${v} ${k}`).join(", ")})`,
+    `risks        ${s.risks.length}; alerts ${s.alerts.length}`,
+    `ledger       ${s.ledger.balanced ? "balanced" : "NOT BALANCED"}, ${s.ledger.entries} entries`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,97 @@
+// Turns untrusted input into an accepted event or a rejection that says what is wrong and where.
+import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
+import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
+import { identifyPhone, type PhoneIdentity } from "../phone.js";
+import { parseInstant, type Instant } from "../time.js";
+import { fingerprint } from "./canonical.js";
+import { EnvelopeHeader, envelopeSchemas, eventTypes, type ContractEvent, type EventType } from "./schema.js";
+
+export type RejectionCode =
+  | "invalid_json"
+  | "invalid_envelope"
+  | "missing_field"
+  | "unknown_field"
+  | "invalid_field"
+  | "unknown_type"
+  | "invalid_timestamp"
+  | "invalid_phone"
+  | "conflict"
+  | "unknown_claim"
+  | "invalid_transition"
+  | "insufficient_authority";
+
+export interface Rejection {
+  code: RejectionCode;
+  message: string;
+  /** Dotted path of the field at fault, e.g. "data.listingId"; "" for the whole event. */
+  field: string;
+}
+
+type WithoutPhone<D> = D extends { phone: string } ? Omit<D, "phone"> & PhoneIdentity : D;
+
+/** An event that passed the contract, with its instant parsed and any phone replaced by hash and mask. */
+export type AcceptedEvent = {
+  [T in EventType]: Omit<Extract<ContractEvent, { type: T }>, "data"> & {
+    data: WithoutPhone<Extract<ContractEvent, { type: T }>["data"]>;
+    at: Instant;
+    /** Hash of the redacted content: the same id with another fingerprint is a conflict. */
+    fingerprint: string;
+  };
+}[EventType];
+
+export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type: T }>;
+
+export type Validation = { ok: true; event: AcceptedEvent } | { ok: false; rejection: Rejection };
+
+const headerCheck = TypeCompiler.Compile(EnvelopeHeader);
+const typeChecks = new Map<string, TypeCheck<any>>(eventTypes.map((type) => [type, TypeCompiler.Compile(envelopeSchemas[type])]));
+
+export function validateEvent(input: unknown, options: { phoneKey: string }): Validation {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    return reject("invalid_envelope", "an event is a JSON object", "");
+  }
+  if (!headerCheck.Check(input)) return rejectFirst(headerCheck.Errors(input).First()!);
+  const raw = input as { type: string; occurredAt: string };
+  const check = typeChecks.get(raw.type);
+  if (check === undefined) return reject("unknown_type", `unknown event type "${raw.type}"`, "type");
+  if (!check.Check(input)) return rejectFirst(check.Errors(input).First()!);
+  const at = parseInstant(raw.occurredAt);
+  if (at === null) return reject("invalid_timestamp", `"${raw.occurredAt}" is not a real instant`, "occurredAt");
+  const event = input as ContractEvent;
+  let data: Record<string, unknown> = event.data;
+  if ("phone" in event.data) {
+    const { phone, ...rest } = event.data;
+    const identity = identifyPhone(phone, options.phoneKey);
+    if (identity === null) return reject("invalid_phone", "not a valid E.164 phone number", "data.phone");
+    data = { ...rest, ...identity };
+  }
+  const redacted = { id: event.id, type: event.type, occurredAt: event.occurredAt, city: event.city, brand: event.brand, data };
+  return { ok: true, event: { ...redacted, at, fingerprint: fingerprint(redacted) } as AcceptedEvent };
+}
+
+/** What may be kept of a rejected input: never a phone in clear. */
+export function redactRejected(input: unknown): unknown {
+  if (input === null || typeof input !== "object") return input;
+  const copy: Record<string, unknown> = Array.isArray(input) ? { value: input } : { ...(input as object) };
+  const data = copy["data"];
+  if (data !== null && typeof data === "object" && "phone" in data) {
+    copy["data"] = { ...data, phone: "[redacted]" };
+  }
+  return copy;
+}
+
+function rejectFirst(error: ValueError): Validation {
+  const field = error.path.replace(/^\//, "").replaceAll("/", ".");
+  if (error.type === ValueErrorType.ObjectRequiredProperty || (error.value === undefined && field !== "")) {
+    return reject("missing_field", `${field} is required`, field);
+  }
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    return reject("unknown_field", `${field || "the event"} has a field the contract does not define`, field);
+  }
+  if (field === "occurredAt") return reject("invalid_timestamp", "occurredAt must be RFC 3339 with an offset", field);
+  return reject("invalid_field", `${field}: ${error.message}`, field);
+}
+
+function reject(code: RejectionCode, message: string, field: string): Validation {
+  return { ok: false, rejection: { code, message, field } };
+}

@@ -1,0 +1,279 @@
+// What Anxin knows of the world from events: listings, showings, consents, calls, deals.
+// Rules read these; only recordFacts writes them. Every fact keeps its occurredAt instant,
+// so that late and out-of-order events are judged by when things happened.
+import type { AcceptedEvent } from "./events/validate.js";
+import { startOfBusinessDate, type Instant } from "./time.js";
+import type { Fen } from "./money.js";
+import type { PhoneHash } from "./phone.js";
+
+export interface ListingFacts {
+  listingId: string;
+  city: string;
+  brand: string;
+  ownerId: string | null;
+  maintainerId: string | null;
+  communityId: string | null;
+  layout: string | null;
+  /** Asking prices in occurredAt order. */
+  prices: Array<{ at: Instant; priceFen: Fen }>;
+}
+
+export interface ShowingFacts {
+  showingId: string;
+  listingId: string;
+  agentId: string;
+  recordedAt: Instant;
+}
+
+export interface ConsentChange {
+  at: Instant;
+  granted: boolean;
+  eventId: string;
+}
+
+/** One phone, known only by hash: who holds it and its marketing-calls consent over time. */
+export interface PhoneFacts {
+  holderId: string | null;
+  phoneMasked: string;
+  /** Consent grants and revocations in occurredAt order. */
+  changes: ConsentChange[];
+  reports: Array<{ reportId: string; reporterId: string; callId: string | null; at: Instant; eventId: string }>;
+}
+
+export interface CallFacts {
+  callId: string;
+  phoneHash: PhoneHash;
+  phoneMasked: string;
+  agentId: string;
+  purpose: "marketing" | "service" | "transaction";
+  at: Instant;
+  city: string;
+  brand: string;
+  eventId: string;
+}
+
+export interface DealFacts {
+  dealId: string;
+  city: string;
+  brand: string;
+  listingId: string | null;
+  buyerId: string | null;
+  sellerId: string | null;
+  priceFen: Fen | null;
+  signedAt: Instant | null;
+  failedAt: Instant | null;
+  handoverAt: Instant | null;
+  commissionPayments: Array<{ eventId: string; at: Instant; payerId: string; amountFen: Fen }>;
+  deposits: Array<{ at: Instant; amountFen: Fen; custody: boolean }>;
+  proposals: Array<{ at: Instant; priceFen: Fen }>;
+  /** Seizures known, with the day the court seized the property. */
+  seizures: Array<{ at: Instant; seizedOnAt: Instant }>;
+}
+
+export interface Facts {
+  listings: Map<string, ListingFacts>;
+  showings: Map<string, ShowingFacts>;
+  /** The earliest feedback per showing, even if it arrived before the showing itself. */
+  feedback: Map<string, { at: Instant; eventId: string }>;
+  phones: Map<PhoneHash, PhoneFacts>;
+  calls: Map<string, CallFacts>;
+  callsByPhone: Map<PhoneHash, string[]>;
+  deals: Map<string, DealFacts>;
+  dealsBySeller: Map<string, string[]>;
+  /** Complaint milestones, kept even when they arrive before the complaint itself. */
+  complaints: Map<string, ComplaintFacts>;
+}
+
+export interface ComplaintFacts {
+  filedAt: Instant | null;
+  consumerId: string | null;
+  respondedAt: Instant | null;
+  solutionAt: Instant | null;
+  closedAt: Instant | null;
+  satisfaction: number | null;
+}
+
+export function createFacts(): Facts {
+  return {
+    listings: new Map(), showings: new Map(), feedback: new Map(), phones: new Map(),
+    calls: new Map(), callsByPhone: new Map(), deals: new Map(), dealsBySeller: new Map(), complaints: new Map(),
+  };
+}
+
+export function recordFacts(facts: Facts, event: AcceptedEvent): void {
+  switch (event.type) {
+    case "listing.published": {
+      const listing = listingOf(facts, event.data.listingId, event);
+      listing.ownerId = event.data.ownerId;
+      listing.maintainerId = event.data.agentId;
+      listing.communityId = event.data.communityId;
+      listing.layout = event.data.layout;
+      insertByTime(listing.prices, { at: event.at, priceFen: event.data.askingPriceFen });
+      return;
+    }
+    case "listing.price_changed":
+      insertByTime(listingOf(facts, event.data.listingId, event).prices, { at: event.at, priceFen: event.data.askingPriceFen });
+      return;
+    case "listing.maintainer_changed":
+      listingOf(facts, event.data.listingId, event).maintainerId = event.data.toAgentId;
+      return;
+    case "showing.recorded":
+      if (!facts.showings.has(event.data.showingId)) {
+        const { showingId, listingId, agentId } = event.data;
+        facts.showings.set(showingId, { showingId, listingId, agentId, recordedAt: event.at });
+      }
+      return;
+    case "showing.feedback_sent": {
+      const earlier = facts.feedback.get(event.data.showingId);
+      if (earlier === undefined || event.at < earlier.at) facts.feedback.set(event.data.showingId, { at: event.at, eventId: event.id });
+      return;
+    }
+    case "consent.granted":
+    case "consent.revoked": {
+      const phone = phoneOf(facts, event.data);
+      if (event.type === "consent.granted" && event.data.consumerId !== undefined) phone.holderId = event.data.consumerId;
+      insertByTime(phone.changes, { at: event.at, granted: event.type === "consent.granted", eventId: event.id });
+      return;
+    }
+    case "call.reported": {
+      const phone = phoneOf(facts, event.data);
+      phone.holderId = event.data.reporterId;
+      const { reportId, reporterId } = event.data;
+      phone.reports.push({ reportId, reporterId, callId: event.data.callId ?? null, at: event.at, eventId: event.id });
+      return;
+    }
+    case "call.placed": {
+      const { callId, phoneHash, phoneMasked, agentId, purpose } = event.data;
+      if (facts.calls.has(callId)) return;
+      facts.calls.set(callId, { callId, phoneHash, phoneMasked, agentId, purpose, at: event.at, city: event.city, brand: event.brand, eventId: event.id });
+      pushTo(facts.callsByPhone, phoneHash, callId);
+      return;
+    }
+    case "deal.signed": {
+      const deal = dealOf(facts, event.data.dealId, event);
+      if (deal.signedAt !== null) return;
+      deal.listingId = event.data.listingId;
+      deal.buyerId = event.data.buyerId;
+      deal.sellerId = event.data.sellerId;
+      deal.priceFen = event.data.priceFen;
+      deal.signedAt = event.at;
+      pushTo(facts.dealsBySeller, event.data.sellerId, deal.dealId);
+      return;
+    }
+    case "deal.price_proposed": {
+      const deal = dealOf(facts, event.data.dealId, event);
+      deal.listingId ??= event.data.listingId;
+      insertByTime(deal.proposals, { at: event.at, priceFen: event.data.priceFen });
+      return;
+    }
+    case "deal.commission_paid":
+      dealOf(facts, event.data.dealId, event).commissionPayments.push({ eventId: event.id, at: event.at, payerId: event.data.payerId, amountFen: event.data.amountFen });
+      return;
+    case "deal.failed":
+      dealOf(facts, event.data.dealId, event).failedAt ??= event.at;
+      return;
+    case "deal.handover_completed":
+      dealOf(facts, event.data.dealId, event).handoverAt ??= event.at;
+      return;
+    case "funds.deposited":
+      insertByTime(dealOf(facts, event.data.dealId, event).deposits, { at: event.at, amountFen: event.data.amountFen, custody: event.data.custody });
+      return;
+    case "seizure.found": {
+      const seizedOnAt = startOfBusinessDate(event.data.seizedOn);
+      if (seizedOnAt !== null) insertByTime(dealOf(facts, event.data.dealId, event).seizures, { at: event.at, seizedOnAt });
+      return;
+    }
+    case "complaint.filed": {
+      const complaint = complaintOf(facts, event.data.complaintId);
+      complaint.filedAt ??= event.at;
+      complaint.consumerId ??= event.data.consumerId;
+      return;
+    }
+    case "complaint.responded":
+      complaintOf(facts, event.data.complaintId).respondedAt ??= event.at;
+      return;
+    case "complaint.solution_proposed":
+      complaintOf(facts, event.data.complaintId).solutionAt ??= event.at;
+      return;
+    case "complaint.closed": {
+      const complaint = complaintOf(facts, event.data.complaintId);
+      complaint.closedAt ??= event.at;
+      complaint.satisfaction = event.data.satisfaction ?? complaint.satisfaction;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The asking price in force at an instant, or null before the listing had one. */
+export function askingPriceAt(listing: ListingFacts, at: Instant): Fen | null {
+  let price: Fen | null = null;
+  for (const change of listing.prices) {
+    if (change.at > at) break;
+    price = change.priceFen;
+  }
+  return price;
+}
+
+/** Whether a phone had a current marketing-calls consent at an instant. */
+export function consentedAt(phone: PhoneFacts | undefined, at: Instant): boolean {
+  let granted = false;
+  for (const change of phone?.changes ?? []) {
+    if (change.at > at) break;
+    granted = change.granted;
+  }
+  return granted;
+}
+
+function phoneOf(facts: Facts, identity: { phoneHash: PhoneHash; phoneMasked: string }): PhoneFacts {
+  let phone = facts.phones.get(identity.phoneHash);
+  if (phone === undefined) {
+    phone = { holderId: null, phoneMasked: identity.phoneMasked, changes: [], reports: [] };
+    facts.phones.set(identity.phoneHash, phone);
+  }
+  return phone;
+}
+
+function complaintOf(facts: Facts, complaintId: string): ComplaintFacts {
+  let complaint = facts.complaints.get(complaintId);
+  if (complaint === undefined) {
+    complaint = { filedAt: null, consumerId: null, respondedAt: null, solutionAt: null, closedAt: null, satisfaction: null };
+    facts.complaints.set(complaintId, complaint);
+  }
+  return complaint;
+}
+
+function listingOf(facts: Facts, listingId: string, event: AcceptedEvent): ListingFacts {
+  let listing = facts.listings.get(listingId);
+  if (listing === undefined) {
+    listing = { listingId, city: event.city, brand: event.brand, ownerId: null, maintainerId: null, communityId: null, layout: null, prices: [] };
+    facts.listings.set(listingId, listing);
+  }
+  return listing;
+}
+
+function dealOf(facts: Facts, dealId: string, event: AcceptedEvent): DealFacts {
+  let deal = facts.deals.get(dealId);
+  if (deal === undefined) {
+    deal = {
+      dealId, city: event.city, brand: event.brand, listingId: null, buyerId: null, sellerId: null, priceFen: null,
+      signedAt: null, failedAt: null, handoverAt: null, commissionPayments: [], deposits: [], proposals: [], seizures: [],
+    };
+    facts.deals.set(dealId, deal);
+  }
+  return deal;
+}
+
+/** Keeps a list in time order; events mostly arrive in order, so this is usually a push. */
+function insertByTime<T extends { at: Instant }>(list: T[], item: T): void {
+  let index = list.length;
+  while (index > 0 && list[index - 1]!.at > item.at) index--;
+  list.splice(index, 0, item);
+}
+
+function pushTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}

@@ -1,0 +1,110 @@
+// forbidden-act: an act the brokerage promised never to do is a breach the moment it happens.
+// Delisting without the owner's consent; a marketing call to a phone without a current consent.
+import type { AcceptedEventOf } from "../events/validate.js";
+import { consentedAt, type CallFacts } from "../facts.js";
+import { formatInstant } from "../time.js";
+import type { RuleContext, RuleKind, VersionOf } from "./types.js";
+
+type Version = VersionOf<"forbidden-act">;
+
+export const forbiddenAct: RuleKind<"forbidden-act"> = {
+  kind: "forbidden-act",
+  opensOn: (params) => (params.act === "delisting-without-consent" ? ["listing.delisted"] : ["call.placed", "call.reported"]),
+  followsUp: ["consent.granted", "consent.revoked"],
+
+  onEvent(ctx, version, event) {
+    if (event.type === "listing.delisted" && !event.data.ownerConsent) {
+      ctx.openClaim({
+        ...money(version),
+        subjectKey: [event.data.listingId, event.id],
+        beneficiaryId: ctx.facts.listings.get(event.data.listingId)?.ownerId ?? null,
+        reason: `listing ${event.data.listingId} taken down without the owner's consent`,
+        causedBy: [event.id],
+        breachAt: event.at,
+        place: event,
+      });
+    }
+    if (event.type === "call.placed") judgeCall(ctx, version, ctx.facts.calls.get(event.data.callId)!);
+    if (event.type === "call.reported") judgeReport(ctx, version, event);
+  },
+
+  // A consent that arrives late, but was given before the call, withdraws the call's breach;
+  // a late revocation turns a call that looked allowed into one.
+  onFollowUp(ctx, event) {
+    if (event.type !== "consent.granted" && event.type !== "consent.revoked") return;
+    for (const callId of ctx.facts.callsByPhone.get(event.data.phoneHash) ?? []) {
+      const call = ctx.facts.calls.get(callId)!;
+      if (call.at < event.at) continue;
+      const existing = ctx.claimsOfSubject("forbidden-act", callId)[0];
+      if (existing !== undefined) {
+        if (consentedAt(ctx.facts.phones.get(call.phoneHash), call.at)) ctx.voidClaim(existing, `consent recorded at ${formatInstant(event.at)}, before the call`, event.id);
+        continue;
+      }
+      for (const version of ctx.applicable("forbidden-act", call, call.at)) {
+        if (version.rule.act === "marketing-call-without-consent") judgeCall(ctx, version, call);
+      }
+    }
+  },
+};
+
+function money(version: Version) {
+  return { version, kind: "payout", amountFen: version.rule.amountFen, fundPayer: version.rule.payer, approval: version.rule.approval } as const;
+}
+
+function isBreach(ctx: RuleContext, call: CallFacts): boolean {
+  return call.purpose === "marketing" && !consentedAt(ctx.facts.phones.get(call.phoneHash), call.at);
+}
+
+function judgeCall(ctx: RuleContext, version: Version, call: CallFacts): void {
+  if (version.rule.act !== "marketing-call-without-consent" || !isBreach(ctx, call)) return;
+  const phone = ctx.facts.phones.get(call.phoneHash);
+  const reports = (phone?.reports ?? []).filter((r) => r.at >= call.at && (r.callId === null || r.callId === call.callId));
+  for (const report of reports) {
+    const reportClaim = ctx.claimFor(version.commitment, ["report", report.reportId]);
+    if (reportClaim?.progress.status === "paid") return; // the consumer was already paid for this call
+    if (reportClaim !== undefined) ctx.voidClaim(reportClaim, `the report matches recorded call ${call.callId}`, call.eventId);
+  }
+  ctx.openClaim({
+    ...money(version),
+    subjectKey: [call.callId],
+    beneficiaryId: phone?.holderId ?? null,
+    reason: `marketing call ${call.callId} to ${call.phoneMasked} by agent ${call.agentId} without consent`,
+    causedBy: [call.eventId],
+    breachAt: call.at,
+    place: call,
+  });
+}
+
+function judgeReport(ctx: RuleContext, version: Version, event: AcceptedEventOf<"call.reported">): void {
+  if (version.rule.act !== "marketing-call-without-consent") return;
+  const { reportId, reporterId, phoneHash, phoneMasked, callId } = event.data;
+  const calls = (ctx.facts.callsByPhone.get(phoneHash) ?? [])
+    .map((id) => ctx.facts.calls.get(id)!)
+    .filter((call) => call.at <= event.at && (callId === undefined || call.callId === callId));
+  const breached = calls.find((call) => ctx.claimsOfSubject("forbidden-act", call.callId).length > 0);
+  if (breached !== undefined) {
+    const claim = ctx.claimsOfSubject("forbidden-act", breached.callId)[0]!;
+    if (claim.beneficiaryId === null) ctx.assignBeneficiary(claim, reporterId, event.id);
+    return;
+  }
+  const report = {
+    ...money(version),
+    subjectKey: ["report", reportId],
+    beneficiaryId: reporterId,
+    causedBy: [event.id],
+    breachAt: event.at,
+    place: event,
+  };
+  const allowed = calls.at(-1);
+  if (allowed !== undefined) {
+    const why = allowed.purpose === "marketing" ? "had a current consent" : `was a ${allowed.purpose} call`;
+    const claim = ctx.openClaim({ ...report, reason: `reported call to ${phoneMasked}` });
+    ctx.rejectClaim(claim, `recorded call ${allowed.callId} ${why}`, event.id);
+    return;
+  }
+  ctx.openClaim({
+    ...report,
+    reason: `reported marketing call to ${phoneMasked}`,
+    review: "the report matches no recorded call: approve unless evidence says otherwise (有理让三分)",
+  });
+}

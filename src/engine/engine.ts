@@ -1,0 +1,156 @@
+// The engine: applies events and ticks of the clock to its state. The only place that orchestrates.
+// Same events, catalogue and clock in; same state out, byte for byte. No I/O, no wall clock.
+import { applicableVersions, type Catalogue, type Version } from "../domain/catalogue/index.js";
+import type { EventType } from "../domain/events/schema.js";
+import { redactRejected, validateEvent, type AcceptedEvent, type Rejection } from "../domain/events/validate.js";
+import { recordFacts } from "../domain/facts.js";
+import { ruleKinds, type RuleKind } from "../domain/rules/index.js";
+import type { Instant } from "../domain/time.js";
+import { applyCommand, commandTypes } from "./commands.js";
+import { Context } from "./context.js";
+import { createState, type EngineState } from "./state.js";
+import { versionIndex, Workflow } from "./workflow.js";
+
+export interface EngineOptions {
+  catalogue: Catalogue;
+  /** The secret phones are hashed with; from configuration, never in the log. */
+  phoneKey: string;
+}
+
+export type Outcome =
+  | { status: "accepted"; event: AcceptedEvent }
+  | { status: "duplicate"; eventId: string }
+  | { status: "rejected"; eventId: string | null; rejection: Rejection };
+
+type AnyRuleKind = RuleKind<any>;
+
+export class Engine {
+  readonly state: EngineState = createState();
+  readonly catalogue: Catalogue;
+  private readonly phoneKey: string;
+  private readonly versions: Map<string, Version>;
+  private readonly workflow: Workflow;
+  private readonly context: Context;
+  /** Per event type: the published versions whose rule may open something on it. */
+  private readonly openers = new Map<EventType, Version[]>();
+  private readonly followers = new Map<EventType, AnyRuleKind[]>();
+
+  constructor(options: EngineOptions) {
+    this.catalogue = options.catalogue;
+    this.phoneKey = options.phoneKey;
+    this.versions = versionIndex(options.catalogue.versions);
+    this.workflow = new Workflow(this.state, options.catalogue.settings);
+    this.context = new Context(this.state, options.catalogue, this.versions, this.workflow);
+    for (const version of options.catalogue.versions) {
+      if (version.status !== "published") continue;
+      const kind = ruleKinds[version.rule.kind] as AnyRuleKind;
+      for (const type of kind.opensOn(version.rule)) pushTo(this.openers, type, version);
+    }
+    for (const kind of Object.values(ruleKinds) as AnyRuleKind[]) {
+      for (const type of kind.followsUp) pushTo(this.followers, type, kind);
+    }
+  }
+
+  /** Validates, deduplicates and applies one event as received at `now`. Never throws on bad input. */
+  submit(input: unknown, options: { now: Instant }): Outcome {
+    const validation = validateEvent(input, { phoneKey: this.phoneKey });
+    if (!validation.ok) return this.reject(input, validation.rejection, options.now);
+    return this.accept(validation.event, options);
+  }
+
+  /** Applies an event that already passed validation (a replayed log). */
+  accept(event: AcceptedEvent, options: { now: Instant }): Outcome {
+    const known = this.state.seen.get(event.id);
+    if (known === event.fingerprint) {
+      this.state.counts.duplicates++;
+      return { status: "duplicate", eventId: event.id };
+    }
+    if (known !== undefined) {
+      return this.reject(event, { code: "conflict", message: `event ${event.id} was already accepted with other content`, field: "id" }, options.now);
+    }
+    this.advanceClock(options.now);
+    if (commandTypes.has(event.type)) {
+      const refusal = applyCommand(this.state, this.workflow, event, this.context.now);
+      if (refusal !== null) return this.reject(event, refusal, options.now);
+    } else {
+      this.applyRules(event);
+    }
+    this.state.seen.set(event.id, event.fingerprint);
+    this.state.counts.accepted++;
+    return { status: "accepted", event };
+  }
+
+  /**
+   * Processes every open obligation due by `now`: at the same instant, events come before
+   * deadlines, so `inclusive: false` sweeps only what fell due strictly before `now`.
+   * A virtual clock (replay) steps through each due time; a live clock detects at `now`.
+   */
+  tick(now: Instant, options: { inclusive: boolean; virtual?: boolean } = { inclusive: true }): number {
+    if (!options.virtual) this.advanceClock(now);
+    let processed = 0;
+    for (let due = this.state.deadlines.peek(); due !== undefined; due = this.state.deadlines.peek()) {
+      if (due.dueAt > now || (due.dueAt === now && !options.inclusive)) break;
+      this.state.deadlines.pop();
+      if (options.virtual) this.advanceClock(due.dueAt);
+      const obligation = this.state.obligations.get(due.id)!;
+      if (obligation.progress.status !== "open") continue;
+      const version = this.versions.get(obligation.versionKey)!;
+      const kind = ruleKinds[version.rule.kind] as AnyRuleKind;
+      this.context.breach(obligation, () => kind.onDue?.(this.context, version, obligation));
+      processed++;
+    }
+    this.advanceClock(now);
+    return processed;
+  }
+
+  /** A line that is not even JSON is still kept, with the reason. */
+  rejectUnparseable(text: string, error: string, now: Instant): Outcome {
+    const input = text.slice(0, 2_000).replace(/\+?\d{7,15}/g, "[redacted]");
+    return this.reject(input, { code: "invalid_json", message: `not JSON: ${error}`, field: "" }, now);
+  }
+
+  /** Versions of every commitment that apply at a place and instant. */
+  applicable(where: { city: string; brand: string; at: Instant }): Version[] {
+    return applicableVersions(this.catalogue.versions, where);
+  }
+
+  private applyRules(event: AcceptedEvent): void {
+    recordFacts(this.state.facts, event);
+    for (const kind of this.followers.get(event.type) ?? []) kind.onFollowUp?.(this.context, event);
+    const candidates = this.openers.get(event.type);
+    if (candidates === undefined) return;
+    for (const version of applicableVersions(candidates, event)) {
+      (ruleKinds[version.rule.kind] as AnyRuleKind).onEvent(this.context, version, event);
+    }
+  }
+
+  private reject(input: unknown, rejection: Rejection, now: Instant): Outcome {
+    const record = input as { id?: unknown; type?: unknown } | null;
+    const id = typeof record?.id === "string" ? record.id : null;
+    const type = typeof record?.type === "string" ? record.type : null;
+    const kept = isAccepted(input) ? stripInternal(input) : redactRejected(input);
+    this.state.rejected.push({ ...rejection, id, type, rejectedAt: now, input: kept });
+    this.state.counts.rejected++;
+    return { status: "rejected", eventId: id, rejection };
+  }
+
+  private advanceClock(now: Instant): void {
+    if (now > this.state.clock) this.state.clock = now;
+    this.context.now = this.state.clock;
+  }
+}
+
+function isAccepted(input: unknown): input is AcceptedEvent {
+  return typeof input === "object" && input !== null && "fingerprint" in input && "at" in input;
+}
+
+function stripInternal(event: AcceptedEvent): unknown {
+  const { at: _at, fingerprint: _fingerprint, ...contract } = event;
+  return contract;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}

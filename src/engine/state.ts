@@ -1,0 +1,79 @@
+// Everything the engine knows. It follows from the accepted events, the catalogue and the clock.
+import type { Claim } from "../domain/claims.js";
+import type { Rejection } from "../domain/events/validate.js";
+import { createFacts, type Facts } from "../domain/facts.js";
+import { createLedger, type Ledger } from "../domain/ledger.js";
+import type { Obligation } from "../domain/obligations.js";
+import type { Risk } from "../domain/risk.js";
+import type { AlertKind } from "../domain/rules/index.js";
+import type { Instant } from "../domain/time.js";
+import { DeadlineQueue } from "./deadline-queue.js";
+
+export interface RejectedEvent extends Rejection {
+  /** The event's id where it had one. */
+  id: string | null;
+  type: string | null;
+  rejectedAt: Instant;
+  /** The input as received, with any phone redacted. */
+  input: unknown;
+}
+
+export interface Alert {
+  kind: AlertKind;
+  message: string;
+  at: Instant;
+  claimId: string | null;
+  obligationId: string | null;
+  dealId: string | null;
+}
+
+/** What changed since the store last asked: the shell writes exactly these rows. */
+export interface Changes {
+  claims: Set<string>;
+  obligations: Set<string>;
+  risks: Set<string>;
+  entriesFrom: number;
+  alertsFrom: number;
+  rejectedFrom: number;
+}
+
+export interface EngineState {
+  /** Accepted event ids and their content fingerprints, for idempotency. */
+  seen: Map<string, string>;
+  facts: Facts;
+  obligations: Map<string, Obligation>;
+  obligationsBySubject: Map<string, Obligation[]>;
+  deadlines: DeadlineQueue;
+  claims: Map<string, Claim>;
+  claimsBySubject: Map<string, Claim[]>;
+  /** Approved claims waiting for money in their fund, oldest first. */
+  held: Set<string>;
+  ledger: Ledger;
+  risks: Map<string, Risk>;
+  alerts: Alert[];
+  rejected: RejectedEvent[];
+  /** The latest instant the engine has been told about. */
+  clock: Instant;
+  counts: { accepted: number; duplicates: number; rejected: number };
+  changes: Changes;
+}
+
+export function createState(): EngineState {
+  return {
+    seen: new Map(),
+    facts: createFacts(),
+    obligations: new Map(),
+    obligationsBySubject: new Map(),
+    deadlines: new DeadlineQueue(),
+    claims: new Map(),
+    claimsBySubject: new Map(),
+    held: new Set(),
+    ledger: createLedger(),
+    risks: new Map(),
+    alerts: [],
+    rejected: [],
+    clock: Number.NEGATIVE_INFINITY,
+    counts: { accepted: 0, duplicates: 0, rejected: 0 },
+    changes: { claims: new Set(), obligations: new Set(), risks: new Set(), entriesFrom: 0, alertsFrom: 0, rejectedFrom: 0 },
+  };
+}

@@ -1,0 +1,76 @@
+// Scenario helpers: histories written in the public event contract, replayed by the real engine.
+import { buildCatalogue, type Catalogue, type Settings } from "../../src/domain/catalogue/index.js";
+import { parseInstant } from "../../src/domain/time.js";
+import { replay } from "../../src/engine/replay.js";
+import { snapshot, type Snapshot } from "../../src/engine/snapshot.js";
+import { loadCatalogue } from "../../src/store/catalogue-files.js";
+
+export const phoneKey = "test-phone-key";
+
+function load(): Catalogue {
+  const loaded = loadCatalogue();
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  return loaded.catalogue;
+}
+
+export const bundled: Catalogue = load();
+
+/** The bundled catalogue with other settings (a small fund, other tiers). */
+export function withSettings(change: (settings: Settings) => Settings): Catalogue {
+  const built = buildCatalogue([{ settings: change(structuredClone(bundled.settings)), versions: bundled.versions.map(({ key: _k, fromAt: _f, toAt: _t, ...record }) => record) }]);
+  if (!built.ok) throw new Error(JSON.stringify(built.problems));
+  return built.catalogue;
+}
+
+export interface Envelope {
+  id: string;
+  type: string;
+  occurredAt: string;
+  city: string;
+  brand: string;
+  data: Record<string, unknown>;
+}
+
+let sequence = 0;
+
+/** One event in the contract; the id is generated unless given. */
+export function ev(type: string, occurredAt: string, data: Record<string, unknown>, where: { city?: string; brand?: string; id?: string } = {}): Envelope {
+  return { id: where.id ?? `${type}-${++sequence}`, type, occurredAt, city: where.city ?? "beijing", brand: where.brand ?? "lianjia", data };
+}
+
+export function at(text: string): number {
+  const instant = parseInstant(text);
+  if (instant === null) throw new Error(`bad instant ${text}`);
+  return instant;
+}
+
+/** Replays events (objects or raw NDJSON lines) and returns the state as `anxin replay --json` prints it. */
+export function run(events: ReadonlyArray<Envelope | string | object>, options: { until?: string; catalogue?: Catalogue } = {}): Snapshot {
+  const history = events.map((e) => (typeof e === "string" ? { ok: false as const, text: e, error: "raw line" } : { ok: true as const, value: e }));
+  const engine = replay(
+    history.map((line) => (line.ok ? line : tryParse(line.text))),
+    { catalogue: options.catalogue ?? bundled, phoneKey, ...(options.until === undefined ? {} : { until: at(options.until) }) },
+  );
+  return snapshot(engine.state);
+}
+
+function tryParse(text: string) {
+  try {
+    return { ok: true as const, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false as const, text, error: (error as Error).message };
+  }
+}
+
+export const claimsOf = (s: Snapshot, commitment: string) => s.claims.filter((c) => c.commitment === commitment);
+export const obligationsOf = (s: Snapshot, commitment: string) => s.obligations.filter((o) => o.commitment === commitment);
+export const paidFen = (s: Snapshot, commitment?: string) =>
+  s.claims.filter((c) => c.status === "paid" && (commitment === undefined || c.commitment === commitment)).reduce((sum, c) => sum + c.amountFen, 0);
+
+/** A Beijing Lianjia listing owned by O1, maintained by agent A7. */
+export function listing(listingId = "L1", options: { at?: string; ownerId?: string; agentId?: string; askingPriceFen?: number; city?: string; brand?: string } = {}): Envelope {
+  return ev("listing.published", options.at ?? "2026-03-01T10:00:00+08:00", {
+    listingId, ownerId: options.ownerId ?? "O1", agentId: options.agentId ?? "A7", communityId: "C1", layout: "2室1厅", areaSqm: 81.1,
+    askingPriceFen: options.askingPriceFen ?? 598_000_000,
+  }, { city: options.city, brand: options.brand });
+}
