@@ -1,9 +1,12 @@
 // The engine: applies events and ticks of the clock to its state. The only place that orchestrates.
 // Same events, catalogue and clock in; same state out, byte for byte. No I/O, no wall clock.
-import { applicableVersions, type Catalogue, type Version } from "../domain/catalogue/index.js";
+import { applicableVersions, versionsOfKind, type Catalogue, type Version } from "../domain/catalogue/index.js";
 import type { EventType } from "../domain/events/schema.js";
 import { redactRejected, validateEvent, type AcceptedEvent, type Rejection } from "../domain/events/validate.js";
+import { preCallCheck, type CallPurpose, type PreCallAnswer } from "../domain/consent.js";
 import { recordFacts } from "../domain/facts.js";
+import { identifyPhone } from "../domain/phone.js";
+import { assessDeal, overallDecision, type RiskDecision, type RiskFinding } from "../domain/risk.js";
 import { ruleKinds, type RuleKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
 import { applyCommand, commandTypes } from "./commands.js";
@@ -21,6 +24,13 @@ export type Outcome =
   | { status: "accepted"; event: AcceptedEvent }
   | { status: "duplicate"; eventId: string }
   | { status: "rejected"; eventId: string | null; rejection: Rejection };
+
+export interface PreSigningAnswer {
+  dealId: string;
+  decision: RiskDecision;
+  findings: RiskFinding[];
+  reason: string;
+}
 
 type AnyRuleKind = RuleKind<any>;
 
@@ -109,6 +119,37 @@ export class Engine {
     return this.reject(input, { code: "invalid_json", message: `not JSON: ${error}`, field: "" }, now);
   }
 
+  /** "May agent A7 call this number for marketing now?" Answers from what the engine knows at `at`. */
+  preCallCheck(request: { phone: string; purpose: CallPurpose; city: string; brand: string; at: Instant }): PreCallAnswer | Rejection {
+    const identity = identifyPhone(request.phone, this.phoneKey);
+    if (identity === null) return { code: "invalid_phone", message: "not a valid E.164 phone number", field: "phone" };
+    const live = versionsOfKind(this.applicable(request), "forbidden-act").some((v) => v.rule.act === "marketing-call-without-consent");
+    return preCallCheck(this.state.facts.phones.get(identity.phoneHash), { ...request, phoneMasked: identity.phoneMasked, commitmentLive: live });
+  }
+
+  /** "May deal D1 be signed now?" pass, warn or halt, with every reason. */
+  preSigningCheck(request: { dealId: string; city: string; brand: string; at: Instant; priceFen?: number }): PreSigningAnswer {
+    const versions = versionsOfKind(this.applicable(request), "pre-signing-risk");
+    const deal = this.state.facts.deals.get(request.dealId);
+    if (versions.length === 0 || deal === undefined) {
+      const reason = versions.length === 0 ? "no pre-signing risk rules are live here" : `no events known for deal ${request.dealId}`;
+      return { dealId: request.dealId, decision: "pass", findings: [], reason };
+    }
+    const listing = deal.listingId === null ? undefined : this.state.facts.listings.get(deal.listingId);
+    const findings = versions.flatMap((v) => assessDeal(deal, listing, v.rule, request.at, request.priceFen));
+    const decision = overallDecision(findings);
+    return { dealId: request.dealId, decision, findings, reason: findings.length === 0 ? "no risk found" : findings.map((f) => f.reason).join("; ") };
+  }
+
+  /** The earliest due time of an open obligation, if any: whether a tick would do anything. */
+  nextDueAt(): Instant | null {
+    for (let due = this.state.deadlines.peek(); due !== undefined; due = this.state.deadlines.peek()) {
+      if (this.state.obligations.get(due.id)!.progress.status === "open") return due.dueAt;
+      this.state.deadlines.pop();
+    }
+    return null;
+  }
+
   /** Versions of every commitment that apply at a place and instant. */
   applicable(where: { city: string; brand: string; at: Instant }): Version[] {
     return applicableVersions(this.catalogue.versions, where);
@@ -122,6 +163,11 @@ export class Engine {
     for (const version of applicableVersions(candidates, event)) {
       (ruleKinds[version.rule.kind] as AnyRuleKind).onEvent(this.context, version, event);
     }
+  }
+
+  /** Keeps an input the shell refused before the engine saw it (an integrator outside its scope). */
+  refuse(input: unknown, rejection: Rejection, now: Instant): Outcome {
+    return this.reject(input, rejection, now);
   }
 
   private reject(input: unknown, rejection: Rejection, now: Instant): Outcome {

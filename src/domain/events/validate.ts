@@ -18,7 +18,8 @@ export type RejectionCode =
   | "conflict"
   | "unknown_claim"
   | "invalid_transition"
-  | "insufficient_authority";
+  | "insufficient_authority"
+  | "out_of_scope";
 
 export interface Rejection {
   code: RejectionCode;
