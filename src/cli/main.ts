@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { checkCommand, listCommand } from "./catalogue.js";
 import { CliError, processIo, type Io } from "./io.js";
 import { replayCommand } from "./replay.js";
+import { serveCommand } from "./serve.js";
+import { addKeyCommand, addUserCommand, exportLogCommand } from "./admin.js";
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const program = new Command("anxin")
@@ -40,6 +42,51 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument("<file>")
     .action((file: string) => {
       code = checkCommand(file, io);
+    });
+
+  program
+    .command("serve")
+    .description("run the HTTP service (SQLite ./data/anxin.db by default; ANXIN_DATABASE_URL=postgres://… for PostgreSQL)")
+    .option("--port <port>", "default 3000 or $PORT")
+    .option("--host <host>", "default 127.0.0.1 or $HOST")
+    .option("--catalogue <file>", "a catalogue file or folder instead of the bundled one")
+    .option("--tick-ms <ms>", "how often deadlines are processed (default 1000)")
+    .action(async (flags) => {
+      code = await serveCommand(flags, io);
+    });
+
+  program
+    .command("users")
+    .description("user accounts")
+    .command("add")
+    .requiredOption("--username <name>")
+    .requiredOption("--role <role>", "consumer, agent, store_manager, quality_officer, finance or operations")
+    .option("--subject <id>", "the consumer's or agent's id in events (default: the username)")
+    .option("--cities <list>", "comma-separated, or *", "*")
+    .option("--brands <list>", "comma-separated, or *", "*")
+    .option("--password <password>", "or ANXIN_PASSWORD")
+    .action(async (flags) => {
+      code = await addUserCommand(flags, io);
+    });
+
+  program
+    .command("keys")
+    .description("integrator API keys")
+    .command("add")
+    .requiredOption("--label <label>")
+    .requiredOption("--brand <brand>", "the brand whose events the key sends")
+    .option("--cities <list>", "comma-separated, or *", "*")
+    .action(async (flags) => {
+      code = await addKeyCommand(flags, io);
+    });
+
+  program
+    .command("log")
+    .description("the accepted event log")
+    .command("export")
+    .argument("<file>", "NDJSON: one log entry per line, with receivedAt and commands")
+    .action(async (file: string) => {
+      code = await exportLogCommand(file, io);
     });
 
   try {

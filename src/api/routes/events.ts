@@ -1,0 +1,98 @@
+// Ingest: one event or a batch of up to 1,000, each accepted, a duplicate, or rejected and kept.
+import { Type } from "@sinclair/typebox";
+import type { Rejection } from "../../domain/events/validate.js";
+import type { Outcome } from "../../engine/engine.js";
+import { maxBatchEvents } from "../../service/service.js";
+import type { Integrator } from "../../service/people.js";
+import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { isInvalidJson, type ApiContext, type TypedApp } from "../server.js";
+
+const EventBody = Type.Unknown({ description: "an event envelope of the public contract (docs/events.md)" });
+const Result = Type.Object({
+  status: Type.Union([Type.Literal("accepted"), Type.Literal("duplicate"), Type.Literal("rejected")]),
+  id: Type.Union([Type.String(), Type.Null()]),
+  duplicate: Type.Boolean(),
+  code: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+  field: Type.Optional(Type.String()),
+});
+
+function scopeOf(integrator: Integrator) {
+  return (input: unknown): Rejection | null => {
+    const envelope = input as { city?: unknown; brand?: unknown } | null;
+    if (typeof envelope?.city !== "string" || typeof envelope.brand !== "string") return null; // the schema will say what is wrong
+    if (integrator.brand !== "*" && envelope.brand !== integrator.brand) {
+      return { code: "out_of_scope", message: `this API key sends events for brand ${integrator.brand}`, field: "brand" };
+    }
+    if (!integrator.cities.includes("*") && !integrator.cities.includes(envelope.city)) {
+      return { code: "out_of_scope", message: `this API key sends events for ${integrator.cities.join(", ")}`, field: "city" };
+    }
+    return null;
+  };
+}
+
+function toResult(outcome: Outcome) {
+  switch (outcome.status) {
+    case "accepted":
+      return { status: outcome.status, id: outcome.event.id, duplicate: false };
+    case "duplicate":
+      return { status: outcome.status, id: outcome.eventId, duplicate: true };
+    case "rejected":
+      return { status: outcome.status, id: outcome.eventId, duplicate: false, ...outcome.rejection };
+  }
+}
+
+function statusOf(outcome: Outcome): number {
+  if (outcome.status === "accepted") return 202;
+  if (outcome.status === "duplicate") return 200;
+  return outcome.rejection.code === "out_of_scope" ? 403 : statusOfRejection(outcome.rejection.code);
+}
+
+export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
+  app.post("/v1/events", {
+    schema: {
+      summary: "Send one event", tags: ["events"], security: [{ apiKey: [] }], body: EventBody,
+      response: { 200: Result, 202: Result, 400: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const integrator = await context.integratorOf(request);
+    const input = isInvalidJson(request.body) ? request.body.invalidJson : request.body;
+    const outcome = isInvalidJson(request.body)
+      ? await context.service.refuse(input, { code: "invalid_json", message: `not JSON: ${request.body.error}`, field: "" })
+      : await context.service.submit(input, { admit: scopeOf(integrator) });
+    const status = statusOf(outcome) as 200;
+    if (outcome.status === "rejected") return reply.status(status).send({ ...toResult(outcome), ...outcome.rejection });
+    return reply.status(status).send(toResult(outcome));
+  });
+
+  app.post("/v1/events/batch", {
+    schema: {
+      summary: `Send up to ${maxBatchEvents} events; each gets its own result`, tags: ["events"], security: [{ apiKey: [] }],
+      body: Type.Object({ events: Type.Array(EventBody, { maxItems: maxBatchEvents }) }),
+      response: { 200: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), rejected: Type.Integer(), results: Type.Array(Result) }), 400: ErrorBody },
+    },
+  }, async (request) => {
+    const integrator = await context.integratorOf(request);
+    if (isInvalidJson(request.body)) throw new ApiError(400, "invalid_json", `not JSON: ${request.body.error}`);
+    const outcomes = await context.service.submitBatch(request.body.events, { admit: scopeOf(integrator) });
+    const count = (status: Outcome["status"]) => outcomes.filter((o) => o.status === status).length;
+    return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results: outcomes.map(toResult) };
+  });
+
+  app.get("/v1/events/rejected", {
+    schema: {
+      summary: "Rejected events, newest first, with the reason", tags: ["events"], security: [{ apiKey: [] }, { session: [] }],
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })) }),
+    },
+  }, async (request) => {
+    const authorization = request.headers.authorization ?? "";
+    if (authorization.includes("ak_")) await context.integratorOf(request);
+    else await context.userOf(request);
+    let query = context.service.database.db.selectFrom("rejected").selectAll().orderBy("seq", "desc").limit(request.query.limit);
+    if (request.query.beforeSeq !== undefined) query = query.where("seq", "<", request.query.beforeSeq);
+    const rows = await query.execute();
+    return {
+      rejected: rows.map((r) => ({ seq: Number(r.seq), id: r.event_id, type: r.type, code: r.code, message: r.message, field: r.field, receivedAt: new Date(Number(r.received_at)).toISOString(), input: JSON.parse(r.input) as unknown })),
+    };
+  });
+}

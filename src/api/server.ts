@@ -1,0 +1,123 @@
+// The HTTP API: Fastify with JSON-schema validation (TypeBox) and a generated OpenAPI document.
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Service } from "../service/service.js";
+import type { People, User, Integrator } from "../service/people.js";
+import { ApiError } from "./errors.js";
+import { registerEventRoutes } from "./routes/events.js";
+import { registerClaimRoutes } from "./routes/claims.js";
+import { registerCheckRoutes } from "./routes/checks.js";
+import { registerMoneyRoutes } from "./routes/money.js";
+import { registerSessionRoutes } from "./routes/sessions.js";
+
+export const maxBodyBytes = 4 * 1024 * 1024;
+
+export type TypedApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface ApiContext {
+  service: Service;
+  people: People;
+  now(): number;
+  userOf(request: FastifyRequest): Promise<User>;
+  integratorOf(request: FastifyRequest): Promise<Integrator & { keyHash: string }>;
+}
+
+/** A body that was not JSON, kept so that an event route can record it as rejected. */
+export interface InvalidJson {
+  invalidJson: string;
+  error: string;
+}
+
+export function isInvalidJson(body: unknown): body is InvalidJson {
+  return typeof body === "object" && body !== null && "invalidJson" in body;
+}
+
+export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean }): Promise<TypedApp> {
+  const app = Fastify({
+    bodyLimit: maxBodyBytes,
+    logger: options.logger === false ? false : {
+      level: process.env["ANXIN_LOG_LEVEL"] ?? "info",
+      // Phones never reach a log line: bodies are not logged, and any phone field is censored.
+      redact: { paths: ["req.body.phone", "req.body.data.phone", "body.phone", "phone", "data.phone"], censor: "[redacted]" },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
+
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(null, { invalidJson: text.slice(0, 20_000), error: (error as Error).message } satisfies InvalidJson);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) return reply.status(error.statusCode).send({ code: error.code, message: error.message, field: error.field });
+    const fastifyError = error as { validation?: Array<{ instancePath?: string; params?: { missingProperty?: string }; message?: string }>; statusCode?: number; code?: string; message: string };
+    if (fastifyError.validation !== undefined) {
+      const first = fastifyError.validation[0];
+      const path = (first?.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
+      const field = first?.params?.missingProperty !== undefined ? [path, first.params.missingProperty].filter(Boolean).join(".") : path;
+      return reply.status(400).send({ code: "invalid_request", message: fastifyError.message, field });
+    }
+    if (fastifyError.statusCode === 413) return reply.status(413).send({ code: "body_too_large", message: `bodies are limited to ${maxBodyBytes} bytes`, field: "" });
+    if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return reply.status(fastifyError.statusCode).send({ code: (fastifyError.code ?? "bad_request").toLowerCase(), message: fastifyError.message, field: "" });
+    }
+    request.log.error({ err: error }, "unexpected error");
+    return reply.status(500).send({ code: "internal", message: "an unexpected error; the request was not applied", field: "" });
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ code: "not_found", message: `no route ${request.method} ${request.url}`, field: "" }));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Anxin API", version: "1", description: "Service commitments made enforceable: events in, claims, checks and money out." },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "integrator API key (ak_…), scoped to a brand and cities" },
+          session: { type: "http", scheme: "bearer", description: "a user's session token (st_…) from POST /v1/sessions" },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  const context: ApiContext = {
+    service: options.service,
+    people: options.people,
+    now: options.now,
+    async userOf(request) {
+      const token = bearer(request);
+      const user = token?.startsWith("st_") ? await options.people.userOfSession(token, options.now()) : null;
+      if (user === null) throw new ApiError(401, "unauthenticated", "log in with POST /v1/sessions and send Authorization: Bearer <token>", "authorization");
+      return user;
+    },
+    async integratorOf(request) {
+      const key = bearer(request);
+      const integrator = key?.startsWith("ak_") ? await options.people.integratorOfKey(key) : null;
+      if (integrator === null) throw new ApiError(401, "unauthenticated", "send the integrator API key as Authorization: Bearer ak_…", "authorization");
+      return integrator;
+    },
+  };
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  registerSessionRoutes(app, context);
+  registerEventRoutes(app, context);
+  registerClaimRoutes(app, context);
+  registerCheckRoutes(app, context);
+  registerMoneyRoutes(app, context);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildServer>>;
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== "string" || !header.startsWith("Bearer ")) return null;
+  return header.slice("Bearer ".length).trim();
+}

@@ -1,0 +1,74 @@
+// `anxin serve`: the HTTP service on SQLite (default, ./data/anxin.db) or PostgreSQL (ANXIN_DATABASE_URL).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
+import { buildServer } from "../api/server.js";
+import { People } from "../service/people.js";
+import { Service } from "../service/service.js";
+import { openDatabase, type Database } from "../store/database.js";
+import { catalogueOrFail } from "./replay.js";
+import type { Io } from "./io.js";
+
+export const defaultDatabaseUrl = "sqlite:./data/anxin.db";
+export const systemClock = { now: () => Date.now() };
+
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  catalogue?: string;
+  tickMs?: string;
+}
+
+/** The phone key: from ANXIN_PHONE_KEY, else a key file made once beside the database. */
+export function phoneKeyOf(databaseUrl: string): string {
+  const fromEnv = process.env["ANXIN_PHONE_KEY"];
+  if (fromEnv !== undefined && fromEnv.length >= 16) return fromEnv;
+  if (!databaseUrl.startsWith("sqlite:")) throw new Error("set ANXIN_PHONE_KEY (16+ characters) for a PostgreSQL deployment: every process must hash phones alike");
+  const path = `${dirname(databaseUrl.slice("sqlite:".length))}/phone.key`;
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString("hex"), { mode: 0o600 });
+  }
+  return readFileSync(path, "utf8").trim();
+}
+
+export function openConfigured(): { database: Database; url: string } {
+  const url = process.env["ANXIN_DATABASE_URL"] ?? defaultDatabaseUrl;
+  return { database: openDatabase(url), url };
+}
+
+export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
+  const { database, url } = openConfigured();
+  const service = new Service({ database, catalogue: catalogueOrFail(flags.catalogue), phoneKey: phoneKeyOf(url), clock: systemClock });
+  const started = await service.start();
+  const people = new People(database.db);
+  const app = await buildServer({ service, people, now: systemClock.now, logger: process.env["ANXIN_LOG"] !== "off" });
+  const port = Number(flags.port ?? process.env["PORT"] ?? 3000);
+  const host = flags.host ?? process.env["HOST"] ?? "127.0.0.1";
+  const address = await app.listen({ port, host });
+  io.out(`Anxin is serving ${address} on ${database.engine} (${started.replayed} log entries replayed, ${started.processed} deadlines processed on start)\n`);
+  io.out(`API docs: ${address}/docs   OpenAPI: ${address}/openapi.json\n`);
+  if (!(await people.hasUser("operator"))) {
+    const password = randomBytes(12).toString("base64url");
+    await people.addUser({ username: "operator", role: "operations", subjectId: "operator", cities: ["*"], brands: ["*"], password }, systemClock.now());
+    const key = await people.addApiKey({ label: "demo integrator", brand: "lianjia", cities: ["*"] }, systemClock.now());
+    io.out(`\nA demo operator was created (shown once):\n  curl -s -X POST ${address}/v1/sessions -H 'content-type: application/json' -d '{"username":"operator","password":"${password}"}'\n`);
+    io.out(`and a demo integrator API key for lianjia, all cities:\n  ${key}\n`);
+  }
+  const tickMs = Number(flags.tickMs ?? process.env["ANXIN_TICK_MS"] ?? 1000);
+  let ticking = false;
+  const timer = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    service.tick().catch((error: unknown) => app.log.error({ err: error }, "tick failed; it will be retried")).finally(() => { ticking = false; });
+  }, tickMs);
+  const stop = async () => {
+    clearInterval(timer);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+  return new Promise<number>(() => undefined);
+}

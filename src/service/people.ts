@@ -1,0 +1,106 @@
+// People and integrators: user accounts with roles (scrypt-hashed passwords, session tokens) and
+// API keys scoped to a brand and cities. Secrets are stored only as hashes.
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+import type { Kysely } from "kysely";
+import type { ApproverRole } from "../domain/events/schema.js";
+import type { Tables } from "../store/database.js";
+
+const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+export const roles = ["consumer", "agent", "store_manager", "quality_officer", "finance", "operations"] as const;
+export type Role = (typeof roles)[number];
+
+/** Who may approve claims, at which tier; finance pays and funds; operations is platform quality. */
+export function approverRoleOf(role: Role): ApproverRole | null {
+  switch (role) {
+    case "agent":
+    case "store_manager":
+    case "quality_officer":
+      return role;
+    case "operations":
+      return "platform_quality";
+    case "consumer":
+    case "finance":
+      return null;
+  }
+}
+
+export interface User {
+  username: string;
+  role: Role;
+  subjectId: string;
+  cities: string[];
+  brands: string[];
+}
+
+export interface Integrator {
+  label: string;
+  brand: string;
+  cities: string[];
+}
+
+export const sessionHours = 12;
+export const minPasswordChars = 10;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32);
+  return `scrypt$${salt.toString("hex")}$${key.toString("hex")}`;
+}
+
+async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, saltHex, keyHex] = stored.split("$");
+  if (scheme !== "scrypt" || saltHex === undefined || keyHex === undefined) return false;
+  const key = await scrypt(password, Buffer.from(saltHex, "hex"), 32);
+  return timingSafeEqual(key, Buffer.from(keyHex, "hex"));
+}
+
+export class People {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  async addUser(user: User & { password: string }, now: number): Promise<void> {
+    if (user.password.length < minPasswordChars) throw new Error(`a password has at least ${minPasswordChars} characters`);
+    await this.db.insertInto("users").values({
+      username: user.username, role: user.role, subject_id: user.subjectId, cities: JSON.stringify(user.cities), brands: JSON.stringify(user.brands),
+      password_hash: await hashPassword(user.password), created_at: now,
+    }).execute();
+  }
+
+  async hasUser(username: string): Promise<boolean> {
+    return (await this.db.selectFrom("users").select("username").where("username", "=", username).executeTakeFirst()) !== undefined;
+  }
+
+  /** A session token for a correct password; null otherwise (the caller says 401, never which part was wrong). */
+  async login(username: string, password: string, now: number): Promise<{ token: string; expiresAt: number; user: User } | null> {
+    const row = await this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
+    if (row === undefined || !(await verifyPassword(password, row.password_hash))) return null;
+    const token = `st_${randomBytes(24).toString("base64url")}`;
+    const expiresAt = now + sessionHours * 3_600_000;
+    await this.db.insertInto("sessions").values({ token_hash: sha256(token), username, expires_at: expiresAt }).execute();
+    return { token, expiresAt, user: toUser(row) };
+  }
+
+  async userOfSession(token: string, now: number): Promise<User | null> {
+    const row = await this.db.selectFrom("sessions").innerJoin("users", "users.username", "sessions.username")
+      .selectAll("users").select("sessions.expires_at").where("sessions.token_hash", "=", sha256(token)).executeTakeFirst();
+    return row === undefined || row.expires_at <= now ? null : toUser(row);
+  }
+
+  async addApiKey(integrator: Integrator, now: number): Promise<string> {
+    const key = `ak_${randomBytes(24).toString("base64url")}`;
+    await this.db.insertInto("api_keys").values({ key_hash: sha256(key), label: integrator.label, brand: integrator.brand, cities: JSON.stringify(integrator.cities), created_at: now }).execute();
+    return key;
+  }
+
+  async integratorOfKey(key: string): Promise<(Integrator & { keyHash: string }) | null> {
+    const row = await this.db.selectFrom("api_keys").selectAll().where("key_hash", "=", sha256(key)).executeTakeFirst();
+    return row === undefined ? null : { label: row.label, brand: row.brand, cities: JSON.parse(row.cities) as string[], keyHash: row.key_hash };
+  }
+}
+
+function toUser(row: Tables["users"]): User {
+  return { username: row.username, role: row.role as Role, subjectId: row.subject_id, cities: JSON.parse(row.cities) as string[], brands: JSON.parse(row.brands) as string[] };
+}

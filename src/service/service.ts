@@ -1,0 +1,185 @@
+// The service: a thin shell around the engine. Every write takes the log's lock, catches up with
+// what other processes appended, applies through the engine, appends to the log and writes the
+// changed state, all in one transaction. The log is the truth; each process holds a replica.
+import { sql, type Transaction } from "kysely";
+import type { Catalogue } from "../domain/catalogue/index.js";
+import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
+import { canonicalJson } from "../domain/events/canonical.js";
+import type { EventType } from "../domain/events/schema.js";
+import { formatInstant, type Instant } from "../domain/time.js";
+import { Engine, type Outcome } from "../engine/engine.js";
+import type { Database, LogTable, Tables } from "../store/database.js";
+import { migrate } from "../store/migrations.js";
+import { writeChanges } from "../store/projection.js";
+
+export interface Clock {
+  now(): Instant;
+}
+
+export interface ServiceOptions {
+  database: Database;
+  catalogue: Catalogue;
+  phoneKey: string;
+  clock: Clock;
+}
+
+type NewLogRow = Omit<LogTable, "seq">;
+
+export interface SubmitOptions {
+  /** The shell's own admission rule (an API key's scope); a refusal is kept like any rejection. */
+  admit?: (input: unknown) => Rejection | null;
+}
+
+/** Serialises writers across processes on PostgreSQL; SQLite has one writer per file. */
+const logLockKey = 20_130_924;
+export const maxBatchEvents = 1_000;
+
+export class Service {
+  engine: Engine;
+  private lastSeq = 0;
+  private readonly options: ServiceOptions;
+
+  constructor(options: ServiceOptions) {
+    this.options = options;
+    this.engine = this.freshEngine();
+  }
+
+  get database(): Database {
+    return this.options.database;
+  }
+
+  /** Migrates, rebuilds the engine from the log, and processes whatever fell due while down. */
+  async start(): Promise<{ replayed: number; processed: number }> {
+    await migrate(this.database);
+    const replayed = await this.write(() => []);
+    const processed = await this.tick();
+    return { replayed, processed };
+  }
+
+  async submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
+    const [outcome] = await this.submitBatch([input], options);
+    return outcome!;
+  }
+
+  /** Applies events in order, each on its own merits, in one transaction. */
+  async submitBatch(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<Outcome[]> {
+    let outcomes: Outcome[] = [];
+    await this.write((now) => {
+      outcomes = inputs.map((input) => {
+        const refusal = options.admit?.(input) ?? null;
+        return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
+      });
+      return outcomes.flatMap((o) => (o.status === "accepted" ? [eventRow(o.event, now)] : []));
+    });
+    return outcomes;
+  }
+
+  /**
+   * A person's decision as a command event. The idempotency key names the event: the same key
+   * with the same request is answered as a duplicate, with another request as a conflict.
+   */
+  async command(command: { idempotencyKey: string; type: EventType; city: string; brand: string; data: Record<string, unknown> }): Promise<Outcome> {
+    const id = `cmd/${command.idempotencyKey}`;
+    let outcome: Outcome | undefined;
+    await this.write(async (now, trx) => {
+      if (this.engine.state.seen.has(id)) {
+        const row = await trx.selectFrom("log").select("body").where("event_id", "=", id).executeTakeFirstOrThrow();
+        const earlier = JSON.parse(row.body!) as { type: string; data: unknown };
+        const same = earlier.type === command.type && canonicalJson(earlier.data) === canonicalJson(command.data);
+        outcome = same
+          ? { status: "duplicate", eventId: id }
+          : { status: "rejected", eventId: id, rejection: { code: "conflict", message: "this Idempotency-Key was used for another request", field: "idempotency-key" } };
+        return [];
+      }
+      const event = { id, type: command.type, occurredAt: formatInstant(now), city: command.city, brand: command.brand, data: command.data };
+      outcome = this.engine.submit(event, { now });
+      return outcome.status === "accepted" ? [eventRow(outcome.event, now)] : [];
+    });
+    return outcome!;
+  }
+
+  /** Keeps an input refused before validation (a body that was not JSON). */
+  async refuse(input: unknown, rejection: Rejection): Promise<Outcome> {
+    let outcome: Outcome | undefined;
+    await this.write((now) => {
+      outcome = this.engine.refuse(input, rejection, now);
+      return [];
+    });
+    return outcome!;
+  }
+
+  /** Breaches every obligation due by now. Only a tick that did something is logged. */
+  async tick(): Promise<number> {
+    const due = this.engine.nextDueAt();
+    let processed = 0;
+    if (due === null || due > this.options.clock.now()) {
+      // Another process may have appended; a quick catch-up keeps this replica fresh.
+      await this.write(() => []);
+      if (this.engine.nextDueAt() === null || this.engine.nextDueAt()! > this.options.clock.now()) return 0;
+    }
+    await this.write((now) => {
+      processed = this.engine.tick(now);
+      return processed > 0 ? [{ kind: "tick", event_id: null, type: null, at: now, received_at: now, city: null, brand: null, fingerprint: null, body: null }] : [];
+    });
+    return processed;
+  }
+
+  /**
+   * One write: lock, catch up from the log, apply, append, project. If anything fails the
+   * transaction rolls back and the in-memory engine is rebuilt from the log, so memory never
+   * holds what the database does not.
+   */
+  private async write(apply: (now: Instant, trx: Transaction<Tables>) => NewLogRow[] | Promise<NewLogRow[]>): Promise<number> {
+    try {
+      return await this.database.db.transaction().execute(async (trx) => {
+        if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+        const caughtUp = await this.catchUp(trx);
+        // The log's times never go backwards, so replaying it gives the engine the same clock.
+        const now = Math.max(this.options.clock.now(), this.engine.state.clock);
+        const rows = await apply(now, trx);
+        if (rows.length > 0) {
+          const inserted = await trx.insertInto("log").values(rows).returning("seq").execute();
+          this.lastSeq = Number(inserted.at(-1)!.seq);
+        }
+        await writeChanges(trx, this.engine);
+        return caughtUp;
+      });
+    } catch (error) {
+      this.engine = this.freshEngine();
+      this.lastSeq = 0;
+      throw error;
+    }
+  }
+
+  private async catchUp(trx: Transaction<Tables>): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const rows = await trx.selectFrom("log").selectAll().where("seq", ">", this.lastSeq).orderBy("seq").limit(5_000).execute();
+      if (rows.length === 0) return applied;
+      for (const row of rows) {
+        applyLogRow(this.engine, row);
+        this.lastSeq = Number(row.seq);
+      }
+      applied += rows.length;
+    }
+  }
+
+  private freshEngine(): Engine {
+    return new Engine({ catalogue: this.options.catalogue, phoneKey: this.options.phoneKey });
+  }
+}
+
+function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
+  const { at, fingerprint, ...contract } = event;
+  return { kind: "event", event_id: event.id, type: event.type, at, received_at: now, city: event.city, brand: event.brand, fingerprint, body: JSON.stringify(contract) };
+}
+
+/** Applies one log row: the same engine calls the live service made. */
+export function applyLogRow(engine: Engine, row: { kind: string; at: number; received_at: number; fingerprint: string | null; body: string | null }): void {
+  if (row.kind === "tick") {
+    engine.tick(row.at);
+    return;
+  }
+  const event = { ...JSON.parse(row.body!), at: Number(row.at), fingerprint: row.fingerprint } as AcceptedEvent;
+  engine.accept(event, { now: Number(row.received_at) });
+}

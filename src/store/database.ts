@@ -1,0 +1,189 @@
+// One typed query layer (Kysely) over two engines: embedded SQLite (better-sqlite3, WAL) and PostgreSQL (pg).
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, type Generated } from "kysely";
+import pg from "pg";
+
+export type EngineName = "sqlite" | "postgres";
+
+export interface LogTable {
+  seq: Generated<number>;
+  /** event: an accepted event; tick: the clock processed deadlines at `at`. */
+  kind: "event" | "tick";
+  event_id: string | null;
+  type: string | null;
+  at: number;
+  received_at: number;
+  city: string | null;
+  brand: string | null;
+  fingerprint: string | null;
+  /** The accepted event as JSON, phones already replaced by hash and mask. */
+  body: string | null;
+}
+
+export interface RejectedTable {
+  seq: Generated<number>;
+  event_id: string | null;
+  type: string | null;
+  code: string;
+  message: string;
+  field: string;
+  received_at: number;
+  input: string;
+}
+
+export interface ClaimTable {
+  id: string;
+  commitment: string;
+  version: string;
+  city: string;
+  brand: string;
+  beneficiary_id: string | null;
+  kind: string;
+  amount_fen: number;
+  fund: string;
+  status: string;
+  opened_at: number;
+  body: string;
+}
+
+export interface ObligationTable {
+  id: string;
+  commitment: string;
+  city: string;
+  brand: string;
+  subject_id: string;
+  responsible_id: string | null;
+  beneficiary_id: string | null;
+  due_at: number;
+  status: string;
+  body: string;
+}
+
+export interface EntryTable {
+  id: string;
+  at: number;
+  purpose: string;
+  claim_id: string | null;
+  version_key: string | null;
+  caused_by: string;
+}
+
+export interface PostingTable {
+  entry_id: string;
+  line: number;
+  account: string;
+  amount_fen: number;
+}
+
+export interface RiskTable {
+  key: string;
+  deal_id: string;
+  rule: string;
+  decision: string;
+  city: string;
+  brand: string;
+  body: string;
+}
+
+export interface AlertTable {
+  seq: Generated<number>;
+  kind: string;
+  at: number;
+  claim_id: string | null;
+  obligation_id: string | null;
+  deal_id: string | null;
+  message: string;
+}
+
+export interface UserTable {
+  username: string;
+  role: string;
+  /** The consumer's or agent's id in the brokerage's events (beneficiaryId, agentId). */
+  subject_id: string;
+  cities: string;
+  brands: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  username: string;
+  expires_at: number;
+}
+
+export interface ApiKeyTable {
+  key_hash: string;
+  label: string;
+  brand: string;
+  cities: string;
+  created_at: number;
+}
+
+export interface WebhookTable {
+  id: string;
+  key_hash: string;
+  url: string;
+  kinds: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  webhook_id: string;
+  kind: string;
+  body: string;
+  attempts: number;
+  next_at: number;
+  status: "pending" | "delivered" | "failed";
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface Tables {
+  users: UserTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  webhooks: WebhookTable;
+  deliveries: DeliveryTable;
+  log: LogTable;
+  rejected: RejectedTable;
+  claims: ClaimTable;
+  obligations: ObligationTable;
+  entries: EntryTable;
+  postings: PostingTable;
+  risks: RiskTable;
+  alerts: AlertTable;
+}
+
+export interface Database {
+  db: Kysely<Tables>;
+  engine: EngineName;
+  close(): Promise<void>;
+}
+
+// int8 columns hold fen and epoch milliseconds, always below 2^53: read them as numbers.
+pg.types.setTypeParser(20, (text) => {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`int8 ${text} is beyond a safe integer`);
+  return value;
+});
+
+export function openDatabase(url: string): Database {
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: "postgres", close: () => db.destroy() };
+  }
+  const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: "sqlite", close: () => db.destroy() };
+}

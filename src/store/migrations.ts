@@ -1,0 +1,152 @@
+// One migration set for both engines; the only difference is how an auto-increment key is spelled.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Database, EngineName } from "./database.js";
+
+function migrations(engine: EngineName): Record<string, Migration> {
+  const serial = engine === "postgres" ? "bigserial" : "integer";
+  const big = engine === "postgres" ? "bigint" : "integer";
+  return {
+    "0001-log-and-state": {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable("log")
+          .addColumn("seq", serial, (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("event_id", "text", (c) => c.unique())
+          .addColumn("type", "text")
+          .addColumn("at", big, (c) => c.notNull())
+          .addColumn("received_at", big, (c) => c.notNull())
+          .addColumn("city", "text")
+          .addColumn("brand", "text")
+          .addColumn("fingerprint", "text")
+          .addColumn("body", "text")
+          .execute();
+        await db.schema.createTable("rejected")
+          .addColumn("seq", serial, (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn("event_id", "text")
+          .addColumn("type", "text")
+          .addColumn("code", "text", (c) => c.notNull())
+          .addColumn("message", "text", (c) => c.notNull())
+          .addColumn("field", "text", (c) => c.notNull())
+          .addColumn("received_at", big, (c) => c.notNull())
+          .addColumn("input", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("claims")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("commitment", "text", (c) => c.notNull())
+          .addColumn("version", "text", (c) => c.notNull())
+          .addColumn("city", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("beneficiary_id", "text")
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("amount_fen", big, (c) => c.notNull())
+          .addColumn("fund", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("opened_at", big, (c) => c.notNull())
+          .addColumn("body", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("claims_by_status").on("claims").columns(["status", "opened_at"]).execute();
+        await db.schema.createIndex("claims_by_beneficiary").on("claims").columns(["beneficiary_id"]).execute();
+        await db.schema.createTable("obligations")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("commitment", "text", (c) => c.notNull())
+          .addColumn("city", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("subject_id", "text", (c) => c.notNull())
+          .addColumn("responsible_id", "text")
+          .addColumn("beneficiary_id", "text")
+          .addColumn("due_at", big, (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("body", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("obligations_due").on("obligations").columns(["status", "due_at"]).execute();
+        await db.schema.createIndex("obligations_by_responsible").on("obligations").columns(["responsible_id"]).execute();
+        await db.schema.createTable("entries")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("at", big, (c) => c.notNull())
+          .addColumn("purpose", "text", (c) => c.notNull())
+          .addColumn("claim_id", "text")
+          .addColumn("version_key", "text")
+          .addColumn("caused_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("postings")
+          .addColumn("entry_id", "text", (c) => c.notNull().references("entries.id"))
+          .addColumn("line", "integer", (c) => c.notNull())
+          .addColumn("account", "text", (c) => c.notNull())
+          .addColumn("amount_fen", big, (c) => c.notNull())
+          .addPrimaryKeyConstraint("postings_pk", ["entry_id", "line"])
+          .execute();
+        await db.schema.createIndex("postings_by_account").on("postings").columns(["account"]).execute();
+        await db.schema.createTable("risks")
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("deal_id", "text", (c) => c.notNull())
+          .addColumn("rule", "text", (c) => c.notNull())
+          .addColumn("decision", "text", (c) => c.notNull())
+          .addColumn("city", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("body", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("alerts")
+          .addColumn("seq", serial, (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("at", big, (c) => c.notNull())
+          .addColumn("claim_id", "text")
+          .addColumn("obligation_id", "text")
+          .addColumn("deal_id", "text")
+          .addColumn("message", "text", (c) => c.notNull())
+          .execute();
+      },
+    },
+    "0002-people-and-webhooks": {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable("users")
+          .addColumn("username", "text", (c) => c.primaryKey())
+          .addColumn("role", "text", (c) => c.notNull())
+          .addColumn("subject_id", "text", (c) => c.notNull())
+          .addColumn("cities", "text", (c) => c.notNull())
+          .addColumn("brands", "text", (c) => c.notNull())
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("created_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("sessions")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("username", "text", (c) => c.notNull().references("users.username"))
+          .addColumn("expires_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("api_keys")
+          .addColumn("key_hash", "text", (c) => c.primaryKey())
+          .addColumn("label", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("cities", "text", (c) => c.notNull())
+          .addColumn("created_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("webhooks")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("key_hash", "text", (c) => c.notNull())
+          .addColumn("url", "text", (c) => c.notNull())
+          .addColumn("kinds", "text", (c) => c.notNull())
+          .addColumn("secret", "text", (c) => c.notNull())
+          .addColumn("created_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createTable("deliveries")
+          .addColumn("id", serial, (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn("webhook_id", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("body", "text", (c) => c.notNull())
+          .addColumn("attempts", "integer", (c) => c.notNull())
+          .addColumn("next_at", big, (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("last_error", "text")
+          .addColumn("created_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("deliveries_due").on("deliveries").columns(["status", "next_at"]).execute();
+      },
+    },
+  };
+}
+
+/** Migrates to the latest schema. Kysely's migrator locks, so processes starting together migrate once. */
+export async function migrate(database: Database): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(database.engine) };
+  const { error } = await new Migrator({ db: database.db, provider }).migrateToLatest();
+  if (error) throw error;
+}
