@@ -16,12 +16,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   program
     .command("replay")
     .description("replay a history of events (NDJSON) against the catalogue with a virtual clock")
-    .argument("<events>", "NDJSON file, one event envelope per line")
+    .argument("[events]", "NDJSON file, one event envelope per line")
+    .option("--log <file>", "replay a service's log (from `anxin log export`) exactly as it was applied")
     .option("--until <instant>", "stop the clock here (RFC 3339 with offset); default: the last event")
     .option("--catalogue <file>", "a catalogue file or folder instead of the bundled one")
     .option("--compare", "replay under the bundled and the --catalogue draft and print the difference per commitment")
     .option("--json", "print the full state as JSON")
-    .action(async (file: string, flags) => {
+    .action(async (file: string | undefined, flags) => {
       code = await replayCommand(file, flags, io);
     });
 

@@ -5,12 +5,13 @@ import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import { formatYuan } from "../domain/money.js";
 import { parseInstant, type Instant } from "../domain/time.js";
-import { parseLines, replay } from "../engine/replay.js";
+import { parseLines, replay, replayLog, type LogEntry } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { CliError, type Io } from "./io.js";
 
 export interface ReplayFlags {
+  log?: string;
   until?: string;
   catalogue?: string;
   compare?: boolean;
@@ -43,7 +44,22 @@ function untilOrFail(text?: string): Instant | undefined {
   return at;
 }
 
-export async function replayCommand(file: string, flags: ReplayFlags, io: Io): Promise<number> {
+export async function replayCommand(file: string | undefined, flags: ReplayFlags, io: Io): Promise<number> {
+  if (flags.log !== undefined) {
+    if (file !== undefined || flags.until !== undefined || flags.compare) throw new CliError("--log replays a service's exported log as it was applied: give no events file, --until or --compare");
+    const entries = (await readLines(flags.log)).filter((l) => l.trim() !== "").map((line, i) => {
+      try {
+        return JSON.parse(line) as LogEntry;
+      } catch {
+        throw new CliError(`${flags.log}:${i + 1} is not a log entry`);
+      }
+    });
+    const engine = replayLog(entries, { catalogue: catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey() });
+    const result = snapshot(engine.state);
+    io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+    return 0;
+  }
+  if (file === undefined) throw new CliError("give an events file, or --log FILE");
   const until = untilOrFail(flags.until);
   const history = parseLines(await readLines(file));
   const run = (catalogue: Catalogue, label: string): Snapshot => {

@@ -69,3 +69,23 @@ export function replay(history: readonly HistoryLine[], options: ReplayOptions):
   options.onProgress?.(total, total);
   return engine;
 }
+
+/** One line of `anxin log export`: an accepted event as received, or a tick that processed deadlines. */
+export type LogEntry =
+  | { seq: number; kind: "event"; receivedAt: string; fingerprint: string; event: Record<string, unknown> & { occurredAt: string } }
+  | { seq: number; kind: "tick"; at: string };
+
+/**
+ * Replays a service's own log exactly as the service applied it: events at the instant they were
+ * received, ticks at their instants. The result equals the service's state.
+ */
+export function replayLog(entries: readonly LogEntry[], options: Omit<ReplayOptions, "until">): Engine {
+  const engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey });
+  const ordered = [...entries].sort((a, b) => a.seq - b.seq);
+  ordered.forEach((entry, i) => {
+    if (entry.kind === "tick") engine.tick(Date.parse(entry.at));
+    else engine.accept({ ...entry.event, at: Date.parse(entry.event.occurredAt), fingerprint: entry.fingerprint } as unknown as AcceptedEvent, { now: Date.parse(entry.receivedAt) });
+    if (options.onProgress !== undefined && i % 10_000 === 0) options.onProgress(i, ordered.length);
+  });
+  return engine;
+}

@@ -32,9 +32,8 @@ export interface Changes {
   claims: Set<string>;
   obligations: Set<string>;
   risks: Set<string>;
+  /** Journal entries from this index on are new. */
   entriesFrom: number;
-  alertsFrom: number;
-  rejectedFrom: number;
 }
 
 export interface EngineState {
@@ -74,6 +73,6 @@ export function createState(): EngineState {
     rejected: [],
     clock: Number.NEGATIVE_INFINITY,
     counts: { accepted: 0, duplicates: 0, rejected: 0 },
-    changes: { claims: new Set(), obligations: new Set(), risks: new Set(), entriesFrom: 0, alertsFrom: 0, rejectedFrom: 0 },
+    changes: { claims: new Set(), obligations: new Set(), risks: new Set(), entriesFrom: 0 },
   };
 }

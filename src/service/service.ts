@@ -10,7 +10,7 @@ import { formatInstant, type Instant } from "../domain/time.js";
 import { Engine, type Outcome } from "../engine/engine.js";
 import type { Database, LogTable, Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
-import { writeChanges } from "../store/projection.js";
+import { forgetChanges, writeChanges } from "../store/projection.js";
 
 export interface Clock {
   now(): Instant;
@@ -134,6 +134,7 @@ export class Service {
       return await this.database.db.transaction().execute(async (trx) => {
         if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
         const caughtUp = await this.catchUp(trx);
+        forgetChanges(this.engine);
         // The log's times never go backwards, so replaying it gives the engine the same clock.
         const now = Math.max(this.options.clock.now(), this.engine.state.clock);
         const rows = await apply(now, trx);

@@ -53,10 +53,19 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
       event_id: r.id, type: r.type, code: r.code, message: r.message, field: r.field, received_at: r.rejectedAt, input: JSON.stringify(r.input).slice(0, 20_000),
     }))).execute();
   }
-  changes.claims.clear();
-  changes.obligations.clear();
-  changes.risks.clear();
-  changes.entriesFrom = state.ledger.entries.length;
+  forgetChanges(engine);
+}
+
+/**
+ * Forgets changes without writing them: what catching up with the log changes was written by
+ * whoever appended those log rows, in the same transaction.
+ */
+export function forgetChanges(engine: Engine): void {
+  const state = engine.state;
+  state.changes.claims.clear();
+  state.changes.obligations.clear();
+  state.changes.risks.clear();
+  state.changes.entriesFrom = state.ledger.entries.length;
   state.alerts.length = 0;
   state.rejected.length = 0;
 }

@@ -1,0 +1,42 @@
+// Phones are never stored or logged in clear: a run with phone-bearing events (good and bad),
+// checks and reports leaves no clear number in the database files or in the log output.
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { post } from "../support/process.js";
+import { spawnServe } from "../support/process.js";
+
+const phones = ["+8613800138000", "+8613912345678", "+8618600001111"];
+const national = phones.map((p) => p.slice(3));
+
+describe("personal data", () => {
+  it("no clear phone number in the SQLite files or the service's log output", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "anxin-pii-"));
+    const serve = await spawnServe({ ANXIN_DATABASE_URL: `sqlite:${join(dir, "anxin.db")}`, ANXIN_LOG_LEVEL: "debug", ANXIN_TICK_MS: "100" });
+    try {
+      const key = serve.apiKey!;
+      const envelope = (id: string, type: string, data: object) => ({ id, type, occurredAt: "2026-03-01T10:00:00+08:00", city: "wuhan", brand: "lianjia", data });
+      const events = [
+        envelope("c1", "consent.granted", { phone: phones[0], scope: "marketing_calls", consumerId: "C1", channel: "app" }),
+        envelope("k1", "call.placed", { callId: "K1", phone: phones[1], agentId: "A1", purpose: "marketing" }),
+        envelope("r1", "call.reported", { reportId: "R1", phone: phones[1], reporterId: "C2" }),
+        envelope("bad1", "call.placed", { callId: "K2", phone: phones[2], agentId: "A1", purpose: "spam" }),
+        envelope("bad2", "consent.granted", { phone: phones[2], scope: "marketing_calls", extra: true }),
+      ];
+      expect((await post(serve.base, "/v1/events/batch", { events }, key)).status).toBe(200);
+      expect((await post(serve.base, "/v1/events", { ...events[3], id: "bad3" }, key)).status).toBe(400);
+      expect((await post(serve.base, "/v1/checks/pre-call", { agentId: "A1", phone: phones[2], purpose: "marketing", city: "wuhan" }, key)).status).toBe(200);
+      await post(serve.base, "/v1/checks/pre-call", { agentId: "A1", phone: "+86123", purpose: "marketing", city: "wuhan" }, key);
+    } finally {
+      await serve.kill("SIGTERM");
+    }
+    const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)).toString("latin1"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const text of [...files, serve.output()]) {
+      for (const number of national) expect(text).not.toContain(number);
+    }
+    expect(files.join("")).toContain("139****5678");
+  });
+});
