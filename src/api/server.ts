@@ -12,6 +12,7 @@ import { registerClaimRoutes } from "./routes/claims.js";
 import { registerCheckRoutes } from "./routes/checks.js";
 import { registerMoneyRoutes } from "./routes/money.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 
 export const maxBodyBytes = 4 * 1024 * 1024;
 
@@ -111,6 +112,7 @@ export async function buildServer(options: { service: Service; people: People; n
   registerClaimRoutes(app, context);
   registerCheckRoutes(app, context);
   registerMoneyRoutes(app, context);
+  registerWebhookRoutes(app, context);
   return app;
 }
 

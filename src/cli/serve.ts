@@ -5,12 +5,14 @@ import { dirname } from "node:path";
 import { buildServer } from "../api/server.js";
 import { People } from "../service/people.js";
 import { Service } from "../service/service.js";
+import { deliverDue } from "../service/webhooks.js";
 import { openDatabase, type Database } from "../store/database.js";
 import { catalogueOrFail } from "./replay.js";
 import type { Io } from "./io.js";
 
 export const defaultDatabaseUrl = "sqlite:./data/anxin.db";
 export const systemClock = { now: () => Date.now() };
+const deliveryIntervalMs = 500;
 
 export interface ServeFlags {
   port?: string;
@@ -62,8 +64,17 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
     ticking = true;
     service.tick().catch((error: unknown) => app.log.error({ err: error }, "tick failed; it will be retried")).finally(() => { ticking = false; });
   }, tickMs);
+  let delivering = false;
+  const deliveries = setInterval(() => {
+    if (delivering) return;
+    delivering = true;
+    deliverDue(database, systemClock.now, (message, fields) => app.log.info(fields, message))
+      .catch((error: unknown) => app.log.error({ err: error }, "webhook delivery run failed; it will be retried"))
+      .finally(() => { delivering = false; });
+  }, deliveryIntervalMs);
   const stop = async () => {
     clearInterval(timer);
+    clearInterval(deliveries);
     await app.close();
     await database.close();
     process.exit(0);

@@ -95,6 +95,7 @@ export class Context implements RuleContext {
   breach(obligation: Obligation, react: () => void): void {
     breach(obligation, { at: this.now });
     this.state.changes.obligations.add(obligation.id);
+    this.state.notices.push({ kind: "obligation.breached", at: this.now, city: obligation.city, brand: obligation.brand, claimId: null, obligationId: obligation.id, riskKey: null });
     this.breaching = obligation;
     try {
       react();
@@ -146,13 +147,20 @@ export class Context implements RuleContext {
         detectedAt: this.now, eventId: options.eventId, signedDespiteHalt: false,
       } satisfies Risk;
       this.state.risks.set(key, risk);
-      if (finding.decision === "halt") this.alert("risk.halted", `deal ${dealId} halted: ${finding.reason}`, { dealId });
+      if (finding.decision === "halt") {
+        this.alert("risk.halted", `deal ${dealId} halted: ${finding.reason}`, { dealId });
+        this.state.notices.push({ kind: "risk.halted", at: this.now, city: risk.city, brand: risk.brand, claimId: null, obligationId: null, riskKey: key });
+      }
     }
     if (options.signing && risk.decision === "halt") risk.signedDespiteHalt = true;
     this.state.changes.risks.add(key);
   }
 
   alert(kind: AlertKind, message: string, refs: { claimId?: string; obligationId?: string; dealId?: string }): void {
+    const obligation = refs.obligationId === undefined ? undefined : this.state.obligations.get(refs.obligationId);
+    if (kind === "complaint.overdue" && obligation !== undefined) {
+      this.state.notices.push({ kind, at: this.now, city: obligation.city, brand: obligation.brand, claimId: null, obligationId: obligation.id, riskKey: null });
+    }
     this.workflow.alert(kind, message, this.now, refs.claimId ?? null, refs.obligationId ?? null, refs.dealId ?? null);
   }
 }

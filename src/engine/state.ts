@@ -27,6 +27,21 @@ export interface Alert {
   dealId: string | null;
 }
 
+/** What integrators may subscribe to by webhook. */
+export const noticeKinds = ["claim.opened", "claim.paid", "obligation.due_soon", "obligation.breached", "risk.halted", "complaint.overdue"] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+
+/** A fact worth telling an integrator, with what it is about; the shell turns it into deliveries. */
+export interface Notice {
+  kind: NoticeKind;
+  at: Instant;
+  city: string;
+  brand: string;
+  claimId: string | null;
+  obligationId: string | null;
+  riskKey: string | null;
+}
+
 /** What changed since the store last asked: the shell writes exactly these rows. */
 export interface Changes {
   claims: Set<string>;
@@ -50,6 +65,7 @@ export interface EngineState {
   ledger: Ledger;
   risks: Map<string, Risk>;
   alerts: Alert[];
+  notices: Notice[];
   rejected: RejectedEvent[];
   /** The latest instant the engine has been told about. */
   clock: Instant;
@@ -70,6 +86,7 @@ export function createState(): EngineState {
     ledger: createLedger(),
     risks: new Map(),
     alerts: [],
+    notices: [],
     rejected: [],
     clock: Number.NEGATIVE_INFINITY,
     counts: { accepted: 0, duplicates: 0, rejected: 0 },

@@ -65,6 +65,7 @@ export class Workflow {
     if (siblings === undefined) this.state.claimsBySubject.set(claim.subjectId, [claim]);
     else siblings.push(claim);
     this.decide(claim, "opened", system(request.reason, request.causedBy[0] ?? null), now);
+    this.notify("claim.opened", claim, now);
     this.route(claim, { approval: request.approval, review: request.review ?? null }, now);
     return claim;
   }
@@ -98,6 +99,7 @@ export class Workflow {
           postings: transfer({ debit: account.expense(claim.commitment), credit: account.waived(claim.fundId), amountFen: claim.amountFen }),
         });
         claim.progress = { status: "paid", approvedAt: now, paidAt: now, entryId: entry.id };
+        this.notify("claim.paid", claim, now);
         return;
       }
       case "payout":
@@ -143,6 +145,7 @@ export class Workflow {
     this.state.held.delete(claim.id);
     if (claim.receivable !== null) claim.receivable.advancedFen = claim.amountFen;
     this.decide(claim, "paid", actor, now);
+    this.notify("claim.paid", claim, now);
     this.fulfilLinked(claim, now, actor.eventId);
   }
 
@@ -181,6 +184,7 @@ export class Workflow {
     assert(claim.kind === "remedy" && progress.status === "approved", `claim ${claim.id} delivers a remedy once`);
     claim.progress = { status: "paid", approvedAt: progress.approvedAt, paidAt: now, entryId: null };
     this.decide(claim, "paid", actor, now);
+    this.notify("claim.paid", claim, now);
     this.touch(claim);
     this.fulfilLinked(claim, now, actor.eventId);
   }
@@ -241,6 +245,10 @@ export class Workflow {
     if (obligation === undefined || obligation.progress.status !== "open" || now > obligation.dueAt) return;
     fulfil(obligation, { at: now, eventId: eventId ?? claim.causedBy[0]! });
     this.state.changes.obligations.add(obligation.id);
+  }
+
+  private notify(kind: "claim.opened" | "claim.paid", claim: Claim, at: Instant): void {
+    this.state.notices.push({ kind, at, city: claim.city, brand: claim.brand, claimId: claim.id, obligationId: null, riskKey: null });
   }
 
   private decide(claim: Claim, action: Decision["action"], actor: Actor, at: Instant): void {

@@ -11,6 +11,7 @@ import { Engine, type Outcome } from "../engine/engine.js";
 import type { Database, LogTable, Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
+import { enqueue } from "./webhooks.js";
 
 export interface Clock {
   now(): Instant;
@@ -21,6 +22,8 @@ export interface ServiceOptions {
   catalogue: Catalogue;
   phoneKey: string;
   clock: Clock;
+  /** How long before its due time an obligation.due_soon notice goes out (default 6 hours). */
+  dueSoonMs?: number;
 }
 
 type NewLogRow = Omit<LogTable, "seq">;
@@ -39,8 +42,11 @@ export class Service {
   private lastSeq = 0;
   private readonly options: ServiceOptions;
 
+  private readonly dueSoonMs: number;
+
   constructor(options: ServiceOptions) {
     this.options = options;
+    this.dueSoonMs = options.dueSoonMs ?? 6 * 3_600_000;
     this.engine = this.freshEngine();
   }
 
@@ -108,20 +114,32 @@ export class Service {
     return outcome!;
   }
 
-  /** Breaches every obligation due by now. Only a tick that did something is logged. */
+  /**
+   * Breaches every obligation due by now and warns of those falling due soon. Only a tick that
+   * breached something is logged; each tick also catches this replica up with other processes.
+   */
   async tick(): Promise<number> {
-    const due = this.engine.nextDueAt();
     let processed = 0;
-    if (due === null || due > this.options.clock.now()) {
-      // Another process may have appended; a quick catch-up keeps this replica fresh.
-      await this.write(() => []);
-      if (this.engine.nextDueAt() === null || this.engine.nextDueAt()! > this.options.clock.now()) return 0;
-    }
-    await this.write((now) => {
+    await this.write(async (now, trx) => {
+      await this.warnDueSoon(trx, now);
+      const due = this.engine.nextDueAt();
+      if (due === null || due > now) return [];
       processed = this.engine.tick(now);
       return processed > 0 ? [{ kind: "tick", event_id: null, type: null, at: now, received_at: now, city: null, brand: null, fingerprint: null, body: null }] : [];
     });
     return processed;
+  }
+
+  /** obligation.due_soon, once per obligation, for those due within the warning window. */
+  private async warnDueSoon(trx: Transaction<Tables>, now: Instant): Promise<void> {
+    const rows = await trx.selectFrom("obligations").select("id").where("status", "=", "open").where("warned_at", "is", null)
+      .where("due_at", ">", now).where("due_at", "<=", now + this.dueSoonMs).limit(1_000).execute();
+    if (rows.length === 0) return;
+    await trx.updateTable("obligations").set({ warned_at: now }).where("id", "in", rows.map((r) => r.id)).execute();
+    for (const { id } of rows) {
+      const obligation = this.engine.state.obligations.get(id)!;
+      this.engine.state.notices.push({ kind: "obligation.due_soon", at: now, city: obligation.city, brand: obligation.brand, claimId: null, obligationId: id, riskKey: null });
+    }
   }
 
   /**
@@ -142,6 +160,7 @@ export class Service {
           const inserted = await trx.insertInto("log").values(rows).returning("seq").execute();
           this.lastSeq = Number(inserted.at(-1)!.seq);
         }
+        await enqueue(trx, this.engine.state.notices, this.engine.state, now);
         await writeChanges(trx, this.engine);
         return caughtUp;
       });

@@ -59,6 +59,8 @@ export interface ObligationTable {
   due_at: number;
   status: string;
   body: string;
+  /** When an obligation.due_soon notice was sent; null before. */
+  warned_at: number | null;
 }
 
 export interface EntryTable {

@@ -141,6 +141,11 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.createIndex("deliveries_due").on("deliveries").columns(["status", "next_at"]).execute();
       },
     },
+    "0003-due-soon-warnings": {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("obligations").addColumn("warned_at", big).execute();
+      },
+    },
   };
 }
 

@@ -12,7 +12,7 @@ function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
-/** Writes the changed rows and forgets the changes; rejected events and alerts leave memory once stored. */
+/** Writes the changed rows and forgets the changes; rejected events, alerts and notices leave memory once stored. */
 export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Promise<void> {
   const state = engine.state;
   const changes = state.changes;
@@ -67,5 +67,6 @@ export function forgetChanges(engine: Engine): void {
   state.changes.risks.clear();
   state.changes.entriesFrom = state.ledger.entries.length;
   state.alerts.length = 0;
+  state.notices.length = 0;
   state.rejected.length = 0;
 }

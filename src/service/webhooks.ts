@@ -1,0 +1,99 @@
+// Webhooks: integrators register URLs per notice kind. Notices become delivery rows in the same
+// transaction as the state they describe (an outbox); a worker posts them, signed with
+// HMAC-SHA256 over "timestamp.body", retried with exponential backoff, every attempt recorded.
+import { createHmac, randomBytes } from "node:crypto";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { claimView, obligationView, riskView } from "../engine/snapshot.js";
+import type { EngineState, Notice, NoticeKind } from "../engine/state.js";
+import type { Database, Tables } from "../store/database.js";
+
+export const maxDeliveryAttempts = 8;
+export const deliveryTimeoutMs = 5_000;
+export const deliveryLeaseMs = 30_000;
+export const maxRetryDelayMs = 3_600_000;
+export const deliveriesPerRun = 50;
+
+/** 1 s, 2 s, 4 s … up to an hour. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(maxRetryDelayMs, 1_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** The signature header: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">. */
+export function signature(secret: string, body: string, unixSeconds: number): string {
+  const digest = createHmac("sha256", secret).update(`${unixSeconds}.${body}`).digest("hex");
+  return `t=${unixSeconds},v1=${digest}`;
+}
+
+export async function registerWebhook(db: Kysely<Tables>, request: { keyHash: string; url: string; kinds: NoticeKind[] }, now: number) {
+  const id = `wh_${randomBytes(8).toString("hex")}`;
+  const secret = `whsec_${randomBytes(24).toString("base64url")}`;
+  await db.insertInto("webhooks").values({ id, key_hash: request.keyHash, url: request.url, kinds: JSON.stringify(request.kinds), secret, created_at: now }).execute();
+  return { id, url: request.url, kinds: request.kinds, secret };
+}
+
+function payload(notice: Notice, state: EngineState): unknown {
+  const claim = notice.claimId === null ? undefined : state.claims.get(notice.claimId);
+  const obligation = notice.obligationId === null ? undefined : state.obligations.get(notice.obligationId);
+  const risk = notice.riskKey === null ? undefined : state.risks.get(notice.riskKey);
+  return {
+    kind: notice.kind, at: new Date(notice.at).toISOString(), city: notice.city, brand: notice.brand,
+    ...(claim === undefined ? {} : { claim: claimView(claim) }),
+    ...(obligation === undefined ? {} : { obligation: obligationView(obligation) }),
+    ...(risk === undefined ? {} : { risk: riskView(risk) }),
+  };
+}
+
+/** Turns notices into deliveries for every webhook whose kinds and API-key scope cover them. */
+export async function enqueue(trx: Transaction<Tables>, notices: readonly Notice[], state: EngineState, now: number): Promise<void> {
+  if (notices.length === 0) return;
+  const hooks = await trx.selectFrom("webhooks").innerJoin("api_keys", "api_keys.key_hash", "webhooks.key_hash")
+    .select(["webhooks.id", "webhooks.kinds", "api_keys.brand", "api_keys.cities"]).execute();
+  if (hooks.length === 0) return;
+  const parsed = hooks.map((h) => ({ id: h.id, kinds: JSON.parse(h.kinds) as string[], brand: h.brand, cities: JSON.parse(h.cities) as string[] }));
+  const rows = [];
+  for (const notice of notices) {
+    for (const hook of parsed) {
+      if (!hook.kinds.includes(notice.kind)) continue;
+      if (hook.brand !== "*" && hook.brand !== notice.brand) continue;
+      if (!hook.cities.includes("*") && !hook.cities.includes(notice.city)) continue;
+      rows.push({ webhook_id: hook.id, kind: notice.kind, body: JSON.stringify(payload(notice, state)), attempts: 0, next_at: now, status: "pending" as const, last_error: null, created_at: now });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto("deliveries").values(rows.slice(i, i + 500)).execute();
+}
+
+/**
+ * Delivers due rows. Rows are leased first (next_at moved past the lease) in a short transaction;
+ * on PostgreSQL with FOR UPDATE SKIP LOCKED, so that processes never post the same delivery at once.
+ */
+export async function deliverDue(database: Database, now: () => number, log: (message: string, fields: object) => void): Promise<number> {
+  const db = database.db;
+  const leased = await db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom("deliveries").innerJoin("webhooks", "webhooks.id", "deliveries.webhook_id")
+      .select(["deliveries.id", "deliveries.kind", "deliveries.body", "deliveries.attempts", "webhooks.url", "webhooks.secret"])
+      .where("deliveries.status", "=", "pending").where("deliveries.next_at", "<=", now()).orderBy("deliveries.id").limit(deliveriesPerRun);
+    if (database.engine === "postgres") query = query.modifyEnd(sql`for update of deliveries skip locked`);
+    const rows = await query.execute();
+    if (rows.length > 0) await trx.updateTable("deliveries").set({ next_at: now() + deliveryLeaseMs }).where("id", "in", rows.map((r) => r.id)).execute();
+    return rows;
+  });
+  for (const row of leased) {
+    const attempts = row.attempts + 1;
+    let error: string | null = null;
+    try {
+      const response = await fetch(row.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-anxin-event": row.kind, "x-anxin-delivery": String(row.id), "x-anxin-signature": signature(row.secret, row.body, Math.floor(now() / 1000)) },
+        body: row.body,
+        signal: AbortSignal.timeout(deliveryTimeoutMs),
+      });
+      if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const status = error === null ? "delivered" : attempts >= maxDeliveryAttempts ? "failed" : "pending";
+    await db.updateTable("deliveries").set({ attempts, status, last_error: error, next_at: error === null ? now() : now() + retryDelayMs(attempts) }).where("id", "=", row.id).execute();
+    log(error === null ? "webhook delivered" : "webhook delivery failed", { delivery: row.id, kind: row.kind, attempts, status, error });
+  }
+  return leased.length;
+}

@@ -1,0 +1,95 @@
+// Webhooks: registered per notice kind, delivered signed (HMAC-SHA256 over "t.body"), retried
+// with backoff until the receiver answers 2xx, every attempt logged.
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { deliverDue, retryDelayMs } from "../../src/service/webhooks.js";
+import { engines } from "../support/engines.js";
+import { ev, listing } from "../support/scenario.js";
+import { startApp, type Running } from "../support/service.js";
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+async function receiver(failFirst: number): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  let failures = failFirst;
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => { body += chunk.toString(); });
+    request.on("end", () => {
+      received.push({ headers: request.headers, body });
+      response.statusCode = failures-- > 0 ? 503 : 204;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}/hooks`, received, server };
+}
+
+describe.each(engines)("webhooks on %s", (engine) => {
+  let running: Running;
+  let server: Server | undefined;
+  afterEach(async () => {
+    await running?.close();
+    server?.close();
+  });
+
+  it("claim.opened, obligation.due_soon, obligation.breached and claim.paid reach the integrator, signed", async () => {
+    running = await startApp(engine);
+    const hook = await receiver(0);
+    server = hook.server;
+    const registered = await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened", "claim.paid", "obligation.due_soon", "obligation.breached"] });
+    expect(registered.status).toBe(201);
+    const secret = registered.body.secret as string;
+    await running.call("POST", "/v1/events/batch", { events: [listing(), ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" })] });
+    running.clock.set("2026-03-04T20:00:00+08:00");
+    await running.service.tick(); // due at 03-05 00:00: within 6 hours
+    running.clock.set("2026-03-05T00:00:00+08:00");
+    await running.service.tick();
+    expect(await deliverDue(running.service.database, running.clock.now, () => undefined)).toBe(4);
+    const kinds = hook.received.map((r) => r.headers["x-anxin-event"]);
+    expect(kinds).toEqual(["obligation.due_soon", "obligation.breached", "claim.opened", "claim.paid"]);
+    for (const delivery of hook.received) {
+      const [t, v1] = String(delivery.headers["x-anxin-signature"]).split(",").map((part) => part.split("=")[1]);
+      expect(v1).toBe(createHmac("sha256", secret).update(`${t}.${delivery.body}`).digest("hex"));
+    }
+    expect(JSON.parse(hook.received[3]!.body)).toMatchObject({ kind: "claim.paid", claim: { id: "showing-feedback-48h/S1", amountFen: 10000, status: "paid" } });
+  });
+
+  it("a failing receiver is retried with backoff and each attempt is logged", async () => {
+    running = await startApp(engine);
+    const hook = await receiver(2);
+    server = hook.server;
+    const registered = await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["risk.halted"] });
+    await running.call("POST", "/v1/events/batch", { events: [
+      listing("L1", { city: "suzhou", askingPriceFen: 300_000_000, at: "2026-02-20T10:00:00+08:00" }),
+      ev("deal.price_proposed", "2026-03-01T08:30:00+08:00", { dealId: "D1", listingId: "L1", priceFen: 400_000_000 }, { city: "suzhou" }),
+    ] });
+    const deliver = () => deliverDue(running.service.database, running.clock.now, () => undefined);
+    expect(await deliver()).toBe(1); // 503
+    expect(await deliver()).toBe(0); // not due again before the backoff
+    running.clock.set(new Date(running.clock.now() + retryDelayMs(1)).toISOString());
+    expect(await deliver()).toBe(1); // 503
+    running.clock.set(new Date(running.clock.now() + retryDelayMs(2)).toISOString());
+    expect(await deliver()).toBe(1); // 204
+    const log = await running.call("GET", `/v1/webhooks/${registered.body.id}/deliveries`);
+    expect(log.body.deliveries).toMatchObject([{ kind: "risk.halted", status: "delivered", attempts: 3, lastError: null }]);
+    expect(hook.received).toHaveLength(3);
+    expect(retryDelayMs(1)).toBeLessThan(retryDelayMs(2));
+  });
+
+  it("an integrator only hears of its own brand", async () => {
+    running = await startApp(engine);
+    const hook = await receiver(0);
+    server = hook.server;
+    await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened"] });
+    await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L1", reporterId: "C1" }, { brand: "deyou" }));
+    await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L2", reporterId: "C1" }));
+    await deliverDue(running.service.database, running.clock.now, () => undefined);
+    expect(hook.received.map((r) => JSON.parse(r.body).claim.brand)).toEqual(["lianjia"]);
+  });
+});
