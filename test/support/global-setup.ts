@@ -1,6 +1,6 @@
 // Starts one throwaway PostgreSQL cluster for the whole suite (unless ANXIN_TEST_PG_URL names one).
 import type { TestProject } from "vitest/node";
-import { startCluster, type Cluster } from "./postgres.js";
+import { startCluster, type Cluster } from "../../tools/postgres-cluster.js";
 
 let cluster: Cluster | null = null;
 

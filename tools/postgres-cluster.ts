@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL cluster for the suite: initdb -A trust into a temp dir, pg_ctl on a free
+// A throwaway PostgreSQL cluster for tests and benchmarks: initdb -A trust into a temp dir, pg_ctl on a free
 // port on 127.0.0.1 with a temp socket dir, stopped and removed afterwards. As root, the server
 // runs as the postgres user (initdb refuses root).
 import { execFileSync } from "node:child_process";

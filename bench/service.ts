@@ -1,0 +1,155 @@
+// Service benchmarks: durable ingest through the HTTP API (single and batched) next to the
+// engine's raw insert rate of the same rows; check latency under load; the deadline sweep.
+// Run: npm run build && node dist/bench/service.js [--quick]
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import type { AcceptedEvent } from "../src/domain/events/validate.js";
+import { Service } from "../src/service/service.js";
+import { openDatabase } from "../src/store/database.js";
+import { migrate } from "../src/store/migrations.js";
+import { loadCatalogue } from "../src/store/catalogue-files.js";
+import { validateEvent } from "../src/domain/events/validate.js";
+import { startCluster } from "../tools/postgres-cluster.js";
+
+const quick = process.argv.includes("--quick");
+const root = join(import.meta.dirname, "..", "..");
+const phoneKey = "bench-phone-key-0123456789abcdef";
+
+function events(prefix: string, count: number): object[] {
+  const out: object[] = [];
+  const listings = Math.max(1, Math.floor(count / 20));
+  for (let i = 0; i < listings; i++) {
+    out.push({ id: `${prefix}-L${i}`, type: "listing.published", occurredAt: "2026-03-01T10:00:00+08:00", city: "beijing", brand: "lianjia", data: { listingId: `${prefix}-L${i}`, ownerId: `O${i}`, agentId: `A${i % 500}`, communityId: `C${i % 300}`, layout: "2室1厅", areaSqm: 81.1, askingPriceFen: 598_000_000 } });
+  }
+  for (let i = out.length; i < count; i++) {
+    out.push({ id: `${prefix}-S${i}`, type: "showing.recorded", occurredAt: "2026-03-02T15:20:00+08:00", city: "beijing", brand: "lianjia", data: { showingId: `${prefix}-S${i}`, listingId: `${prefix}-L${i % listings}`, buyerId: `B${i}`, agentId: `A${i % 500}` } });
+  }
+  return out;
+}
+
+async function freshUrl(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<string> {
+  if (engine === "sqlite") return `sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-bench-")), "anxin.db")}`;
+  const name = `bench_${Math.random().toString(36).slice(2, 10)}`;
+  const client = new pg.Client({ connectionString: adminUrl! });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  return adminUrl!.replace(/\/postgres$/, `/${name}`);
+}
+
+/** The engine's own rate for the same log rows, in multi-row inserts of 1,000 per transaction. */
+async function rawInsertRate(url: string, rows: object[]): Promise<number> {
+  const database = openDatabase(url);
+  await migrate(database);
+  const logRows = rows.map((e) => {
+    const v = validateEvent(e, { phoneKey });
+    if (!v.ok) throw new Error(JSON.stringify(v.rejection));
+    const { at, fingerprint, ...contract } = v.event as AcceptedEvent;
+    return { kind: "event" as const, event_id: contract.id, type: contract.type, at, received_at: at, city: contract.city, brand: contract.brand, fingerprint, body: JSON.stringify(contract) };
+  });
+  const started = performance.now();
+  for (let i = 0; i < logRows.length; i += 1000) {
+    await database.db.transaction().execute((trx) => trx.insertInto("log").values(logRows.slice(i, i + 1000)).execute());
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return logRows.length / seconds;
+}
+
+async function serve(url: string): Promise<{ base: string; key: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(root, "bin", "anxin.js"), "serve", "--port", "0"], { env: { ...process.env, ANXIN_DATABASE_URL: url, ANXIN_PHONE_KEY: phoneKey, ANXIN_LOG: "off" }, stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => { output += c.toString(); });
+  while (!/ak_[A-Za-z0-9_-]+/.test(output)) await new Promise((r) => setTimeout(r, 50));
+  return {
+    base: /Anxin is serving (\S+)/.exec(output)![1]!,
+    key: /(ak_[A-Za-z0-9_-]+)/.exec(output)![1]!,
+    stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }),
+  };
+}
+
+async function post(base: string, path: string, key: string, body: unknown): Promise<void> {
+  const response = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+async function ingestSingle(base: string, key: string, rows: object[], concurrency: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < rows.length) await post(base, "/v1/events", key, rows[next++]);
+  }));
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+async function ingestBatched(base: string, key: string, rows: object[]): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += 1000) await post(base, "/v1/events/batch", key, { events: rows.slice(i, i + 1000) });
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+async function latency(base: string, key: string, path: string, body: object, rate: number, seconds: number) {
+  const result = await autocannon({
+    url: `${base}${path}`, method: "POST", connections: 16, overallRate: rate, duration: seconds,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** 100,000 deadlines falling due at once, processed by one tick on SQLite. */
+async function deadlineSweep(count: number): Promise<{ count: number; seconds: number }> {
+  const loaded = loadCatalogue();
+  if (!loaded.ok) throw new Error("catalogue");
+  let now = Date.parse("2026-03-03T00:00:00+08:00");
+  const database = openDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-sweep-")), "anxin.db")}`);
+  const service = new Service({ database, catalogue: loaded.catalogue, phoneKey, clock: { now: () => now } });
+  await service.start();
+  const rows = events("sweep", count + Math.floor(count / 19));
+  for (let i = 0; i < rows.length; i += 1000) await service.submitBatch(rows.slice(i, i + 1000));
+  now = Date.parse("2026-03-05T00:00:00+08:00");
+  const started = performance.now();
+  const processed = await service.tick();
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return { count: processed, seconds };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  const cluster = await startCluster();
+  try {
+    const n = quick ? 10_000 : 50_000;
+    const single = quick ? 1_000 : 4_000;
+    const seconds = quick ? 3 : 10;
+    console.log("\nengine     raw insert rows/s   HTTP batched ev/s  ratio   HTTP single ev/s  ratio   pre-call p50/p99 ms @500/s   pre-signing p50/p99 ms @500/s");
+    for (const engine of ["sqlite", "postgres"] as const) {
+      if (engine === "postgres" && cluster === null) { console.log("postgres   (PostgreSQL binaries not found: skipped)"); continue; }
+      const raw = await rawInsertRate(await freshUrl(engine, cluster?.url ?? null), events("raw", n));
+      const server = await serve(await freshUrl(engine, cluster?.url ?? null));
+      try {
+        const batched = await ingestBatched(server.base, server.key, events("batch", n));
+        const one = await ingestSingle(server.base, server.key, events("single", single), 16);
+        await post(server.base, "/v1/events", server.key, { id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } });
+        const call = await latency(server.base, server.key, "/v1/checks/pre-call", { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);
+        const signing = await latency(server.base, server.key, "/v1/checks/pre-signing", { dealId: "D1", city: "suzhou" }, 500, seconds);
+        console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${`${call.p50} / ${call.p99}`.padStart(26)}   ${`${signing.p50} / ${signing.p99}`.padStart(29)}`);
+        if (call.non2xx + signing.non2xx + call.errors + signing.errors > 0) console.log(`  (errors: ${call.non2xx + signing.non2xx} non-2xx, ${call.errors + signing.errors} failed)`);
+      } finally {
+        await server.stop();
+      }
+    }
+    const sweep = await deadlineSweep(quick ? 10_000 : 100_000);
+    console.log(`\ndeadline sweep (SQLite): ${fmt(sweep.count)} deadlines falling due at once processed in ${sweep.seconds.toFixed(2)} s (${fmt(sweep.count / sweep.seconds)} /s; target: 100,000 in under 10 s)`);
+  } finally {
+    cluster?.stop();
+  }
+}
+
+await main();
