@@ -13,6 +13,7 @@ import { registerCheckRoutes } from "./routes/checks.js";
 import { registerMoneyRoutes } from "./routes/money.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
+import { registerComplaintRoutes } from "./routes/complaints.js";
 
 export const maxBodyBytes = 4 * 1024 * 1024;
 
@@ -113,6 +114,7 @@ export async function buildServer(options: { service: Service; people: People; n
   registerCheckRoutes(app, context);
   registerMoneyRoutes(app, context);
   registerWebhookRoutes(app, context);
+  registerComplaintRoutes(app, context);
   return app;
 }
 

@@ -1,0 +1,78 @@
+// Money through the API: holds when a fund cannot pay, top-ups, voids; complaints per consumer; limits.
+import { afterEach, describe, expect, it } from "vitest";
+import { engines } from "../support/engines.js";
+import { ev, listing, withSettings } from "../support/scenario.js";
+import { startApp, type Running } from "../support/service.js";
+
+const smallFunds = withSettings((s) => ({ ...s, funds: { platformOpeningFen: 10_000_000_000, brandCityOpeningFen: 15_000 } }));
+
+describe.each(engines)("money and complaints on %s", (engine) => {
+  let running: Running;
+  afterEach(async () => running?.close());
+
+  it("a payout the fund cannot cover is held and alerted; a top-up pays it; finance sees the fund", async () => {
+    running = await startApp(engine, { catalogue: smallFunds });
+    await running.call("POST", "/v1/events/batch", { events: [
+      listing(),
+      ev("showing.recorded", "2026-03-01T11:00:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" }),
+      ev("showing.recorded", "2026-03-01T11:00:00+08:00", { showingId: "S2", listingId: "L1", buyerId: "C9", agentId: "A7" }),
+    ] });
+    running.clock.set("2026-03-04T00:00:00+08:00");
+    await running.service.tick();
+    const finance = await running.login("finance");
+    const funds = await running.call("GET", "/v1/funds", undefined, { token: finance });
+    expect(funds.body.funds).toEqual([{ fund: "lianjia:beijing", balanceFen: 5_000, heldClaims: 1, heldFen: 10_000 }]);
+    const alerts = await running.call("GET", "/v1/alerts", undefined, { token: finance });
+    expect(alerts.body.alerts.map((a: { kind: string }) => a.kind)).toContain("fund.payout_held");
+    const held = (await running.call("GET", "/v1/claims?status=approved", undefined, { token: finance })).body.claims;
+    expect(held).toMatchObject([{ status: "approved", hold: { reason: "fund_insufficient", availableFen: 5_000 } }]);
+    const pay = await running.call("POST", `/v1/claims/${encodeURIComponent(held[0].id)}/pay`, { reason: "retry" }, { token: finance, headers: { "idempotency-key": "p1" } });
+    expect(pay.body.claim).toMatchObject({ status: "approved", hold: { availableFen: 5_000 } });
+    const topUp = await running.call("POST", "/v1/funds/lianjia:beijing/top-ups", { amountFen: 100_000 }, { token: finance, headers: { "idempotency-key": "t1" } });
+    expect(topUp).toMatchObject({ status: 200, body: { balanceFen: 95_000 } });
+    expect(await running.call("POST", "/v1/funds/lianjia:beijing/top-ups", { amountFen: 100_000 }, { token: finance, headers: { "idempotency-key": "t1" } })).toMatchObject({ body: { duplicate: true, balanceFen: 95_000 } });
+    expect(await running.call("POST", "/v1/funds/lianjia:beijing/top-ups", { amountFen: 5 }, { token: finance, headers: { "idempotency-key": "t1" } })).toMatchObject({ status: 409, body: { code: "conflict" } });
+    expect((await running.call("GET", "/v1/claims?status=paid", undefined, { token: finance })).body.claims).toHaveLength(2);
+    const agent = await running.login("agent-a7");
+    expect(await running.call("POST", "/v1/funds/lianjia:beijing/top-ups", { amountFen: 1 }, { token: agent, headers: { "idempotency-key": "t2" } })).toMatchObject({ status: 403 });
+    expect((await running.call("GET", "/v1/ledger/reconciliation", undefined, { token: finance })).body).toMatchObject({ balanced: true, problems: [] });
+  });
+
+  it("a quality officer voids a held claim and its ledger entry is reversed; an agent may not", async () => {
+    running = await startApp(engine, { catalogue: withSettings((s) => ({ ...s, funds: { platformOpeningFen: 10_000_000_000, brandCityOpeningFen: 0 } })) });
+    await running.call("POST", "/v1/events/batch", { events: [listing(), ev("listing.delisted", "2026-03-01T12:00:00+08:00", { listingId: "L1", ownerConsent: false, reason: "sold elsewhere" })] });
+    const quality = await running.login("quality");
+    const [claim] = (await running.call("GET", "/v1/claims", undefined, { token: quality })).body.claims;
+    expect(claim).toMatchObject({ commitment: "delist-consent", status: "approved" });
+    const agent = await running.login("agent-a7");
+    const path = `/v1/claims/${encodeURIComponent(claim.id)}/void`;
+    expect(await running.call("POST", path, { reason: "duplicate listing" }, { token: agent, headers: { "idempotency-key": "v1" } })).toMatchObject({ status: 403, body: { code: "insufficient_authority" } });
+    expect(await running.call("POST", path, { reason: "owner had consented in writing" }, { token: quality, headers: { "idempotency-key": "v2" } })).toMatchObject({ status: 200, body: { claim: { status: "voided" } } });
+    const ledger = (await running.call("GET", "/v1/ledger", undefined, { token: quality })).body;
+    expect(ledger.accounts.find((a: { name: string }) => a.name === "payable:lianjia:beijing").balanceFen).toBe(0);
+    expect(ledger.entries.map((e: { purpose: string }) => e.purpose)).toEqual(["claim_approved", "claim_voided"]);
+  });
+
+  it("a consumer files a complaint and sees only their own, with the 30124 clock", async () => {
+    running = await startApp(engine);
+    const consumer = await running.login("consumer-c5");
+    const filed = await running.call("POST", "/v1/complaints", { city: "shanghai", brand: "lianjia", category: "attitude", text: "经纪人态度不好" }, { token: consumer, headers: { "idempotency-key": "c1" } });
+    expect(filed).toMatchObject({ status: 201, body: { duplicate: false } });
+    expect(await running.call("POST", "/v1/complaints", { city: "shanghai", brand: "lianjia", category: "attitude", text: "经纪人态度不好" }, { token: consumer, headers: { "idempotency-key": "c1" } }))
+      .toMatchObject({ status: 200, body: { complaintId: filed.body.complaintId, duplicate: true } });
+    await running.service.submit(ev("complaint.responded", "2026-03-01T09:10:00+08:00", { complaintId: filed.body.complaintId }, { city: "shanghai" }));
+    const mine = await running.call("GET", "/v1/complaints", undefined, { token: consumer });
+    expect(mine.body.complaints).toMatchObject([{ complaintId: filed.body.complaintId, consumerId: "C5", stages: { respond: { status: "fulfilled" }, solution: { status: "open" }, close: { status: "open" } } }]);
+    const other = await running.login("owner-o1");
+    expect((await running.call("GET", "/v1/complaints", undefined, { token: other })).body.complaints).toEqual([]);
+  });
+
+  it("limits: a body over 4 MiB is refused with 413 and a code; unknown routes 404; no token 401", async () => {
+    running = await startApp(engine);
+    const huge = { events: [{ ...listing(), data: { ...listing().data, layout: "x".repeat(5 * 1024 * 1024) } }] };
+    expect(await running.call("POST", "/v1/events/batch", huge)).toMatchObject({ status: 413, body: { code: "body_too_large" } });
+    expect(await running.call("GET", "/v1/nothing")).toMatchObject({ status: 404, body: { code: "not_found" } });
+    expect(await running.call("GET", "/v1/claims", undefined, { token: "st_wrong" })).toMatchObject({ status: 401, body: { code: "unauthenticated" } });
+    expect(await running.call("POST", "/v1/events", listing(), { token: "nope" })).toMatchObject({ status: 401 });
+  });
+});
