@@ -55,9 +55,27 @@ export function startOfBusinessDate(date: string): Instant | null {
   return parsed.startOf("day").toMillis();
 }
 
-/** An instant written in business time, e.g. 2026-03-05T00:00:00+08:00. */
+const offsetCache = new Map<number, number>();
+
+/** The business zone's UTC offset in minutes at an instant; zones change offset on whole hours. */
+function offsetMinutesAt(at: Instant): number {
+  const hour = Math.floor(at / msPerHour);
+  let offset = offsetCache.get(hour);
+  if (offset === undefined) {
+    offset = DateTime.fromMillis(at, { zone: businessZone }).offset;
+    if (offsetCache.size > 100_000) offsetCache.clear();
+    offsetCache.set(hour, offset);
+  }
+  return offset;
+}
+
+/** An instant written in business time, e.g. 2026-03-05T00:00:00+08:00 (milliseconds only when not zero). */
 export function formatInstant(at: Instant): string {
-  return DateTime.fromMillis(at, { zone: businessZone }).toISO({ suppressMilliseconds: true })!;
+  const offset = offsetMinutesAt(at);
+  const local = new Date(at + offset * msPerMinute).toISOString(); // "YYYY-MM-DDTHH:mm:ss.sssZ" in local time
+  const abs = Math.abs(offset);
+  const zone = `${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${at % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23)}${zone}`;
 }
 
 /** The business-time calendar date of an instant, YYYY-MM-DD. */
