@@ -14,7 +14,7 @@ export async function addUserCommand(flags: { username: string; role: string; su
   const { database } = openConfigured();
   try {
     await migrate(database);
-    await new People(database.db).addUser({
+    await new People(database.db, systemClock.now).addUser({
       username: flags.username, role: flags.role as Role, subjectId: flags.subject ?? flags.username, cities: list(flags.cities), brands: list(flags.brands), password,
     }, systemClock.now());
     io.out(`user ${flags.username} (${flags.role}) added\n`);
@@ -30,7 +30,7 @@ export async function addKeyCommand(flags: { label: string; brand: string; citie
   const { database } = openConfigured();
   try {
     await migrate(database);
-    const key = await new People(database.db).addApiKey({ label: flags.label, brand: flags.brand, cities: list(flags.cities) }, systemClock.now());
+    const key = await new People(database.db, systemClock.now).addApiKey({ label: flags.label, brand: flags.brand, cities: list(flags.cities) }, systemClock.now());
     io.out(`${key}\n`);
     return 0;
   } finally {

@@ -43,7 +43,7 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
   const { database, url } = openConfigured();
   const service = new Service({ database, catalogue: catalogueOrFail(flags.catalogue), phoneKey: phoneKeyOf(url), clock: systemClock });
   const started = await service.start();
-  const people = new People(database.db);
+  const people = new People(database.db, systemClock.now);
   const app = await buildServer({ service, people, now: systemClock.now, logger: process.env["ANXIN_LOG"] !== "off" });
   const port = Number(flags.port ?? process.env["PORT"] ?? 3000);
   const host = flags.host ?? process.env["HOST"] ?? "127.0.0.1";

@@ -41,6 +41,9 @@ export interface Integrator {
 }
 
 export const sessionHours = 12;
+/** How long a verified API key is trusted without asking the database again (a revoked key stops working within this). */
+export const apiKeyCacheMs = 30_000;
+const maxCachedKeys = 10_000;
 export const minPasswordChars = 10;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -59,7 +62,9 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 }
 
 export class People {
-  constructor(private readonly db: Kysely<Tables>) {}
+  private readonly keyCache = new Map<string, { integrator: Integrator & { keyHash: string }; until: number }>();
+
+  constructor(private readonly db: Kysely<Tables>, private readonly now: () => number) {}
 
   async addUser(user: User & { password: string }, now: number): Promise<void> {
     if (user.password.length < minPasswordChars) throw new Error(`a password has at least ${minPasswordChars} characters`);
@@ -95,9 +100,17 @@ export class People {
     return key;
   }
 
+  /** The integrator of a key; checks integrators sit in dialers' paths, so a verified key is cached briefly. */
   async integratorOfKey(key: string): Promise<(Integrator & { keyHash: string }) | null> {
-    const row = await this.db.selectFrom("api_keys").selectAll().where("key_hash", "=", sha256(key)).executeTakeFirst();
-    return row === undefined ? null : { label: row.label, brand: row.brand, cities: JSON.parse(row.cities) as string[], keyHash: row.key_hash };
+    const keyHash = sha256(key);
+    const cached = this.keyCache.get(keyHash);
+    if (cached !== undefined && cached.until > this.now()) return cached.integrator;
+    const row = await this.db.selectFrom("api_keys").selectAll().where("key_hash", "=", keyHash).executeTakeFirst();
+    if (row === undefined) return null;
+    const integrator = { label: row.label, brand: row.brand, cities: JSON.parse(row.cities) as string[], keyHash: row.key_hash };
+    if (this.keyCache.size >= maxCachedKeys) this.keyCache.clear();
+    this.keyCache.set(keyHash, { integrator, until: this.now() + apiKeyCacheMs });
+    return integrator;
   }
 }
 

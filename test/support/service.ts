@@ -48,7 +48,7 @@ export async function startApp(engine: EngineName, options: { start?: string; ca
   const clock = options.clock ?? testClock(options.start ?? "2026-03-01T09:00:00+08:00");
   const service = new Service({ database, catalogue: options.catalogue ?? bundled, phoneKey, clock });
   await service.start();
-  const people = new People(database.db);
+  const people = new People(database.db, clock.now);
   let apiKey = options.apiKey;
   if (apiKey === undefined) {
     for (const user of testUsers) {
