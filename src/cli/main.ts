@@ -4,9 +4,10 @@ import { checkCommand, listCommand } from "./catalogue.js";
 import { CliError, processIo, type Io } from "./io.js";
 import { replayCommand } from "./replay.js";
 import { serveCommand } from "./serve.js";
+import { simulateCommand, stdoutWriter } from "./simulate.js";
 import { addKeyCommand, addUserCommand, exportLogCommand } from "./admin.js";
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo, write: (chunk: string) => Promise<void> = stdoutWriter): Promise<number> {
   const program = new Command("anxin")
     .description("Anxin (安心): service commitments made enforceable")
     .exitOverride()
@@ -43,6 +44,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument("<file>")
     .action((file: string) => {
       code = checkCommand(file, io);
+    });
+
+  program
+    .command("simulate")
+    .description("generate a realistic event history (NDJSON on stdout) from the real Beijing listing data")
+    .requiredOption("--city <city>", "beijing, shanghai, wuhan, … (sizes in docs/simulation.md)")
+    .option("--days <days>", "how many days", "365")
+    .option("--seed <seed>", "the same seed gives the same history", "7")
+    .option("--scale <scale>", "1.0 is the city's published size", "1")
+    .option("--start <date>", "first day, YYYY-MM-DD", "2025-01-01")
+    .option("--brand <brand>", "the brokerage brand", "lianjia")
+    .option("--data <dir>", "the shared data folder (default ../shared/data, or ANXIN_DATA_DIR)")
+    .action(async (flags) => {
+      code = await simulateCommand(flags, io, write);
     });
 
   program

@@ -1,0 +1,41 @@
+// Events of a simulated history, bucketed by business day so that each day is written in time order.
+import { formatInstant, msPerDay, type Instant } from "../domain/time.js";
+
+export interface SimEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  city: string;
+  brand: string;
+  data: Record<string, unknown>;
+}
+
+export class Schedule {
+  private readonly buckets = new Map<number, Array<{ at: Instant; seq: number; event: SimEvent }>>();
+  private seq = 0;
+
+  constructor(
+    private readonly place: { city: string; brand: string; idPrefix: string },
+    private readonly firstDayAt: Instant,
+    private readonly days: number,
+  ) {}
+
+  /** Schedules an event; one outside the simulated days is not written. */
+  add(at: Instant, type: string, data: Record<string, unknown>): void {
+    const day = Math.floor((at - this.firstDayAt) / msPerDay);
+    if (day < 0 || day >= this.days) return;
+    const seq = ++this.seq;
+    const event: SimEvent = { id: `${this.place.idPrefix}-${seq}`, type, occurredAt: formatInstant(at), city: this.place.city, brand: this.place.brand, data };
+    let bucket = this.buckets.get(day);
+    if (bucket === undefined) this.buckets.set(day, (bucket = []));
+    bucket.push({ at, seq, event });
+  }
+
+  /** The events of a day in time order, forgotten once taken. */
+  take(day: number): SimEvent[] {
+    const bucket = this.buckets.get(day) ?? [];
+    this.buckets.delete(day);
+    bucket.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    return bucket.map((entry) => entry.event);
+  }
+}
