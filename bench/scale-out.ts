@@ -1,13 +1,11 @@
 // Scale-out on PostgreSQL: ingest and deadline processing with 1, 2 and 4 `anxin serve`
 // processes sharing one database. Run: npm run build && node dist/bench/scale-out.js [--quick]
-import { spawn } from "node:child_process";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
 import { startCluster } from "../tools/postgres-cluster.js";
+import { spawnServe } from "../tools/serve-process.js";
 
 const quick = process.argv.includes("--quick");
-const root = join(import.meta.dirname, "..", "..");
 
 /** Showings entered long ago: every one is an overdue deadline the moment it is accepted. */
 function overdueShowings(prefix: string, count: number): object[] {
@@ -19,12 +17,8 @@ function overdueShowings(prefix: string, count: number): object[] {
 }
 
 async function serve(url: string, tickMs: number) {
-  const child = spawn(process.execPath, [join(root, "bin", "anxin.js"), "serve", "--port", "0", "--tick-ms", String(tickMs)], { env: { ...process.env, ANXIN_DATABASE_URL: url, ANXIN_PHONE_KEY: "scale-out-bench-key-0123456789", ANXIN_LOG: "off" }, stdio: ["ignore", "pipe", "inherit"] });
-  let output = "";
-  child.stdout!.on("data", (c: Buffer) => { output += c.toString(); });
-  while (!/Anxin is serving (\S+)/.test(output)) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 200));
-  return { base: /Anxin is serving (\S+)/.exec(output)![1]!, key: /(ak_[A-Za-z0-9_-]+)/.exec(output)?.[1] ?? null, stop: () => new Promise<void>((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }) };
+  const server = await spawnServe({ ANXIN_DATABASE_URL: url, ANXIN_PHONE_KEY: "scale-out-bench-key-0123456789", ANXIN_LOG: "off" }, ["--tick-ms", String(tickMs)]);
+  return { base: server.base, key: server.apiKey, stop: () => server.kill("SIGTERM") };
 }
 
 async function paidClaims(url: string): Promise<number> {

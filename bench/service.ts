@@ -1,7 +1,6 @@
 // Service benchmarks: durable ingest through the HTTP API (single and batched) next to the
 // engine's raw insert rate of the same rows; check latency under load; the deadline sweep.
 // Run: npm run build && node dist/bench/service.js [--quick]
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,9 +13,9 @@ import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
 import { startCluster } from "../tools/postgres-cluster.js";
+import { spawnServe } from "../tools/serve-process.js";
 
 const quick = process.argv.includes("--quick");
-const root = join(import.meta.dirname, "..", "..");
 const phoneKey = "bench-phone-key-0123456789abcdef";
 
 function events(prefix: string, count: number): object[] {
@@ -61,15 +60,8 @@ async function rawInsertRate(url: string, rows: object[]): Promise<number> {
 }
 
 async function serve(url: string): Promise<{ base: string; key: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(root, "bin", "anxin.js"), "serve", "--port", "0"], { env: { ...process.env, ANXIN_DATABASE_URL: url, ANXIN_PHONE_KEY: phoneKey, ANXIN_LOG: "off" }, stdio: ["ignore", "pipe", "inherit"] });
-  let output = "";
-  child.stdout!.on("data", (c: Buffer) => { output += c.toString(); });
-  while (!/ak_[A-Za-z0-9_-]+/.test(output)) await new Promise((r) => setTimeout(r, 50));
-  return {
-    base: /Anxin is serving (\S+)/.exec(output)![1]!,
-    key: /(ak_[A-Za-z0-9_-]+)/.exec(output)![1]!,
-    stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }),
-  };
+  const server = await spawnServe({ ANXIN_DATABASE_URL: url, ANXIN_PHONE_KEY: phoneKey, ANXIN_LOG: "off" });
+  return { base: server.base, key: server.apiKey!, stop: () => server.kill("SIGTERM") };
 }
 
 async function post(base: string, path: string, key: string, body: unknown): Promise<void> {

@@ -1,14 +1,8 @@
 // Events of a simulated history, bucketed by business day so that each day is written in time order.
+import type { Envelope } from "../domain/events/schema.js";
 import { formatInstant, msPerDay, type Instant } from "../domain/time.js";
 
-export interface SimEvent {
-  id: string;
-  type: string;
-  occurredAt: string;
-  city: string;
-  brand: string;
-  data: Record<string, unknown>;
-}
+export type SimEvent = Envelope;
 
 export class Schedule {
   private readonly buckets = new Map<number, Array<{ at: Instant; seq: number; event: SimEvent }>>();

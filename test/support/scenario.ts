@@ -22,14 +22,8 @@ export function withSettings(change: (settings: Settings) => Settings): Catalogu
   return built.catalogue;
 }
 
-export interface Envelope {
-  id: string;
-  type: string;
-  occurredAt: string;
-  city: string;
-  brand: string;
-  data: Record<string, unknown>;
-}
+export type { Envelope } from "../../src/domain/events/schema.js";
+import type { Envelope } from "../../src/domain/events/schema.js";
 
 let sequence = 0;
 

@@ -111,6 +111,16 @@ export const envelopeSchemas = Object.fromEntries(eventTypes.map((type) => [type
 export type ContractEvent = { [T in EventType]: Static<EnvelopeSchemas[T]> }[EventType];
 export type ContractEventOf<T extends EventType> = Static<EnvelopeSchemas[T]>;
 
+/** An envelope as a sender writes it, before validation: what the simulator and tests produce. */
+export interface Envelope {
+  id: string;
+  type: string;
+  occurredAt: string;
+  city: string;
+  brand: string;
+  data: Record<string, unknown>;
+}
+
 /** The envelope alone, checked first so that a wrong `type` is reported as such. */
 export const EnvelopeHeader: TObject = Type.Object({
   id: Id,
