@@ -8,6 +8,7 @@ import type { Risk } from "../domain/risk.js";
 import type { AlertKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
 import { DeadlineQueue } from "./deadline-queue.js";
+import { IdIndex } from "./id-index.js";
 
 export interface RejectedEvent extends Rejection {
   /** The event's id where it had one. */
@@ -53,7 +54,7 @@ export interface Changes {
 
 export interface EngineState {
   /** Accepted event ids and their content fingerprints, for idempotency. */
-  seen: Map<string, string>;
+  seen: IdIndex;
   facts: Facts;
   obligations: Map<string, Obligation>;
   obligationsBySubject: Map<string, Obligation[]>;
@@ -75,7 +76,7 @@ export interface EngineState {
 
 export function createState(): EngineState {
   return {
-    seen: new Map(),
+    seen: new IdIndex(),
     facts: createFacts(),
     obligations: new Map(),
     obligationsBySubject: new Map(),
