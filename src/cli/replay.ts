@@ -1,11 +1,12 @@
 // `anxin replay EVENTS.ndjson [--until T] [--catalogue FILE] [--compare] [--json]`
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import { formatYuan } from "../domain/money.js";
 import { parseInstant, type Instant } from "../domain/time.js";
-import { parseLines, replay, replayLog, type LogEntry } from "../engine/replay.js";
+import type { Engine } from "../engine/engine.js";
+import { NotInTimeOrder, parseLine, parseLines, replay, Replayer, replayLog, type LogEntry, type ReplayOptions } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { CliError, type Io } from "./io.js";
@@ -19,6 +20,41 @@ export interface ReplayFlags {
 }
 
 export const replayPhoneKey = () => process.env["ANXIN_PHONE_KEY"] ?? "anxin-replay-local-key";
+
+/**
+ * Replays a file: streamed line by line when it is in time order (as `anxin simulate` writes),
+ * so that a city-year need not fit in memory; read whole and sorted otherwise. Same result.
+ */
+export async function replayFile(path: string, options: ReplayOptions, show: { io: Io; label: string }): Promise<Engine> {
+  const size = statOrFail(path);
+  const bar = show.io.interactive && size > 10_000_000 ? new SingleBar({ format: `${show.label} [{bar}] {percentage}% of ${Math.round(size / 1e6)} MB`, stream: process.stderr }) : null;
+  bar?.start(size, 0);
+  try {
+    const replayer = new Replayer(options);
+    const input = createReadStream(path, { encoding: "utf8" });
+    let lines = 0;
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.trim() === "") continue;
+      replayer.add(parseLine(line));
+      if (bar !== null && ++lines % 50_000 === 0) bar.update(input.bytesRead);
+    }
+    return replayer.finish();
+  } catch (error) {
+    if (!(error instanceof NotInTimeOrder)) throw error;
+    bar?.update(0);
+    return replay(parseLines(await readLines(path)), { ...options, ...(bar === null ? {} : { onProgress: (done, total) => bar.update(Math.round((done / Math.max(1, total)) * size)) }) });
+  } finally {
+    bar?.stop();
+  }
+}
+
+function statOrFail(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
 
 export async function readLines(path: string): Promise<string[]> {
   const lines: string[] = [];
@@ -61,26 +97,19 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
   }
   if (file === undefined) throw new CliError("give an events file, or --log FILE");
   const until = untilOrFail(flags.until);
-  const history = parseLines(await readLines(file));
-  const run = (catalogue: Catalogue, label: string): Snapshot => {
-    const bar = io.interactive && history.length > 50_000 ? new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} events`, stream: process.stderr }) : null;
-    bar?.start(history.length, 0);
-    const engine = replay(history, {
-      catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }),
-      ...(bar === null ? {} : { onProgress: (done: number) => bar.update(done) }),
-    });
-    bar?.stop();
-    return snapshot(engine.state);
+  const run = async (catalogue: Catalogue, label: string): Promise<Snapshot> => {
+    const options = { catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) };
+    return snapshot((await replayFile(file, options, { io, label })).state);
   };
   if (flags.compare) {
     if (flags.catalogue === undefined) throw new CliError("--compare needs --catalogue DRAFT to compare with the bundled catalogue");
-    const base = run(catalogueOrFail(), "bundled");
-    const draft = run(catalogueOrFail(flags.catalogue), "draft");
+    const base = await run(catalogueOrFail(), "bundled");
+    const draft = await run(catalogueOrFail(flags.catalogue), "draft");
     const difference = compareSnapshots(base, draft);
     io.out(flags.json ? `${JSON.stringify({ compare: difference }, null, 2)}\n` : formatComparison(difference));
     return 0;
   }
-  const result = run(catalogueOrFail(flags.catalogue), "replay");
+  const result = await run(catalogueOrFail(flags.catalogue), "replay");
   io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
   return 0;
 }

@@ -16,17 +16,18 @@ export interface ReplayOptions {
 
 export type HistoryLine = { ok: true; value: unknown } | { ok: false; text: string; error: string };
 
-/** Parses NDJSON lines; an unparseable line is kept, to be rejected with its reason. */
+/** Parses one NDJSON line; an unparseable one is kept, to be rejected with its reason. */
+export function parseLine(line: string): HistoryLine {
+  try {
+    return { ok: true, value: JSON.parse(line) };
+  } catch (error) {
+    return { ok: false, text: line, error: (error as Error).message };
+  }
+}
+
 export function parseLines(lines: Iterable<string>): HistoryLine[] {
   const parsed: HistoryLine[] = [];
-  for (const line of lines) {
-    if (line.trim() === "") continue;
-    try {
-      parsed.push({ ok: true, value: JSON.parse(line) });
-    } catch (error) {
-      parsed.push({ ok: false, text: line, error: (error as Error).message });
-    }
-  }
+  for (const line of lines) if (line.trim() !== "") parsed.push(parseLine(line));
   return parsed;
 }
 
@@ -39,35 +40,87 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Raised when a streamed history turns out not to be in time order. */
+export class NotInTimeOrder extends Error {}
+
+/**
+ * Applies events given in time order, with a virtual clock that follows them. Events at one
+ * instant are held until the instant is complete and applied in (id, content) order; bad lines
+ * are kept and rejected at the end, in an order of their content. Streaming a sorted file and
+ * sorting an unsorted one in memory therefore give the same state.
+ */
+export class Replayer {
+  readonly engine: Engine;
+  private group: AcceptedEvent[] = [];
+  private groupAt = Number.NEGATIVE_INFINITY;
+  private firstAt: Instant | null = null;
+  private readonly invalid: Array<{ key: string; line: HistoryLine }> = [];
+
+  constructor(private readonly options: ReplayOptions) {
+    this.engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey });
+  }
+
+  /** Adds one line; throws NotInTimeOrder when an event is earlier than the one before. */
+  add(line: HistoryLine): void {
+    const validation = line.ok ? validateEvent(line.value, { phoneKey: this.options.phoneKey }) : null;
+    if (validation?.ok) this.addAccepted(validation.event);
+    else this.addInvalid(line);
+  }
+
+  addInvalid(line: HistoryLine): void {
+    this.invalid.push({ key: line.ok ? canonicalJson(line.value) : line.text, line });
+  }
+
+  addAccepted(event: AcceptedEvent): void {
+    if (event.at < this.groupAt) throw new NotInTimeOrder(`event ${event.id} at ${event.occurredAt} comes after a later one`);
+    if (event.at > this.groupAt) this.flush();
+    this.groupAt = event.at;
+    this.group.push(event);
+  }
+
+  finish(): Engine {
+    this.flush();
+    const until = this.options.until ?? (Number.isFinite(this.groupAt) ? this.groupAt : 0);
+    this.engine.tick(until, { inclusive: true, virtual: true });
+    // Bad lines have no trustworthy time: they are kept as of the first event's instant.
+    this.invalid.sort((a, b) => compare(a.key, b.key));
+    const at = this.firstAt ?? until;
+    for (const { line } of this.invalid) {
+      if (line.ok) this.engine.submit(line.value, { now: at });
+      else this.engine.rejectUnparseable(line.text, line.error, at);
+    }
+    return this.engine;
+  }
+
+  private flush(): void {
+    if (this.group.length === 0) return;
+    this.group.sort(byTime);
+    this.firstAt ??= this.groupAt;
+    const until = this.options.until;
+    if (until === undefined || this.groupAt <= until) {
+      this.engine.tick(this.groupAt, { inclusive: false, virtual: true });
+      for (const event of this.group) this.engine.accept(event, { now: event.at });
+    }
+    this.group = [];
+  }
+}
+
+/** Replays lines in any order: sorted in memory first. */
 export function replay(history: readonly HistoryLine[], options: ReplayOptions): Engine {
-  const engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey });
   const accepted: AcceptedEvent[] = [];
-  const invalid: Array<{ key: string; line: HistoryLine }> = [];
+  const replayer = new Replayer(options);
   for (const line of history) {
     const validation = line.ok ? validateEvent(line.value, { phoneKey: options.phoneKey }) : null;
     if (validation?.ok) accepted.push(validation.event);
-    else invalid.push({ key: line.ok ? canonicalJson(line.value) : line.text, line });
+    else replayer.addInvalid(line);
   }
   accepted.sort(byTime);
-  const until = options.until ?? accepted.at(-1)?.at ?? 0;
-  // Bad lines have no trustworthy time: they are recorded first, in an order of their content.
-  invalid.sort((a, b) => compare(a.key, b.key));
-  const firstAt = accepted[0]?.at ?? until;
-  for (const { line } of invalid) {
-    if (line.ok) engine.submit(line.value, { now: firstAt });
-    else engine.rejectUnparseable(line.text, line.error, firstAt);
-  }
-  const total = accepted.length;
-  for (let i = 0; i < total; i++) {
-    const event = accepted[i]!;
-    if (event.at > until) break;
-    engine.tick(event.at, { inclusive: false, virtual: true });
-    engine.accept(event, { now: event.at });
-    if (options.onProgress !== undefined && i % 10_000 === 0) options.onProgress(i, total);
-  }
-  engine.tick(until, { inclusive: true, virtual: true });
-  options.onProgress?.(total, total);
-  return engine;
+  accepted.forEach((event, i) => {
+    replayer.addAccepted(event);
+    if (options.onProgress !== undefined && i % 10_000 === 0) options.onProgress(i, accepted.length);
+  });
+  options.onProgress?.(accepted.length, accepted.length);
+  return replayer.finish();
 }
 
 /** One line of `anxin log export`: an accepted event as received, or a tick that processed deadlines. */
