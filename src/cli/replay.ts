@@ -3,9 +3,11 @@ import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
+import { isBalanced } from "../domain/ledger.js";
 import { formatYuan } from "../domain/money.js";
-import { parseInstant, type Instant } from "../domain/time.js";
+import { formatInstant, parseInstant, type Instant } from "../domain/time.js";
 import type { Engine } from "../engine/engine.js";
+import type { EngineState } from "../engine/state.js";
 import { NotInTimeOrder, parseLine, parseLines, replay, Replayer, replayLog, type LogEntry, type ReplayOptions } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
@@ -91,8 +93,7 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
       }
     });
     const engine = replayLog(entries, { catalogue: catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey() });
-    const result = snapshot(engine.state);
-    io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+    io.out(flags.json ? `${JSON.stringify(snapshot(engine.state), null, 2)}\n` : formatSummary(summarise(engine.state)));
     return 0;
   }
   if (file === undefined) throw new CliError("give an events file, or --log FILE");
@@ -109,8 +110,8 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
     io.out(flags.json ? `${JSON.stringify({ compare: difference }, null, 2)}\n` : formatComparison(difference));
     return 0;
   }
-  const result = await run(catalogueOrFail(flags.catalogue), "replay");
-  io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+  const engine = await replayFile(file, { catalogue: catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) }, { io, label: "replay" });
+  io.out(flags.json ? `${JSON.stringify(snapshot(engine.state), null, 2)}\n` : formatSummary(summarise(engine.state)));
   return 0;
 }
 
@@ -164,18 +165,40 @@ function formatComparison(rows: CommitmentDifference[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-function formatSummary(s: Snapshot): string {
-  const byStatus = new Map<string, number>();
-  for (const c of s.claims) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
-  const obligations = new Map<string, number>();
-  for (const o of s.obligations) obligations.set(o.status, (obligations.get(o.status) ?? 0) + 1);
+interface Summary {
+  clock: string | null;
+  counts: EngineState["counts"];
+  claims: Map<string, number>;
+  obligations: Map<string, number>;
+  risks: number;
+  alerts: number;
+  balanced: boolean;
+  entries: number;
+}
+
+/** The counts the summary prints, without building a view of every claim and obligation. */
+function summarise(state: EngineState): Summary {
+  const tally = (statuses: Iterable<{ progress: { status: string } }>) => {
+    const counts = new Map<string, number>();
+    for (const item of statuses) counts.set(item.progress.status, (counts.get(item.progress.status) ?? 0) + 1);
+    return counts;
+  };
+  return {
+    clock: Number.isFinite(state.clock) ? formatInstant(state.clock) : null, counts: state.counts,
+    claims: tally(state.claims.values()), obligations: tally(state.obligations.values()),
+    risks: state.risks.size, alerts: state.alerts.length, balanced: isBalanced(state.ledger), entries: state.ledger.entries.length,
+  };
+}
+
+function formatSummary(s: Summary): string {
+  const list = (counts: Map<string, number>) => `${[...counts.values()].reduce((a, b) => a + b, 0)} (${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")})`;
   return [
     `clock        ${s.clock}`,
     `events       ${s.counts.accepted} accepted, ${s.counts.duplicates} duplicates, ${s.counts.rejected} rejected`,
-    `claims       ${s.claims.length} (${[...byStatus].map(([k, v]) => `${v} ${k}`).join(", ")})`,
-    `obligations  ${s.obligations.length} (${[...obligations].map(([k, v]) => `${v} ${k}`).join(", ")})`,
-    `risks        ${s.risks.length}; alerts ${s.alerts.length}`,
-    `ledger       ${s.ledger.balanced ? "balanced" : "NOT BALANCED"}, ${s.ledger.entries} entries`,
+    `claims       ${list(s.claims)}`,
+    `obligations  ${list(s.obligations)}`,
+    `risks        ${s.risks}; alerts ${s.alerts}`,
+    `ledger       ${s.balanced ? "balanced" : "NOT BALANCED"}, ${s.entries} entries`,
     "",
   ].join("\n");
 }
