@@ -68,3 +68,17 @@ export function listing(listingId = "L1", options: { at?: string; ownerId?: stri
     askingPriceFen: options.askingPriceFen ?? 598_000_000,
   }, { city: options.city, brand: options.brand });
 }
+
+/** A deal signed at `at` in a city: buyer B1, seller S1 (the owner), 5,000,000 CNY, commission 100,000 CNY. */
+export function signedDeal(dealId = "D1", options: { at?: string; city?: string; brand?: string; listingId?: string; priceFen?: number } = {}): Envelope {
+  return ev("deal.signed", options.at ?? "2026-03-02T10:00:00+08:00", {
+    dealId, listingId: options.listingId ?? "L1", buyerId: "B1", sellerId: "S1", priceFen: options.priceFen ?? 500_000_000, commissionFen: 10_000_000,
+  }, { city: options.city, brand: options.brand });
+}
+
+export const accountBalance = (s: Snapshot, name: string) => s.ledger.accounts.find((a) => a.name === name)?.balanceFen ?? 0;
+
+/** A person's decision on a claim, as the command event the service writes. */
+export function decide(type: "claim.approved" | "claim.rejected" | "claim.voided", claimId: string, role: string, at: string, where: { city?: string; brand?: string } = {}): Envelope {
+  return ev(type, at, { claimId, actorId: `${role}-1`, role, reason: "checked the evidence" }, where);
+}

@@ -98,7 +98,8 @@ function judgeReport(ctx: RuleContext, version: Version, event: AcceptedEventOf<
   const allowed = calls.at(-1);
   if (allowed !== undefined) {
     const why = allowed.purpose === "marketing" ? "had a current consent" : `was a ${allowed.purpose} call`;
-    const claim = ctx.openClaim({ ...report, reason: `reported call to ${phoneMasked}` });
+    // Opened for review, so that the evidence decides it before anything is paid.
+    const claim = ctx.openClaim({ ...report, reason: `reported call to ${phoneMasked}`, review: "a reported call is checked against the recorded calls" });
     ctx.rejectClaim(claim, `recorded call ${allowed.callId} ${why}`, event.id);
     return;
   }
