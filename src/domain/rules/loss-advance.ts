@@ -1,7 +1,7 @@
 // loss-advance: the buyer is paid a loss at once from the fund; a receivable against the seller
 // is booked and reduced by recoveries. Property-fee arrears after handover; a seizure that
 // existed before signing.
-import { formatInstant } from "../time.js";
+import { businessDate, formatInstant, startOfBusinessDate } from "../time.js";
 import type { RuleKind } from "./types.js";
 
 const recoveryOf = { "property_fee.recovered": "property_fee.arrears_found", "seizure.recovered": "seizure.found" } as const;
@@ -16,13 +16,18 @@ export const lossAdvance: RuleKind<"loss-advance"> = {
     const deal = ctx.facts.deals.get(event.data.dealId)!;
     let reason: string;
     let amountFen: number;
+    let review: string | undefined;
     if (event.type === "property_fee.arrears_found") {
       if (deal.handoverAt === null || deal.handoverAt > event.at) return; // arrears before handover are the seller's to settle
       reason = `property-fee arrears left by the seller on deal ${deal.dealId}, found after handover`;
       amountFen = event.data.amountFen;
     } else {
       const seizedOnAt = deal.seizures.find((s) => s.at === event.at)?.seizedOnAt;
-      if (deal.signedAt === null || seizedOnAt === undefined || seizedOnAt >= deal.signedAt) return;
+      if (deal.signedAt === null || seizedOnAt === undefined) return;
+      const signingDay = startOfBusinessDate(businessDate(deal.signedAt))!;
+      if (seizedOnAt > signingDay) return;
+      // A seizure dated the signing day may have come before or after the signature: a person decides.
+      if (seizedOnAt === signingDay) review = "the seizure is dated the signing day itself: was it there before the signature?";
       reason = `court seizure of ${event.data.seizedOn} existed before deal ${deal.dealId} was signed on ${formatInstant(deal.signedAt)}`;
       amountFen = event.data.lossFen;
     }
@@ -39,6 +44,7 @@ export const lossAdvance: RuleKind<"loss-advance"> = {
       breachAt: event.at,
       place: event,
       debtorId: deal.sellerId ?? "seller-unknown",
+      ...(review === undefined ? {} : { review }),
     });
   },
 
