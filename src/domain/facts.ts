@@ -202,6 +202,9 @@ export function recordFacts(facts: Facts, event: AcceptedEvent): void {
       return;
     }
     default:
+      // Every other event about a deal (an incident, a recovery) at least makes the deal known,
+      // so that rules judge it with what is known rather than finding nothing.
+      if ("dealId" in event.data && typeof event.data.dealId === "string") dealOf(facts, event.data.dealId, event);
       return;
   }
 }
