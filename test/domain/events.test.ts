@@ -1,0 +1,74 @@
+// The event contract: every type validated by its compiled schema; bad input answered with a
+// code and the field at fault, kept, never with a phone in clear.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { eventTypes } from "../../src/domain/events/schema.js";
+import { validateEvent } from "../../src/domain/events/validate.js";
+import { envelope, eventTypesGenerated } from "../support/arbitraries.js";
+import { ev, listing, phoneKey, run } from "../support/scenario.js";
+
+const validate = (input: unknown) => validateEvent(input, { phoneKey });
+const rejection = (input: unknown) => {
+  const result = validate(input);
+  return result.ok ? null : result.rejection;
+};
+
+describe("the event contract", () => {
+  it("accepts a valid example of every generated type", () => {
+    fc.assert(fc.property(envelope, (e) => {
+      expect(validate({ id: "x1", ...e }).ok).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  it("covers every type of events.md", () => {
+    const contract = ["listing.published", "listing.price_changed", "listing.viewed", "listing.followed", "listing.promoted", "listing.delisted", "listing.fake_confirmed",
+      "listing.maintainer_changed", "owner.replacement_requested", "owner.progress_reported", "owner.message", "review.submitted", "maintenance.damage",
+      "showing.recorded", "showing.feedback_sent", "consent.granted", "consent.revoked", "call.placed", "call.reported", "deal.price_proposed", "deal.signed",
+      "deal.commission_paid", "deal.failed", "deal.handover_completed", "funds.deposited", "funds.released", "funds.loss_confirmed", "property_fee.arrears_found",
+      "property_fee.recovered", "leak.reported", "seizure.found", "transfer.trip_wasted", "price_spread.found", "lease.signed", "complaint.filed",
+      "complaint.responded", "complaint.solution_proposed", "complaint.closed"];
+    expect(eventTypes).toEqual(expect.arrayContaining(contract));
+    expect(eventTypesGenerated.length).toBeGreaterThan(25);
+  });
+
+  it("names what is wrong and where", () => {
+    const good = listing();
+    expect(rejection("a string")).toMatchObject({ code: "invalid_envelope", field: "" });
+    expect(rejection({ ...good, data: { ...good.data, listingId: undefined } })).toMatchObject({ code: "missing_field", field: "data.listingId" });
+    expect(rejection({ ...good, data: { ...good.data, lisitngId: "L1" } })).toMatchObject({ code: "unknown_field" });
+    expect(rejection({ ...good, data: { ...good.data, askingPriceFen: 12.5 } })).toMatchObject({ code: "invalid_field", field: "data.askingPriceFen" });
+    expect(rejection({ ...good, data: { ...good.data, askingPriceFen: -1 } })).toMatchObject({ code: "invalid_field", field: "data.askingPriceFen" });
+    expect(rejection({ ...good, type: "listing.sold" })).toMatchObject({ code: "unknown_type", field: "type" });
+    expect(rejection({ ...good, city: "Beijing" })).toMatchObject({ code: "invalid_field", field: "city" });
+  });
+
+  it("takes RFC 3339 with an offset and a real instant only", () => {
+    const at = (occurredAt: string) => rejection({ ...listing(), occurredAt });
+    expect(at("2026-03-02T15:20:00+08:00")).toBeNull();
+    expect(at("2026-03-02T07:20:00Z")).toBeNull();
+    expect(at("2026-03-02T15:20:00.123+08:00")).toBeNull();
+    for (const bad of ["2026-03-02T15:20:00", "2026-03-02 15:20:00+08:00", "2026-02-30T10:00:00+08:00", "2026-03-02T24:00:00+08:00", "yesterday"]) {
+      expect(at(bad)).toMatchObject({ code: "invalid_timestamp", field: "occurredAt" });
+    }
+  });
+
+  it("takes real E.164 phone numbers only, and keeps none in clear", () => {
+    const call = (phone: string) => ev("call.placed", "2026-03-02T10:00:00+08:00", { callId: "K1", phone, agentId: "A1", purpose: "marketing" }, { city: "wuhan" });
+    expect(rejection(call("+8613800138000"))).toBeNull();
+    expect(rejection(call("13800138000"))).toMatchObject({ code: "invalid_field", field: "data.phone" });
+    expect(rejection(call("+86123456789"))).toMatchObject({ code: "invalid_phone", field: "data.phone" });
+    const accepted = validate(call("+8613800138000"));
+    expect(accepted.ok && accepted.event.data).toMatchObject({ phoneMasked: "138****8000" });
+    expect(JSON.stringify(accepted)).not.toContain("13800138000");
+    const s = run([call("+8613800138000"), { ...call("+8613800138000"), id: "bad", data: { callId: "K2", phone: "+8613800138000", purpose: "spam" } }, "{\"phone\":\"+8613800138000\""]);
+    expect(s.rejected.map((r) => r.code).sort()).toEqual(["invalid_field", "invalid_json"]);
+    expect(JSON.stringify(s)).not.toContain("13800138000");
+  });
+
+  it("the same id with the same content is a duplicate, with other content a conflict; a rejected event can be resent corrected", () => {
+    const good = listing();
+    const s = run([{ ...good, occurredAt: "bad" }, good, { ...good }, { ...good, data: { ...good.data, ownerId: "O9" } }]);
+    expect(s.counts).toMatchObject({ accepted: 1, duplicates: 1, rejected: 2 });
+    expect(s.rejected.map((r) => r.code).sort()).toEqual(["conflict", "invalid_timestamp"]);
+  });
+});
