@@ -61,13 +61,14 @@ describe("the event contract", () => {
     expect(accepted.ok && accepted.event.data).toMatchObject({ phoneMasked: "138****8000" });
     expect(JSON.stringify(accepted)).not.toContain("13800138000");
     const s = run([call("+8613800138000"), { ...call("+8613800138000"), id: "bad", data: { callId: "K2", phone: "+8613800138000", purpose: "spam" } }, "{\"phone\":\"+8613800138000\""]);
-    expect(s.rejected.map((r) => r.code).sort()).toEqual(["invalid_field", "invalid_json"]);
+    expect(s.rejected.map((r) => r.code).sort()).toEqual(["invalid_json", "missing_field"]);
     expect(JSON.stringify(s)).not.toContain("13800138000");
   });
 
   it("the same id with the same content is a duplicate, with other content a conflict; a rejected event can be resent corrected", () => {
     const good = listing();
-    const s = run([{ ...good, occurredAt: "bad" }, good, { ...good }, { ...good, data: { ...good.data, ownerId: "O9" } }]);
+    // Replay orders by time, then id, then content: the conflicting version comes later in time here.
+    const s = run([{ ...good, occurredAt: "bad" }, good, { ...good }, { ...good, occurredAt: "2026-03-05T10:00:00+08:00", data: { ...good.data, ownerId: "O9" } }]);
     expect(s.counts).toMatchObject({ accepted: 1, duplicates: 1, rejected: 2 });
     expect(s.rejected.map((r) => r.code).sort()).toEqual(["conflict", "invalid_timestamp"]);
   });
