@@ -1,0 +1,83 @@
+// The command line: catalogue listing and checking, replay (JSON of events.md, --until, --compare).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { ev, listing } from "../support/scenario.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+async function anxin(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(["node", "anxin", ...args], { out: (t) => void out.push(t), err: (t) => void err.push(t), interactive: false });
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+function file(lines: Array<object | string>): string {
+  const path = join(mkdtempSync(join(tmpdir(), "anxin-cli-")), "events.ndjson");
+  writeFileSync(path, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  return path;
+}
+
+const showing = ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" });
+
+describe("anxin catalogue", () => {
+  it("lists what applies to a city, brand and date", async () => {
+    const result = await anxin("catalogue", "--city", "beijing", "--brand", "lianjia", "--date", "2026-03-02");
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("showing-feedback-48h@beijing-2025");
+    expect(result.out).not.toContain("maintenance-loss");
+    expect(result.out).toContain("11 version(s)");
+  });
+
+  it("checks a draft: valid exits 0; broken exits 1 naming the problem", async () => {
+    expect((await anxin("catalogue", "check", join(root, "catalogue/drafts/no-marketing-calls-next-wave.yaml"))).code).toBe(0);
+    const bad = join(mkdtempSync(join(tmpdir(), "anxin-cat-")), "bad.yaml");
+    writeFileSync(bad, "extends: bundled\nversions:\n  - commitment: x\n    version: '1'\n");
+    const result = await anxin("catalogue", "check", bad);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("/versions/0");
+  });
+});
+
+describe("anxin replay", () => {
+  it("prints the JSON of events.md: claims, obligations, risks, rejected, ledger", async () => {
+    const result = await anxin("replay", file([listing(), showing, "garbage"]), "--until", "2026-03-10T00:00:00+08:00", "--json");
+    const json = JSON.parse(result.out);
+    expect(json.claims).toMatchObject([{ commitment: "showing-feedback-48h", beneficiaryId: "O1", kind: "payout", amountFen: 10000, status: "paid" }]);
+    expect(json.obligations).toMatchObject([{ commitment: "showing-feedback-48h", subjectId: "S1", dueAt: "2026-03-05T00:00:00+08:00", status: "breached" }]);
+    expect(json.risks).toEqual([]);
+    expect(json.rejected).toMatchObject([{ code: "invalid_json" }]);
+    expect(json.ledger.balanced).toBe(true);
+    expect(json.ledger.accounts.length).toBeGreaterThan(0);
+  });
+
+  it("without --until the clock stops at the last event", async () => {
+    const json = JSON.parse((await anxin("replay", file([listing(), showing]), "--json")).out);
+    expect(json.clock).toBe("2026-03-02T15:20:00+08:00");
+    expect(json.obligations[0].status).toBe("open");
+  });
+
+  it("--compare tries the next-wave draft on a history: Zhengzhou calls become claims", async () => {
+    const calls = [1, 2].map((i) => ev("call.placed", `2026-10-1${i}T10:00:00+08:00`, { callId: `K${i}`, phone: "+8613800138000", agentId: "A1", purpose: "marketing" }, { city: "zhengzhou" }));
+    const result = await anxin("replay", file(calls), "--catalogue", join(root, "catalogue/drafts/no-marketing-calls-next-wave.yaml"), "--compare", "--json");
+    expect(JSON.parse(result.out).compare).toEqual([
+      { commitment: "no-marketing-calls", bundled: { claims: 0, amountFen: 0, paidFen: 0 }, draft: { claims: 2, amountFen: 20000, paidFen: 0 }, delta: { claims: 2, amountFen: 20000, paidFen: 0 } },
+    ]);
+  });
+
+  it("a bad --until is a clear error with exit code 2", async () => {
+    const result = await anxin("replay", file([listing()]), "--until", "next tuesday");
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("--until must be RFC 3339");
+  });
+
+  it("the built command runs as `anxin replay` from a shell", () => {
+    const out = execFileSync(process.execPath, [join(root, "bin", "anxin.js"), "replay", file([listing(), showing]), "--until", "2026-03-06T00:00:00+08:00"], { encoding: "utf8" });
+    expect(out).toContain("claims       1 (1 paid)");
+    expect(out).toContain("ledger       balanced");
+  });
+});
