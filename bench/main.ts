@@ -1,0 +1,64 @@
+// npm run bench: replay throughput on simulated Beijing histories at 1×, 2×, 4× (against merely
+// parsing the same NDJSON), then the service benchmarks (bench/service.ts) and the scale-out
+// rounds (bench/scale-out.ts). Every figure is measured in a fresh process. --quick for a short run.
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+import { dataDir } from "../src/cli/simulate.js";
+import { loadListings } from "../src/simulator/listings-data.js";
+import { Simulation } from "../src/simulator/world.js";
+
+const quick = process.argv.includes("--quick");
+const here = import.meta.dirname;
+const baseScale = quick ? 0.005 : 0.01;
+const runs = quick ? 1 : 3;
+
+async function writeHistory(path: string, scale: number): Promise<number> {
+  const out = createWriteStream(path);
+  let count = 0;
+  const simulation = new Simulation({ city: "beijing", brand: "lianjia", days: 365, seed: 7, scale, start: "2025-01-01" }, loadListings(dataDir()));
+  for (const day of simulation.days()) {
+    let chunk = "";
+    for (const event of day) chunk += `${JSON.stringify(event)}\n`;
+    count += day.length;
+    if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  return count;
+}
+
+interface Measure { events: number; seconds: number; maxRssMb: number }
+
+function measure(mode: "parse" | "replay", file: string): Measure {
+  const results = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, ["--max-old-space-size=8192", join(here, "replay-run.js"), mode, file], { encoding: "utf8" })) as Measure);
+  results.sort((a, b) => a.seconds - b.seconds);
+  return results[Math.floor(results.length / 2)]!; // the median run
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; median of ${runs} run(s)`);
+console.log(`\nreplay of a simulated Beijing year (anxin simulate --days 365 --seed 7), streamed, in a fresh process`);
+console.log("scale  ×   events      parse ev/s   replay ev/s  replay/parse  replay s  µs/event  vs 1×   peak RSS");
+const dir = mkdtempSync(join(tmpdir(), "anxin-bench-"));
+let perEventAt1: number | null = null;
+try {
+  for (const factor of [1, 2, 4]) {
+    const file = join(dir, `beijing-${factor}.ndjson`);
+    await writeHistory(file, baseScale * factor);
+    const parse = measure("parse", file);
+    const replay = measure("replay", file);
+    const perEvent = (replay.seconds / replay.events) * 1e6;
+    perEventAt1 ??= perEvent;
+    console.log(`${String(baseScale * factor).padEnd(6)} ${String(factor).padEnd(3)} ${fmt(replay.events).padStart(9)}  ${fmt(parse.events / parse.seconds).padStart(11)}  ${fmt(replay.events / replay.seconds).padStart(12)}  ${`${((parse.seconds / replay.seconds) * 100).toFixed(1)}%`.padStart(12)}  ${replay.seconds.toFixed(1).padStart(8)}  ${perEvent.toFixed(1).padStart(8)}  ${(perEvent / perEventAt1).toFixed(2).padStart(5)}   ${fmt(replay.maxRssMb).padStart(5)} MB`);
+    rmSync(file);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log("(target: replay ≥ 30% of the parse rate; µs/event flat from 1× to 4× means linear cost)\n");
+
+for (const script of ["service.js", "scale-out.js"]) {
+  execFileSync(process.execPath, [join(here, script), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
+  console.log("");
+}

@@ -1,0 +1,22 @@
+// One measurement in a fresh process: parse-only or full replay of an NDJSON file; prints JSON.
+// Run by bench/main.ts: node dist/bench/replay-run.js parse|replay FILE
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { replayFile, catalogueOrFail } from "../src/cli/replay.js";
+
+const [mode, file] = process.argv.slice(2);
+const started = performance.now();
+let events = 0;
+if (mode === "parse") {
+  for await (const line of createInterface({ input: createReadStream(file!, { encoding: "utf8" }), crlfDelay: Infinity })) {
+    if (line.trim() === "") continue;
+    JSON.parse(line);
+    events++;
+  }
+} else {
+  const io = { out: () => undefined, err: () => undefined, interactive: false };
+  const engine = await replayFile(file!, { catalogue: catalogueOrFail(), phoneKey: "bench-phone-key" }, { io, label: "replay" });
+  events = engine.state.counts.accepted + engine.state.counts.duplicates + engine.state.counts.rejected;
+}
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(JSON.stringify({ mode, events, seconds, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
