@@ -22,7 +22,7 @@ async function writeHistory(path: string, scale: number): Promise<number> {
     let chunk = "";
     for (const event of day) chunk += `${JSON.stringify(event)}\n`;
     count += day.length;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return count;
