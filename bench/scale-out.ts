@@ -55,7 +55,11 @@ async function round(adminUrl: string, processes: number, events: number) {
       }
     }));
     const ingestSeconds = (performance.now() - started) / 1000;
-    while ((await paidClaims(url)) < events) await new Promise((r) => setTimeout(r, 100));
+    const giveUpAt = performance.now() + 300_000;
+    for (let paid = await paidClaims(url); paid < events; paid = await paidClaims(url)) {
+      if (performance.now() > giveUpAt) throw new Error(`only ${paid} of ${events} claims paid after 5 minutes`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const allPaidSeconds = (performance.now() - started) / 1000;
     return { processes, ingestRate: all.length / ingestSeconds, allPaidSeconds };
   } finally {

@@ -12,20 +12,26 @@ import { openDatabase } from "../src/store/database.js";
 import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
+import { formatInstant } from "../src/domain/time.js";
 import { startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
 
 const quick = process.argv.includes("--quick");
 const phoneKey = "bench-phone-key-0123456789abcdef";
 
-function events(prefix: string, count: number): object[] {
+/**
+ * A Beijing history of listings and showings entered at `enteredAt`. Ingest benchmarks date them
+ * now, so that their deadlines lie ahead and the figure is ingest alone; the sweep dates them in
+ * the past on purpose.
+ */
+function events(prefix: string, count: number, enteredAt = formatInstant(Date.now())): object[] {
   const out: object[] = [];
   const listings = Math.max(1, Math.floor(count / 20));
   for (let i = 0; i < listings; i++) {
-    out.push({ id: `${prefix}-L${i}`, type: "listing.published", occurredAt: "2026-03-01T10:00:00+08:00", city: "beijing", brand: "lianjia", data: { listingId: `${prefix}-L${i}`, ownerId: `O${i}`, agentId: `A${i % 500}`, communityId: `C${i % 300}`, layout: "2室1厅", areaSqm: 81.1, askingPriceFen: 598_000_000 } });
+    out.push({ id: `${prefix}-L${i}`, type: "listing.published", occurredAt: enteredAt, city: "beijing", brand: "lianjia", data: { listingId: `${prefix}-L${i}`, ownerId: `O${i}`, agentId: `A${i % 500}`, communityId: `C${i % 300}`, layout: "2室1厅", areaSqm: 81.1, askingPriceFen: 598_000_000 } });
   }
   for (let i = out.length; i < count; i++) {
-    out.push({ id: `${prefix}-S${i}`, type: "showing.recorded", occurredAt: "2026-03-02T15:20:00+08:00", city: "beijing", brand: "lianjia", data: { showingId: `${prefix}-S${i}`, listingId: `${prefix}-L${i % listings}`, buyerId: `B${i}`, agentId: `A${i % 500}` } });
+    out.push({ id: `${prefix}-S${i}`, type: "showing.recorded", occurredAt: enteredAt, city: "beijing", brand: "lianjia", data: { showingId: `${prefix}-S${i}`, listingId: `${prefix}-L${i % listings}`, buyerId: `B${i}`, agentId: `A${i % 500}` } });
   }
   return out;
 }
@@ -101,7 +107,7 @@ async function deadlineSweep(count: number): Promise<{ count: number; seconds: n
   const database = openDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-sweep-")), "anxin.db")}`);
   const service = new Service({ database, catalogue: loaded.catalogue, phoneKey, clock: { now: () => now } });
   await service.start();
-  const rows = events("sweep", count + Math.floor(count / 19));
+  const rows = events("sweep", count + Math.floor(count / 19), "2026-03-02T15:20:00+08:00");
   for (let i = 0; i < rows.length; i += 1000) await service.submitBatch(rows.slice(i, i + 1000));
   now = Date.parse("2026-03-05T00:00:00+08:00");
   const started = performance.now();

@@ -49,6 +49,11 @@ export class Context implements RuleContext {
     return (this.state.claimsBySubject.get(subjectId) ?? []).filter((c) => this.versions.get(c.versionKey)!.rule.kind === kind);
   }
 
+  claimsAwaitingBeneficiary(kind: RuleKindName): readonly Claim[] {
+    if (this.state.awaiting.size === 0) return [];
+    return [...this.state.awaiting].map((id) => this.state.claims.get(id)!).filter((c) => this.versions.get(c.versionKey)!.rule.kind === kind);
+  }
+
   openObligation(request: ObligationRequest): Obligation {
     const id = idOf(request.stage === undefined ? [request.version.commitment, request.subjectId] : [request.version.commitment, request.subjectId, request.stage]);
     const existing = this.state.obligations.get(id);

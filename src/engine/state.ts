@@ -63,6 +63,8 @@ export interface EngineState {
   claimsBySubject: Map<string, Claim[]>;
   /** Approved claims waiting for money in their fund, oldest first. */
   held: Set<string>;
+  /** Open claims whose beneficiary is not known yet (a showing or delisting before its listing). */
+  awaiting: Set<string>;
   ledger: Ledger;
   risks: Map<string, Risk>;
   alerts: Alert[];
@@ -84,6 +86,7 @@ export function createState(): EngineState {
     claims: new Map(),
     claimsBySubject: new Map(),
     held: new Set(),
+    awaiting: new Set(),
     ledger: createLedger(),
     risks: new Map(),
     alerts: [],

@@ -75,8 +75,10 @@ export class Workflow {
     this.touch(claim);
     if (claim.beneficiaryId === null) {
       claim.progress = { status: "open", awaiting: "beneficiary" };
+      this.state.awaiting.add(claim.id);
       return;
     }
+    this.state.awaiting.delete(claim.id);
     if (how.review !== null || how.approval === "tiered") {
       const tiers = tiersFor(this.settings, claim);
       claim.progress = { status: "pending_approval", requiredRole: requiredRole(tiers, claim.amountFen), review: how.review };
@@ -152,6 +154,7 @@ export class Workflow {
   reject(claim: Claim, actor: Actor, now: Instant): void {
     assert(claim.progress.status === "open" || claim.progress.status === "pending_approval", `claim ${claim.id} is rejected only before approval`);
     claim.progress = { status: "rejected", rejectedAt: now, reason: actor.reason };
+    this.state.awaiting.delete(claim.id);
     this.decide(claim, "rejected", actor, now);
     this.touch(claim);
   }
@@ -174,6 +177,7 @@ export class Workflow {
       });
     }
     this.state.held.delete(claim.id);
+    this.state.awaiting.delete(claim.id);
     claim.progress = { status: "voided", voidedAt: now, reason: actor.reason };
     this.decide(claim, "voided", actor, now);
     this.touch(claim);

@@ -26,9 +26,11 @@ describe("delist-consent", () => {
     expect(claimsOf(s, "delist-consent").map((c) => c.version)).toEqual(["delist-consent@changsha-2024"]);
   });
 
-  it("the owner not yet known (listing event late): the claim waits for a beneficiary", () => {
+  it("the owner not yet known (listing event late): the claim waits, and is paid when the listing names the owner", () => {
     const s = run([delisted("2026-03-05T10:00:00+08:00", false)]);
     expect(claimsOf(s, "delist-consent")).toMatchObject([{ status: "open", awaiting: "beneficiary", beneficiaryId: null }]);
+    const named = run([delisted("2026-03-05T10:00:00+08:00", false), listing("L1", { at: "2026-03-06T10:00:00+08:00" })]);
+    expect(claimsOf(named, "delist-consent")).toMatchObject([{ status: "paid", beneficiaryId: "O1" }]);
   });
 
   it("each delisting is one payout: a resent event changes nothing", () => {

@@ -78,6 +78,11 @@ describe("showing-feedback-48h", () => {
     expect(obligationsOf(s, "showing-feedback-48h")).toHaveLength(1);
   });
 
+  it("a showing whose listing arrives only after the breach: the claim waits, then pays the owner the listing names", () => {
+    const s = run([showing("2026-03-02T15:20:00+08:00"), listing("L1", { at: "2026-03-06T10:00:00+08:00" })], { until: "2026-03-07T00:00:00+08:00" });
+    expect(claimsOf(s, "showing-feedback-48h")).toMatchObject([{ beneficiaryId: "O1", status: "paid", openedAt: "2026-03-05T00:00:00+08:00", paidAt: "2026-03-06T10:00:00+08:00" }]);
+  });
+
   it("feedback that arrives before its showing (out of order) still fulfils it", () => {
     const s = run([feedback("2026-03-03T09:00:00+08:00"), listing(), showing("2026-03-02T15:20:00+08:00")], { until: "2026-03-10T00:00:00+08:00" });
     expect(obligationsOf(s, "showing-feedback-48h")[0]!.status).toBe("fulfilled");

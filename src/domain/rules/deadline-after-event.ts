@@ -6,7 +6,7 @@ import type { RuleKind } from "./types.js";
 export const deadlineAfterEvent: RuleKind<"deadline-after-event"> = {
   kind: "deadline-after-event",
   opensOn: (params) => [params.trigger],
-  followsUp: ["showing.feedback_sent"],
+  followsUp: ["showing.feedback_sent", "listing.published"],
 
   onEvent(ctx, version, event) {
     if (event.type !== "showing.recorded") return;
@@ -27,6 +27,13 @@ export const deadlineAfterEvent: RuleKind<"deadline-after-event"> = {
   },
 
   onFollowUp(ctx, event) {
+    // A listing that arrives after its showing's breach names the owner the claim waited for.
+    if (event.type === "listing.published") {
+      for (const claim of ctx.claimsAwaitingBeneficiary("deadline-after-event")) {
+        if (ctx.facts.showings.get(claim.subjectId)?.listingId === event.data.listingId) ctx.assignBeneficiary(claim, event.data.ownerId, event.id);
+      }
+      return;
+    }
     if (event.type !== "showing.feedback_sent") return;
     for (const obligation of ctx.obligationsOfSubject("deadline-after-event", event.data.showingId)) {
       ctx.fulfilObligation(obligation, { at: event.at, eventId: event.id });

@@ -10,7 +10,7 @@ type Version = VersionOf<"forbidden-act">;
 export const forbiddenAct: RuleKind<"forbidden-act"> = {
   kind: "forbidden-act",
   opensOn: (params) => (params.act === "delisting-without-consent" ? ["listing.delisted"] : ["call.placed", "call.reported"]),
-  followsUp: ["consent.granted", "consent.revoked"],
+  followsUp: ["consent.granted", "consent.revoked", "listing.published"],
 
   onEvent(ctx, version, event) {
     if (event.type === "listing.delisted" && !event.data.ownerConsent) {
@@ -31,6 +31,14 @@ export const forbiddenAct: RuleKind<"forbidden-act"> = {
   // A consent that arrives late, but was given before the call, withdraws the call's breach;
   // a late revocation turns a call that looked allowed into one.
   onFollowUp(ctx, event) {
+    // A listing that arrives after its delisting names the owner the claim waited for.
+    if (event.type === "listing.published") {
+      for (const claim of ctx.claimsAwaitingBeneficiary("forbidden-act")) {
+        const act = (ctx.versionOf(claim.versionKey) as Version).rule.act;
+        if (act === "delisting-without-consent" && claim.subjectId === event.data.listingId) ctx.assignBeneficiary(claim, event.data.ownerId, event.id);
+      }
+      return;
+    }
     if (event.type !== "consent.granted" && event.type !== "consent.revoked") return;
     for (const callId of ctx.facts.callsByPhone.get(event.data.phoneHash) ?? []) {
       const call = ctx.facts.calls.get(callId)!;

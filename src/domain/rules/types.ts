@@ -61,6 +61,8 @@ export interface RuleContext {
   claimFor(commitment: string, subjectKey: readonly string[]): Claim | undefined;
   /** Claims of a rule kind whose subject key starts with this id (a deal, a call). */
   claimsOfSubject(kind: RuleKindName, subjectId: string): readonly Claim[];
+  /** Open claims of a rule kind still waiting to learn who their beneficiary is. */
+  claimsAwaitingBeneficiary(kind: RuleKindName): readonly Claim[];
   openObligation(request: ObligationRequest): Obligation;
   /** True when the evidence kept the promise; late evidence withdraws the breach's unpaid claim. */
   fulfilObligation(obligation: Obligation, evidence: { at: Instant; eventId: string }): boolean;
