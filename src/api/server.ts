@@ -14,6 +14,7 @@ import { registerMoneyRoutes } from "./routes/money.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { registerComplaintRoutes } from "./routes/complaints.js";
+import { registerReportRoutes } from "./routes/reports.js";
 
 export const maxBodyBytes = 4 * 1024 * 1024;
 
@@ -115,6 +116,7 @@ export async function buildServer(options: { service: Service; people: People; n
   registerMoneyRoutes(app, context);
   registerWebhookRoutes(app, context);
   registerComplaintRoutes(app, context);
+  registerReportRoutes(app, context);
   return app;
 }
 

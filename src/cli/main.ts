@@ -5,6 +5,7 @@ import { CliError, processIo, type Io } from "./io.js";
 import { replayCommand } from "./replay.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand, stdoutWriter } from "./simulate.js";
+import { fulfilmentCommand } from "./report.js";
 import { addKeyCommand, addUserCommand, exportLogCommand } from "./admin.js";
 
 export async function main(argv: readonly string[], io: Io = processIo, write: (chunk: string) => Promise<void> = stdoutWriter): Promise<number> {
@@ -94,6 +95,23 @@ export async function main(argv: readonly string[], io: Io = processIo, write: (
     .option("--cities <list>", "comma-separated, or *", "*")
     .action(async (flags) => {
       code = await addKeyCommand(flags, io);
+    });
+
+  program
+    .command("report")
+    .description("published figures from the configured database")
+    .command("fulfilment")
+    .description("count and amount by commitment and period; fulfilment rate; time from breach to payout")
+    .requiredOption("--from <date>", "first day, YYYY-MM-DD (business time)")
+    .requiredOption("--to <date>", "last day, YYYY-MM-DD, included")
+    .option("--period <period>", "day, month, year or all", "month")
+    .option("--city <city>")
+    .option("--brand <brand>")
+    .option("--commitment <id>")
+    .option("--json")
+    .option("--csv")
+    .action(async (flags) => {
+      code = await fulfilmentCommand(flags, io);
     });
 
   program

@@ -58,6 +58,11 @@ export class Service {
   async start(): Promise<{ replayed: number; processed: number }> {
     await migrate(this.database);
     const replayed = await this.write(() => []);
+    // Re-project every claim once, so that columns added by later migrations are filled.
+    await this.write(() => {
+      for (const id of this.engine.state.claims.keys()) this.engine.state.changes.claims.add(id);
+      return [];
+    });
     const processed = await this.tick();
     return { replayed, processed };
   }

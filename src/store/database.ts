@@ -45,6 +45,8 @@ export interface ClaimTable {
   fund: string;
   status: string;
   opened_at: number;
+  breach_at: number | null;
+  paid_at: number | null;
   body: string;
 }
 

@@ -146,6 +146,15 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.alterTable("obligations").addColumn("warned_at", big).execute();
       },
     },
+    "0004-claim-times-for-reports": {
+      async up(db: Kysely<any>) {
+        // Filled by the projection; the service re-projects every claim once at start.
+        await db.schema.alterTable("claims").addColumn("breach_at", big).execute();
+        await db.schema.alterTable("claims").addColumn("paid_at", big).execute();
+        await db.schema.createIndex("claims_paid").on("claims").columns(["paid_at"]).execute();
+        await db.schema.createIndex("claims_breach").on("claims").columns(["breach_at"]).execute();
+      },
+    },
   };
 }
 

@@ -20,9 +20,11 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
   for (const rows of chunks(claims)) {
     await trx.insertInto("claims").values(rows.map((c) => ({
       id: c.id, commitment: c.commitment, version: c.versionKey, city: c.city, brand: c.brand, beneficiary_id: c.beneficiaryId,
-      kind: c.kind, amount_fen: c.amountFen, fund: c.fundId, status: c.progress.status, opened_at: c.openedAt, body: JSON.stringify(claimView(c)),
+      kind: c.kind, amount_fen: c.amountFen, fund: c.fundId, status: c.progress.status, opened_at: c.openedAt,
+      breach_at: c.breachAt, paid_at: c.progress.status === "paid" ? c.progress.paidAt : null, body: JSON.stringify(claimView(c)),
     }))).onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({
       beneficiary_id: eb.ref("excluded.beneficiary_id"), status: eb.ref("excluded.status"), body: eb.ref("excluded.body"),
+      breach_at: eb.ref("excluded.breach_at"), paid_at: eb.ref("excluded.paid_at"),
     }))).execute();
   }
   const obligations = [...changes.obligations].map((id) => state.obligations.get(id)!);

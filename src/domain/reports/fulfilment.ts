@@ -1,0 +1,108 @@
+// Fulfilment figures (domain.md, "Published fulfilment figures"): count and amount by commitment
+// and period, split by remedy kind, recoveries, the fulfilment rate, and time from breach to payout.
+import type { RemedyKind } from "../claims.js";
+import { businessDate, type Instant } from "../time.js";
+
+export type Period = "day" | "month" | "year" | "all";
+
+export interface SettledClaim {
+  commitment: string;
+  city: string;
+  brand: string;
+  kind: RemedyKind;
+  amountFen: number;
+  breachAt: Instant;
+  paidAt: Instant;
+}
+
+export interface Recovery {
+  commitment: string;
+  amountFen: number;
+  at: Instant;
+}
+
+export interface FulfilmentRow {
+  period: string;
+  commitment: string;
+  /** payouts, advances, refunds, waivers, remedies (non-monetary, counted), recoveries */
+  split: Record<RemedyKind | "recovery", { count: number; amountFen: number }>;
+  count: number;
+  amountFen: number;
+}
+
+export interface CommitmentRate {
+  commitment: string;
+  /** Breaches confirmed: claims whose breach fell in the period, not rejected or voided. */
+  confirmed: number;
+  paid: number;
+  /** paid / confirmed, or null when nothing was confirmed. */
+  rate: number | null;
+  breachToPaymentHoursMedian: number | null;
+  breachToPaymentHoursP90: number | null;
+}
+
+/** The period an instant falls in, in business time: 2026-03-05, 2026-03, 2026, or "all". */
+export function periodOf(at: Instant, period: Period): string {
+  if (period === "all") return "all";
+  const date = businessDate(at);
+  return period === "day" ? date : period === "month" ? date.slice(0, 7) : date.slice(0, 4);
+}
+
+/** The nearest-rank percentile of sorted values; null for none. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const emptySplit = (): FulfilmentRow["split"] => ({
+  payout: { count: 0, amountFen: 0 }, advance: { count: 0, amountFen: 0 }, refund: { count: 0, amountFen: 0 },
+  waiver: { count: 0, amountFen: 0 }, remedy: { count: 0, amountFen: 0 }, recovery: { count: 0, amountFen: 0 },
+});
+
+/** Paid claims and recoveries grouped by period and commitment; totals exclude recoveries (money back, not out). */
+export function fulfilmentRows(paid: readonly SettledClaim[], recoveries: readonly Recovery[], period: Period): FulfilmentRow[] {
+  const rows = new Map<string, FulfilmentRow>();
+  const row = (at: Instant, commitment: string) => {
+    const key = `${periodOf(at, period)}|${commitment}`;
+    let found = rows.get(key);
+    if (found === undefined) rows.set(key, (found = { period: periodOf(at, period), commitment, split: emptySplit(), count: 0, amountFen: 0 }));
+    return found;
+  };
+  for (const claim of paid) {
+    const r = row(claim.paidAt, claim.commitment);
+    r.split[claim.kind].count++;
+    r.split[claim.kind].amountFen += claim.amountFen;
+    r.count++;
+    r.amountFen += claim.amountFen;
+  }
+  for (const recovery of recoveries) {
+    const r = row(recovery.at, recovery.commitment);
+    r.split.recovery.count++;
+    r.split.recovery.amountFen += recovery.amountFen;
+  }
+  return [...rows.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.commitment < b.commitment ? -1 : a.commitment > b.commitment ? 1 : 0));
+}
+
+export interface ConfirmedBreach {
+  commitment: string;
+  breachAt: Instant;
+  /** When its claim was paid; null while unpaid. */
+  paidAt: Instant | null;
+}
+
+/** Of the breaches confirmed in a period, the share paid, and hours from breach to payment. */
+export function commitmentRates(confirmed: readonly ConfirmedBreach[]): CommitmentRate[] {
+  const commitments = [...new Set(confirmed.map((c) => c.commitment))].sort();
+  return commitments.map((commitment) => {
+    const mine = confirmed.filter((c) => c.commitment === commitment);
+    const hours = mine.flatMap((c) => (c.paidAt === null ? [] : [(c.paidAt - c.breachAt) / 3_600_000])).sort((a, b) => a - b);
+    return {
+      commitment,
+      confirmed: mine.length,
+      paid: hours.length,
+      rate: mine.length === 0 ? null : hours.length / mine.length,
+      breachToPaymentHoursMedian: percentile(hours, 50),
+      breachToPaymentHoursP90: percentile(hours, 90),
+    };
+  });
+}

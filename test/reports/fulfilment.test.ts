@@ -1,0 +1,93 @@
+// The fulfilment report: count and amount by commitment and period, split by remedy kind, with
+// recoveries, the fulfilment rate and the time from breach to payout; periods in Asia/Shanghai.
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { commitmentRates, percentile, periodOf } from "../../src/domain/reports/fulfilment.js";
+import { engines } from "../support/engines.js";
+import { at, ev, listing, signedDeal } from "../support/scenario.js";
+import { startApp, type Running } from "../support/service.js";
+
+describe("fulfilment arithmetic", () => {
+  it("periods are Beijing's calendar: 2026-03-31T16:30Z is already April 1st there", () => {
+    expect(periodOf(at("2026-03-31T16:30:00Z"), "month")).toBe("2026-04");
+    expect(periodOf(at("2026-12-31T23:59:59+08:00"), "year")).toBe("2026");
+    expect(periodOf(at("2026-12-31T16:00:00Z"), "day")).toBe("2027-01-01");
+  });
+
+  it("nearest-rank percentiles; none for no data", () => {
+    expect([percentile([1, 2, 3, 4], 50), percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90), percentile([], 50)]).toEqual([2, 9, null]);
+  });
+
+  it("the rate is paid over confirmed breaches; a commitment with none confirmed has no rate", () => {
+    const t = at("2026-03-01T00:00:00+08:00");
+    expect(commitmentRates([{ commitment: "a", breachAt: t, paidAt: t + 3_600_000 }, { commitment: "a", breachAt: t, paidAt: null }])).toEqual([
+      { commitment: "a", confirmed: 2, paid: 1, rate: 0.5, breachToPaymentHoursMedian: 1, breachToPaymentHoursP90: 1 },
+    ]);
+    expect(commitmentRates([])).toEqual([]);
+  });
+});
+
+describe.each(engines)("the fulfilment report on %s", (engine) => {
+  let running: Running;
+  afterEach(async () => running?.close());
+
+  async function history() {
+    running = await startApp(engine, { start: "2026-03-01T00:00:00+08:00" });
+    await running.call("POST", "/v1/events/batch", { events: [
+      listing(),
+      ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" }),
+      signedDeal(), ev("deal.handover_completed", "2026-03-03T10:00:00+08:00", { dealId: "D1" }),
+      ev("property_fee.arrears_found", "2026-03-04T10:00:00+08:00", { dealId: "D1", amountFen: 300_000 }),
+      ev("owner.replacement_requested", "2026-03-05T10:00:00+08:00", { listingId: "L1", ownerId: "O1" }),
+      ev("listing.maintainer_changed", "2026-03-06T10:00:00+08:00", { listingId: "L1", fromAgentId: "A7", toAgentId: "A8", requestedByOwner: true }),
+    ] });
+    // The clock moves: the feedback breach is found on 03-05, the fake listing paid on 04-01.
+    running.clock.set("2026-03-05T00:00:00+08:00");
+    await running.service.tick();
+    running.clock.set("2026-04-01T00:10:00+08:00");
+    await running.call("POST", "/v1/events", ev("property_fee.recovered", "2026-04-01T00:05:00+08:00", { dealId: "D1", amountFen: 100_000 }));
+    // Confirmed late on March 31st, paid when received: 00:10 on April 1st in Beijing (16:10 UTC on March 31st).
+    await running.call("POST", "/v1/events", ev("listing.fake_confirmed", "2026-03-31T23:30:00+08:00", { listingId: "L1", reporterId: "C5" }));
+    return running.login("operator");
+  }
+
+  it("counts and sums paid claims by month and commitment, split by kind, with recoveries", async () => {
+    const token = await history();
+    const report = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-04-30&period=month", undefined, { token })).body;
+    const row = (period: string, commitment: string) => report.rows.find((r: { period: string; commitment: string }) => r.period === period && r.commitment === commitment);
+    expect(row("2026-03", "showing-feedback-48h")).toMatchObject({ count: 1, amountFen: 10_000, split: { payout: { count: 1, amountFen: 10_000 } } });
+    expect(row("2026-03", "property-fee-advance")).toMatchObject({ count: 1, amountFen: 300_000, split: { advance: { count: 1, amountFen: 300_000 } } });
+    expect(row("2026-03", "maintainer-replacement")).toMatchObject({ count: 1, amountFen: 0, split: { remedy: { count: 1 } } });
+    expect(row("2026-04", "property-fee-advance")).toMatchObject({ count: 0, split: { recovery: { count: 1, amountFen: 100_000 } } });
+    expect(report.total).toEqual({ count: 4, amountFen: 320_000 });
+    expect(report.rates.find((r: { commitment: string }) => r.commitment === "showing-feedback-48h")).toMatchObject({ confirmed: 1, paid: 1, rate: 1, breachToPaymentHoursMedian: 0 });
+  });
+
+  it("a claim paid in the first minutes of April belongs to April; an empty period or a city without data gives nothing", async () => {
+    const token = await history();
+    const march = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-03-31&period=all", undefined, { token })).body;
+    expect(march.rows.map((r: { commitment: string }) => r.commitment)).not.toContain("real-listing");
+    const april = (await running.call("GET", "/v1/reports/fulfilment?from=2026-04-01&to=2026-04-01&period=day", undefined, { token })).body;
+    expect(april.rows).toContainEqual(expect.objectContaining({ period: "2026-04-01", commitment: "real-listing", count: 1, amountFen: 10_000 }));
+    const empty = (await running.call("GET", "/v1/reports/fulfilment?from=2025-01-01&to=2025-12-31", undefined, { token })).body;
+    expect(empty).toMatchObject({ rows: [], rates: [], total: { count: 0, amountFen: 0 } });
+    const nowhere = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-04-30&city=kunming", undefined, { token })).body;
+    expect(nowhere.rows).toEqual([]);
+    expect(await running.call("GET", "/v1/reports/fulfilment?from=2026-04-30&to=2026-03-01", undefined, { token })).toMatchObject({ status: 400, body: { field: "to" } });
+  });
+
+  it("anxin report fulfilment prints the same figures as a table, CSV or JSON", async () => {
+    await history();
+    const out: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: () => undefined, interactive: false };
+    process.env["ANXIN_DATABASE_URL"] = running.databaseUrl;
+    try {
+      expect(await main(["node", "anxin", "report", "fulfilment", "--from", "2026-03-01", "--to", "2026-04-30", "--csv"], io)).toBe(0);
+    } finally {
+      delete process.env["ANXIN_DATABASE_URL"];
+    }
+    const csv = out.join("").trim().split("\n");
+    expect(csv[0]).toMatch(/^period,commitment,count,amount_cny,payout_count/);
+    expect(csv).toContain("2026-03,property-fee-advance,1,3000.00,0,0.00,1,3000.00,0,0.00,0,0.00,0,0.00,0,0.00");
+  });
+});
