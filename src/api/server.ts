@@ -15,6 +15,7 @@ import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { registerComplaintRoutes } from "./routes/complaints.js";
 import { registerReportRoutes } from "./routes/reports.js";
+import { registerListingRoutes } from "./routes/listings.js";
 
 export const maxBodyBytes = 4 * 1024 * 1024;
 
@@ -117,6 +118,7 @@ export async function buildServer(options: { service: Service; people: People; n
   registerWebhookRoutes(app, context);
   registerComplaintRoutes(app, context);
   registerReportRoutes(app, context);
+  registerListingRoutes(app, context);
   return app;
 }
 

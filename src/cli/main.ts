@@ -5,7 +5,7 @@ import { CliError, processIo, type Io } from "./io.js";
 import { replayCommand } from "./replay.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand, stdoutWriter } from "./simulate.js";
-import { fulfilmentCommand } from "./report.js";
+import { reportCommand, reportNames, type ReportName } from "./report.js";
 import { addKeyCommand, addUserCommand, exportLogCommand } from "./admin.js";
 
 export async function main(argv: readonly string[], io: Io = processIo, write: (chunk: string) => Promise<void> = stdoutWriter): Promise<number> {
@@ -97,22 +97,26 @@ export async function main(argv: readonly string[], io: Io = processIo, write: (
       code = await addKeyCommand(flags, io);
     });
 
-  program
-    .command("report")
-    .description("published figures from the configured database")
-    .command("fulfilment")
-    .description("count and amount by commitment and period; fulfilment rate; time from breach to payout")
-    .requiredOption("--from <date>", "first day, YYYY-MM-DD (business time)")
-    .requiredOption("--to <date>", "last day, YYYY-MM-DD, included")
-    .option("--period <period>", "day, month, year or all", "month")
-    .option("--city <city>")
-    .option("--brand <brand>")
-    .option("--commitment <id>")
-    .option("--json")
-    .option("--csv")
-    .action(async (flags) => {
-      code = await fulfilmentCommand(flags, io);
+  const report = program.command("report").description("published figures from the configured database (table, --json or --csv)");
+  const descriptions: Record<ReportName, string> = {
+    fulfilment: "count and amount by commitment and period; fulfilment rate; time from breach to payout",
+    scorecard: "the 30124 scorecard: answered in 30 min, solved in 12 h, closed in 24 h; complaint rate; satisfaction; NPS",
+    "funds-safety": "custody rate, risky deals stopped, losses and loss rate, fund balances, advances",
+    listing: "an owner's listing report (--listing ID) against its community",
+  };
+  for (const name of reportNames) {
+    const command = report.command(name).description(descriptions[name])
+      .requiredOption("--from <date>", "first day, YYYY-MM-DD (business time)")
+      .requiredOption("--to <date>", "last day, YYYY-MM-DD, included")
+      .option("--json").option("--csv");
+    if (name === "listing") command.requiredOption("--listing <id>");
+    else command.option("--city <city>").option("--brand <brand>");
+    if (name === "fulfilment" || name === "scorecard") command.option("--period <period>", "day, month, year or all", "month");
+    if (name === "fulfilment") command.option("--commitment <id>");
+    command.action(async (flags) => {
+      code = await reportCommand(name, flags, io);
     });
+  }
 
   program
     .command("log")

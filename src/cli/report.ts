@@ -1,53 +1,137 @@
-// `anxin report fulfilment --from 2026-01-01 --to 2026-12-31 [--period month] [--json|--csv]`
-import { dayRange } from "../api/routes/reports.js";
+// `anxin report fulfilment|scorecard|funds-safety|listing …`: the published figures from the
+// configured database, as a table, or `--json` / `--csv`.
+import { dayRange, reportScope } from "../api/routes/reports.js";
 import { ApiError } from "../api/errors.js";
 import { formatYuan } from "../domain/money.js";
 import type { Period } from "../domain/reports/fulfilment.js";
+import { listingReportView } from "../domain/reports/listing.js";
+import type { Database } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
-import { fulfilmentReport } from "../store/reports.js";
+import { fulfilmentReport } from "../store/reports/fulfilment.js";
+import { fundsSafetyReport } from "../store/reports/funds-safety.js";
+import { listingReports } from "../store/reports/listing.js";
+import { scorecardReport } from "../store/reports/scorecard.js";
 import { CliError, type Io } from "./io.js";
 import { openConfigured } from "./serve.js";
 
 export interface ReportFlags {
   from: string;
   to: string;
-  period: string;
+  period?: string;
   city?: string;
   brand?: string;
   commitment?: string;
+  listing?: string;
   json?: boolean;
   csv?: boolean;
 }
 
-const kinds = ["payout", "advance", "refund", "waiver", "remedy", "recovery"] as const;
+type Cell = string | number | null;
+type Table = { header: string[]; rows: Cell[][] };
 
-export async function fulfilmentCommand(flags: ReportFlags, io: Io): Promise<number> {
-  if (!["day", "month", "year", "all"].includes(flags.period)) throw new CliError("--period is day, month, year or all");
-  let range: { from: number; to: number };
+const kinds = ["payout", "advance", "refund", "waiver", "remedy", "recovery"] as const;
+const percent = (share: number | null) => (share === null ? null : `${(share * 100).toFixed(2)}%`);
+
+/** Each report: the query, and how its JSON reads as tables. */
+const reports = {
+  async fulfilment(db: Database["db"], flags: ReportFlags) {
+    const json = await fulfilmentReport(db, scopeOf(flags), periodOf(flags));
+    const tables: Table[] = [
+      {
+        header: ["period", "commitment", "count", "amount_cny", ...kinds.flatMap((k) => [`${k}_count`, `${k}_cny`])],
+        rows: json.rows.map((r) => [r.period, r.commitment, r.count, formatYuan(r.amountFen), ...kinds.flatMap((k) => [r.split[k].count, formatYuan(r.split[k].amountFen)])]),
+      },
+      {
+        header: ["commitment", "confirmed", "paid", "rate", "breach_to_paid_hours_median", "breach_to_paid_hours_p90"],
+        rows: json.rates.map((r) => [r.commitment, r.confirmed, r.paid, percent(r.rate), r.breachToPaymentHoursMedian, r.breachToPaymentHoursP90]),
+      },
+    ];
+    return { json, tables };
+  },
+  async scorecard(db: Database["db"], flags: ReportFlags) {
+    const json = await scorecardReport(db, scopeOf(flags), periodOf(flags));
+    const tables: Table[] = [{
+      header: ["period", "complaints", "answered_30min", "solution_12h", "closed_24h", "deals", "complaint_rate", "satisfaction", "nps", "reviews"],
+      rows: json.rows.map((r) => [r.period, r.complaints, percent(r.respond.share), percent(r.solution.share), percent(r.close.share), r.dealsSigned, percent(r.complaintRate), percent(r.satisfaction), r.nps === null ? null : r.nps.toFixed(1), r.reviews]),
+    }];
+    return { json, tables };
+  },
+  async "funds-safety"(db: Database["db"], flags: ReportFlags) {
+    const json = await fundsSafetyReport(db, scopeOf(flags));
+    const tables: Table[] = [
+      {
+        header: ["figure", "value"],
+        rows: [
+          ["deposits", json.deposits.count], ["deposited_cny", formatYuan(json.deposits.amountFen)], ["custody_rate", percent(json.custodyRate)],
+          ["deals_signed", json.dealsSigned], ["risky_deals_stopped", json.stopped.deals], ["deals_warned", json.warned], ["signed_despite_halt", json.signedDespiteHalt],
+          ["loss_events", json.losses.count], ["losses_cny", formatYuan(json.losses.amountFen)], ["loss_rate", json.lossRate === null ? null : `${(json.lossRate * 100).toFixed(4)}%`],
+          ["advances_paid", json.advances.paidCount], ["advanced_cny", formatYuan(json.advances.paidFen)], ["recovered_cny", formatYuan(json.advances.recoveredFen)], ["outstanding_cny", formatYuan(json.advances.outstandingFen)],
+          ...Object.entries(json.stopped.byRule).map(([rule, n]): Cell[] => [`stopped_by:${rule}`, n]),
+        ],
+      },
+      { header: ["fund", "balance_cny"], rows: json.funds.map((f) => [f.fundId, formatYuan(f.balanceFen)]) },
+    ];
+    return { json, tables };
+  },
+  async listing(db: Database["db"], flags: ReportFlags) {
+    if (flags.listing === undefined) throw new CliError("report listing needs --listing ID");
+    const range = rangeOf(flags);
+    const report = (await listingReports(db, { listingIds: [flags.listing], ...range })).get(flags.listing);
+    if (report === undefined) throw new CliError(`no listing ${flags.listing} on the market between ${flags.from} and ${flags.to}`);
+    const a = report.activity;
+    const tables: Table[] = [{
+      header: ["figure", "listing", "community_same_layout_average"],
+      rows: [
+        ["views", a.views, a.community.views], ["follows", a.follows, a.community.follows], ["showings", a.showings, a.community.showings],
+        ["promotions", report.promotions, null], ["progress_weeks_met", `${report.progress.weeksMet}/${report.progress.weeks}`, null],
+        ["feedback_on_time", `${report.feedback.onTime}/${report.feedback.due}`, null],
+        ["asking_cny_per_sqm", report.prices.currentFenPerSqm === null ? null : formatYuan(report.prices.currentFenPerSqm), report.prices.community.askingFenPerSqm === null ? null : formatYuan(report.prices.community.askingFenPerSqm)],
+        ["deals_90d_cny_per_sqm", null, report.prices.community.dealFenPerSqm === null ? null : formatYuan(report.prices.community.dealFenPerSqm)],
+      ],
+    }];
+    return { json: listingReportView(report), tables };
+  },
+};
+
+export type ReportName = keyof typeof reports;
+export const reportNames = Object.keys(reports) as ReportName[];
+
+/** Bad dates are the user's to fix: a CLI error, not a stack. */
+function asCliError<T>(f: () => T): T {
   try {
-    range = dayRange(flags.from, flags.to);
+    return f();
   } catch (error) {
-    throw new CliError((error as ApiError).message);
+    if (error instanceof ApiError) throw new CliError(error.message);
+    throw error;
   }
+}
+
+const rangeOf = (flags: ReportFlags) => asCliError(() => dayRange(flags.from, flags.to));
+const scopeOf = (flags: ReportFlags) => asCliError(() => reportScope(flags));
+
+function periodOf(flags: ReportFlags): Period {
+  const period = flags.period ?? "month";
+  if (!["day", "month", "year", "all"].includes(period)) throw new CliError("--period is day, month, year or all");
+  return period as Period;
+}
+
+const text = (cell: Cell) => (cell === null ? "-" : String(cell));
+
+export async function reportCommand(name: ReportName, flags: ReportFlags, io: Io): Promise<number> {
   const { database } = openConfigured();
   try {
     await migrate(database);
-    const scope = { ...range, ...(flags.city ? { city: flags.city } : {}), ...(flags.brand ? { brand: flags.brand } : {}), ...(flags.commitment ? { commitment: flags.commitment } : {}) };
-    const report = await fulfilmentReport(database.db, scope, flags.period as Period);
+    const { json, tables } = await reports[name](database.db, flags);
     if (flags.json) {
-      io.out(`${JSON.stringify(report, null, 2)}\n`);
-      return 0;
-    }
-    const header = ["period", "commitment", "count", "amount_cny", ...kinds.flatMap((k) => [`${k}_count`, `${k}_cny`])];
-    const lines = report.rows.map((r) => [r.period, r.commitment, String(r.count), formatYuan(r.amountFen), ...kinds.flatMap((k) => [String(r.split[k].count), formatYuan(r.split[k].amountFen)])]);
-    if (flags.csv) {
-      io.out(`${[header, ...lines].map((l) => l.join(",")).join("\n")}\n`);
-      return 0;
-    }
-    for (const l of [header.slice(0, 4), ...lines.map((l) => l.slice(0, 4))]) io.out(`${l[0]!.padEnd(10)} ${l[1]!.padEnd(26)} ${l[2]!.padStart(8)} ${l[3]!.padStart(16)}\n`);
-    io.out(`total: ${report.total.count} claims paid, ${formatYuan(report.total.amountFen)} CNY\n\ncommitment                 confirmed     paid    rate  breach→paid h (median / p90)\n`);
-    for (const r of report.rates) {
-      io.out(`${r.commitment.padEnd(26)} ${String(r.confirmed).padStart(9)} ${String(r.paid).padStart(8)} ${r.rate === null ? "     -" : `${(r.rate * 100).toFixed(1).padStart(5)}%`}  ${r.breachToPaymentHoursMedian ?? "-"} / ${r.breachToPaymentHoursP90 ?? "-"}\n`);
+      io.out(`${JSON.stringify(json, null, 2)}\n`);
+    } else if (flags.csv) {
+      io.out(tables.map((t) => [t.header, ...t.rows].map((r) => r.map((c) => (c === null ? "" : String(c))).join(",")).join("\n")).join("\n\n") + "\n");
+    } else {
+      for (const table of tables) {
+        const widths = table.header.map((h, i) => Math.max(h.length, ...table.rows.map((r) => text(r[i] ?? null).length)));
+        for (const row of [table.header, ...table.rows]) io.out(`${row.map((c, i) => (i === 0 ? text(c).padEnd(widths[i]!) : text(c).padStart(widths[i]!))).join("  ")}\n`);
+        io.out("\n");
+      }
     }
     return 0;
   } finally {

@@ -82,3 +82,8 @@ export function formatInstant(at: Instant): string {
 export function businessDate(at: Instant): string {
   return DateTime.fromMillis(at, { zone: businessZone }).toISODate()!;
 }
+
+/** 00:00 business time of the Monday of the week an instant falls in (ISO weeks start on Monday). */
+export function startOfBusinessWeek(at: Instant): Instant {
+  return DateTime.fromMillis(at, { zone: businessZone }).startOf("week").toMillis();
+}

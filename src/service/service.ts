@@ -11,7 +11,10 @@ import { Engine, type Outcome } from "../engine/engine.js";
 import type { Database, LogTable, Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
+import { writeActivity } from "../store/activity.js";
+import { activityOf } from "../domain/reports/activity.js";
 import { enqueue } from "./webhooks.js";
+import { runWeeklyReports } from "./owner-reports.js";
 
 export interface Clock {
   now(): Instant;
@@ -27,6 +30,8 @@ export interface ServiceOptions {
 }
 
 type NewLogRow = Omit<LogTable, "seq">;
+/** What a write appends to the log: accepted events, or a tick that processed deadlines. */
+type Appended = AcceptedEvent | { tickAt: Instant };
 
 export interface SubmitOptions {
   /** The shell's own admission rule (an API key's scope); a refusal is kept like any rejection. */
@@ -58,13 +63,32 @@ export class Service {
   async start(): Promise<{ replayed: number; processed: number }> {
     await migrate(this.database);
     const replayed = await this.write(() => []);
-    // Re-project every claim once, so that columns added by later migrations are filled.
-    await this.write(() => {
-      for (const id of this.engine.state.claims.keys()) this.engine.state.changes.claims.add(id);
-      return [];
-    });
+    await this.backfillReports();
     const processed = await this.tick();
     return { replayed, processed };
+  }
+
+  /**
+   * Once per store: fills what the report migration added for history logged before it (claim,
+   * obligation and risk columns re-projected; listing and daily activity counted from the log).
+   */
+  private async backfillReports(): Promise<void> {
+    const name = "report-projections";
+    await this.write(async (now, trx) => {
+      if ((await trx.selectFrom("schedules").select("name").where("name", "=", name).executeTakeFirst()) !== undefined) return [];
+      const { state } = this.engine;
+      for (const id of state.claims.keys()) state.changes.claims.add(id);
+      for (const id of state.obligations.keys()) state.changes.obligations.add(id);
+      for (const key of state.risks.keys()) state.changes.risks.add(key);
+      for (let after = 0; ;) {
+        const rows = await trx.selectFrom("log").selectAll().where("kind", "=", "event").where("seq", ">", after).orderBy("seq").limit(5_000).execute();
+        if (rows.length === 0) break;
+        await writeActivity(trx, activityOf(rows.map(eventOfLogRow)));
+        after = Number(rows.at(-1)!.seq);
+      }
+      await trx.insertInto("schedules").values({ name, done_until: now }).execute();
+      return [];
+    });
   }
 
   async submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
@@ -80,7 +104,7 @@ export class Service {
         const refusal = options.admit?.(input) ?? null;
         return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
       });
-      return outcomes.flatMap((o) => (o.status === "accepted" ? [eventRow(o.event, now)] : []));
+      return outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
     });
     return outcomes;
   }
@@ -104,7 +128,7 @@ export class Service {
       }
       const event = { id, type: command.type, occurredAt: formatInstant(now), city: command.city, brand: command.brand, data: command.data };
       outcome = this.engine.submit(event, { now });
-      return outcome.status === "accepted" ? [eventRow(outcome.event, now)] : [];
+      return outcome.status === "accepted" ? [outcome.event] : [];
     });
     return outcome!;
   }
@@ -127,10 +151,11 @@ export class Service {
     let processed = 0;
     await this.write(async (now, trx) => {
       await this.warnDueSoon(trx, now);
+      await runWeeklyReports(trx, now);
       const due = this.engine.nextDueAt();
       if (due === null || due > now) return [];
       processed = this.engine.tick(now);
-      return processed > 0 ? [{ kind: "tick", event_id: null, type: null, at: now, received_at: now, city: null, brand: null, fingerprint: null, body: null }] : [];
+      return processed > 0 ? [{ tickAt: now }] : [];
     });
     return processed;
   }
@@ -152,7 +177,7 @@ export class Service {
    * transaction rolls back and the in-memory engine is rebuilt from the log, so memory never
    * holds what the database does not.
    */
-  private async write(apply: (now: Instant, trx: Transaction<Tables>) => NewLogRow[] | Promise<NewLogRow[]>): Promise<number> {
+  private async write(apply: (now: Instant, trx: Transaction<Tables>) => Appended[] | Promise<Appended[]>): Promise<number> {
     try {
       return await this.database.db.transaction().execute(async (trx) => {
         if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
@@ -160,10 +185,12 @@ export class Service {
         forgetChanges(this.engine);
         // The log's times never go backwards, so replaying it gives the engine the same clock.
         const now = Math.max(this.options.clock.now(), this.engine.state.clock);
-        const rows = await apply(now, trx);
-        if (rows.length > 0) {
+        const appended = await apply(now, trx);
+        if (appended.length > 0) {
+          const rows = appended.map((a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)));
           const inserted = await trx.insertInto("log").values(rows).returning("seq").execute();
           this.lastSeq = Number(inserted.at(-1)!.seq);
+          await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
         }
         await enqueue(trx, this.engine.state.notices, this.engine.state, now);
         await writeChanges(trx, this.engine);
@@ -194,6 +221,10 @@ export class Service {
   }
 }
 
+function tickRow(at: Instant): NewLogRow {
+  return { kind: "tick", event_id: null, type: null, at, received_at: at, city: null, brand: null, fingerprint: null, body: null };
+}
+
 function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
   const { at, fingerprint, ...contract } = event;
   return { kind: "event", event_id: event.id, type: event.type, at, received_at: now, city: event.city, brand: event.brand, fingerprint, body: JSON.stringify(contract) };
@@ -205,6 +236,9 @@ export function applyLogRow(engine: Engine, row: { kind: string; at: number; rec
     engine.tick(row.at);
     return;
   }
-  const event = { ...JSON.parse(row.body!), at: Number(row.at), fingerprint: row.fingerprint } as AcceptedEvent;
-  engine.accept(event, { now: Number(row.received_at) });
+  engine.accept(eventOfLogRow(row), { now: Number(row.received_at) });
+}
+
+function eventOfLogRow(row: { at: number; fingerprint: string | null; body: string | null }): AcceptedEvent {
+  return { ...JSON.parse(row.body!), at: Number(row.at), fingerprint: row.fingerprint } as AcceptedEvent;
 }

@@ -61,6 +61,7 @@ export interface ObligationTable {
   due_at: number;
   status: string;
   body: string;
+  stage: string | null;
   /** When an obligation.due_soon notice was sent; null before. */
   warned_at: number | null;
 }
@@ -89,6 +90,7 @@ export interface RiskTable {
   city: string;
   brand: string;
   body: string;
+  detected_at: number | null;
 }
 
 export interface AlertTable {
@@ -147,6 +149,83 @@ export interface DeliveryTable {
   created_at: number;
 }
 
+export interface ListingTable {
+  listing_id: string;
+  city: string;
+  brand: string;
+  owner_id: string;
+  maintainer_id: string;
+  community_id: string;
+  layout: string;
+  area_sqm: number;
+  published_at: number;
+  delisted_at: number | null;
+}
+
+export interface ListingPriceTable {
+  listing_id: string;
+  at: number;
+  price_fen: number;
+}
+
+export interface ListingDayTable {
+  listing_id: string;
+  day: string;
+  views: number;
+  follows: number;
+  showings: number;
+  promotions: number;
+  progress_reports: number;
+}
+
+export interface DealTable {
+  deal_id: string;
+  listing_id: string;
+  city: string;
+  brand: string;
+  signed_at: number;
+  price_fen: number;
+}
+
+export interface ShowingTable {
+  showing_id: string;
+  listing_id: string;
+  recorded_at: number | null;
+  feedback_at: number | null;
+}
+
+/** Complaints as filed and closed; a closing may arrive before its filing. */
+export interface ComplaintTable {
+  complaint_id: string;
+  city: string | null;
+  brand: string | null;
+  consumer_id: string | null;
+  filed_at: number | null;
+  closed_at: number | null;
+}
+
+export interface DailyFigureTable {
+  city: string;
+  brand: string;
+  day: string;
+  figure: string;
+  count: number;
+  total: number;
+}
+
+export interface OwnerReportTable {
+  listing_id: string;
+  week_start: string;
+  owner_id: string;
+  body: string;
+}
+
+/** Work done on a schedule (weekly owner reports, one-off backfills): done up to an instant. */
+export interface ScheduleTable {
+  name: string;
+  done_until: number;
+}
+
 export interface Tables {
   users: UserTable;
   sessions: SessionTable;
@@ -161,6 +240,15 @@ export interface Tables {
   postings: PostingTable;
   risks: RiskTable;
   alerts: AlertTable;
+  listings: ListingTable;
+  listing_prices: ListingPriceTable;
+  listing_days: ListingDayTable;
+  deals: DealTable;
+  daily_figures: DailyFigureTable;
+  showings: ShowingTable;
+  complaints: ComplaintTable;
+  owner_reports: OwnerReportTable;
+  schedules: ScheduleTable;
 }
 
 export interface Database {

@@ -155,6 +155,91 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.createIndex("claims_breach").on("claims").columns(["breach_at"]).execute();
       },
     },
+    "0005-report-projections": {
+      async up(db: Kysely<any>) {
+        // Complaint stages and risk times as columns, so that the scorecard and funds safety are queries.
+        await db.schema.alterTable("obligations").addColumn("stage", "text").execute();
+        await db.schema.createIndex("obligations_by_subject").on("obligations").columns(["subject_id"]).execute();
+        await db.schema.alterTable("risks").addColumn("detected_at", big).execute();
+        await db.schema.createIndex("risks_by_time").on("risks").columns(["detected_at"]).execute();
+        await db.schema.createTable("listings")
+          .addColumn("listing_id", "text", (c) => c.primaryKey())
+          .addColumn("city", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("owner_id", "text", (c) => c.notNull())
+          .addColumn("maintainer_id", "text", (c) => c.notNull())
+          .addColumn("community_id", "text", (c) => c.notNull())
+          .addColumn("layout", "text", (c) => c.notNull())
+          .addColumn("area_sqm", "real", (c) => c.notNull())
+          .addColumn("published_at", big, (c) => c.notNull())
+          .addColumn("delisted_at", big)
+          .execute();
+        await db.schema.createIndex("listings_by_community").on("listings").columns(["community_id", "layout"]).execute();
+        await db.schema.createIndex("listings_by_owner").on("listings").columns(["owner_id"]).execute();
+        await db.schema.createTable("listing_prices")
+          .addColumn("listing_id", "text", (c) => c.notNull())
+          .addColumn("at", big, (c) => c.notNull())
+          .addColumn("price_fen", big, (c) => c.notNull())
+          .addPrimaryKeyConstraint("listing_prices_pk", ["listing_id", "at"])
+          .execute();
+        await db.schema.createTable("listing_days")
+          .addColumn("listing_id", "text", (c) => c.notNull())
+          .addColumn("day", "text", (c) => c.notNull())
+          .addColumn("views", big, (c) => c.notNull())
+          .addColumn("follows", big, (c) => c.notNull())
+          .addColumn("showings", big, (c) => c.notNull())
+          .addColumn("promotions", big, (c) => c.notNull())
+          .addColumn("progress_reports", big, (c) => c.notNull())
+          .addPrimaryKeyConstraint("listing_days_pk", ["listing_id", "day"])
+          .execute();
+        await db.schema.createTable("deals")
+          .addColumn("deal_id", "text", (c) => c.primaryKey())
+          .addColumn("listing_id", "text", (c) => c.notNull())
+          .addColumn("city", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("signed_at", big, (c) => c.notNull())
+          .addColumn("price_fen", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("deals_by_listing").on("deals").columns(["listing_id"]).execute();
+        await db.schema.createTable("showings")
+          .addColumn("showing_id", "text", (c) => c.primaryKey())
+          .addColumn("listing_id", "text", (c) => c.notNull())
+          .addColumn("recorded_at", big)
+          .addColumn("feedback_at", big)
+          .execute();
+        await db.schema.createIndex("showings_by_listing").on("showings").columns(["listing_id", "recorded_at"]).execute();
+        await db.schema.createIndex("showings_by_time").on("showings").columns(["recorded_at"]).execute();
+        await db.schema.createTable("complaints")
+          .addColumn("complaint_id", "text", (c) => c.primaryKey())
+          .addColumn("city", "text")
+          .addColumn("brand", "text")
+          .addColumn("consumer_id", "text")
+          .addColumn("filed_at", big)
+          .addColumn("closed_at", big)
+          .execute();
+        await db.schema.createIndex("complaints_by_time").on("complaints").columns(["filed_at"]).execute();
+        await db.schema.createTable("daily_figures")
+          .addColumn("city", "text", (c) => c.notNull())
+          .addColumn("brand", "text", (c) => c.notNull())
+          .addColumn("day", "text", (c) => c.notNull())
+          .addColumn("figure", "text", (c) => c.notNull())
+          .addColumn("count", big, (c) => c.notNull())
+          .addColumn("total", big, (c) => c.notNull())
+          .addPrimaryKeyConstraint("daily_figures_pk", ["figure", "day", "city", "brand"])
+          .execute();
+        await db.schema.createTable("owner_reports")
+          .addColumn("listing_id", "text", (c) => c.notNull())
+          .addColumn("week_start", "text", (c) => c.notNull())
+          .addColumn("owner_id", "text", (c) => c.notNull())
+          .addColumn("body", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("owner_reports_pk", ["listing_id", "week_start"])
+          .execute();
+        await db.schema.createTable("schedules")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("done_until", big, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { Tables } from "./database.js";
 
 const chunkRows = 500;
 
-function chunks<T>(rows: T[]): T[][] {
+export function chunks<T>(rows: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += chunkRows) out.push(rows.slice(i, i + chunkRows));
   return out;
@@ -31,14 +31,16 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
   for (const rows of chunks(obligations)) {
     await trx.insertInto("obligations").values(rows.map((o) => ({
       id: o.id, commitment: o.commitment, city: o.city, brand: o.brand, subject_id: o.subjectId, responsible_id: o.responsibleId,
-      beneficiary_id: o.beneficiaryId, due_at: o.dueAt, status: o.progress.status, body: JSON.stringify(obligationView(o)),
-    }))).onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({ status: eb.ref("excluded.status"), body: eb.ref("excluded.body") }))).execute();
+      beneficiary_id: o.beneficiaryId, due_at: o.dueAt, status: o.progress.status, body: JSON.stringify(obligationView(o)), stage: o.stage,
+    }))).onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({
+      status: eb.ref("excluded.status"), body: eb.ref("excluded.body"), stage: eb.ref("excluded.stage"),
+    }))).execute();
   }
   const risks = [...changes.risks].map((key) => [key, state.risks.get(key)!] as const);
   for (const rows of chunks(risks)) {
     await trx.insertInto("risks").values(rows.map(([key, r]) => ({
-      key, deal_id: r.dealId, rule: r.rule, decision: r.decision, city: r.city, brand: r.brand, body: JSON.stringify(riskView(r)),
-    }))).onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ body: eb.ref("excluded.body") }))).execute();
+      key, deal_id: r.dealId, rule: r.rule, decision: r.decision, city: r.city, brand: r.brand, body: JSON.stringify(riskView(r)), detected_at: r.detectedAt,
+    }))).onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ body: eb.ref("excluded.body"), decision: eb.ref("excluded.decision"), detected_at: eb.ref("excluded.detected_at") }))).execute();
   }
   const entries = state.ledger.entries.slice(changes.entriesFrom);
   for (const rows of chunks(entries)) {

@@ -1,12 +1,18 @@
-// Published figures as queries: the fulfilment report (count and amount by commitment and period).
-import { Type } from "@sinclair/typebox";
-import { startOfBusinessDate } from "../../domain/time.js";
-import { fulfilmentReport } from "../../store/reports.js";
+// Published figures as queries: fulfilment, the 30124 scorecard and its live overdue queue, and
+// funds safety. Aggregates over a city, brand and period, for anyone logged in.
+import { Type, type Static } from "@sinclair/typebox";
+import type { Period } from "../../domain/reports/fulfilment.js";
+import { formatInstant, startOfBusinessDate } from "../../domain/time.js";
+import { fulfilmentReport, type ReportScope } from "../../store/reports/fulfilment.js";
+import { fundsSafetyReport } from "../../store/reports/funds-safety.js";
+import { overdueReport, scorecardReport } from "../../store/reports/scorecard.js";
 import { ApiError, ErrorBody } from "../errors.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
-const CalendarDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
+export const CalendarDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,63}$" });
+const PeriodQuery = Type.Union([Type.Literal("day"), Type.Literal("month"), Type.Literal("year"), Type.Literal("all")], { default: "month" });
+const Range = Type.Object({ from: CalendarDate, to: CalendarDate, city: Type.Optional(Slug), brand: Type.Optional(Slug) });
 
 /** A range of business days, both ends included: from 00:00 of `from` to 00:00 after `to`. */
 export function dayRange(from: string, to: string): { from: number; to: number } {
@@ -18,21 +24,67 @@ export function dayRange(from: string, to: string): { from: number; to: number }
   return { from: start, to: end + 86_400_000 };
 }
 
+/** The scope of a report request: its day range and the city, brand and commitment asked for. */
+export function reportScope(query: { from: string; to: string; city?: string | undefined; brand?: string | undefined; commitment?: string | undefined }): ReportScope {
+  const { city, brand, commitment } = query;
+  return {
+    ...dayRange(query.from, query.to),
+    ...(city === undefined ? {} : { city }), ...(brand === undefined ? {} : { brand }), ...(commitment === undefined ? {} : { commitment }),
+  };
+}
+
 export function registerReportRoutes(app: TypedApp, context: ApiContext): void {
+  const db = () => context.service.database.db;
+  const report = (summary: string) => ({ summary, tags: ["reports"], security: [{ session: [] }], response: { 400: ErrorBody } });
+
   app.get("/v1/reports/fulfilment", {
     schema: {
-      summary: "Fulfilment: count and amount by commitment and period (payouts, advances, refunds, waivers, remedies, recoveries), fulfilment rate and time from breach to payout",
-      tags: ["reports"], security: [{ session: [] }],
-      querystring: Type.Object({
-        from: CalendarDate, to: CalendarDate, period: Type.Union([Type.Literal("day"), Type.Literal("month"), Type.Literal("year"), Type.Literal("all")], { default: "month" }),
-        city: Type.Optional(Slug), brand: Type.Optional(Slug), commitment: Type.Optional(Slug),
-      }),
-      response: { 400: ErrorBody },
+      ...report("Fulfilment: count and amount by commitment and period (payouts, advances, refunds, waivers, remedies, recoveries), fulfilment rate and time from breach to payout"),
+      querystring: Type.Composite([Range, Type.Object({ period: PeriodQuery, commitment: Type.Optional(Slug) })]),
     },
   }, async (request) => {
     await context.userOf(request);
-    const { from, to, period, city, brand, commitment } = request.query;
-    const scope = { ...dayRange(from, to), ...(city === undefined ? {} : { city }), ...(brand === undefined ? {} : { brand }), ...(commitment === undefined ? {} : { commitment }) };
-    return { from, to, period, ...(await fulfilmentReport(context.service.database.db, scope, period)) };
+    const { from, to, period } = request.query;
+    return { from, to, period, ...(await fulfilmentReport(db(), reportScope(request.query), period as Period)) };
+  });
+
+  app.get("/v1/reports/scorecard", {
+    schema: {
+      ...report("The 30124 scorecard: shares answered in 30 min, solved in 12 h, closed in 24 h; complaint rate per deal; handling satisfaction; NPS"),
+      querystring: Type.Composite([Range, Type.Object({ period: PeriodQuery })]),
+    },
+  }, async (request) => {
+    await context.userOf(request);
+    const { from, to, period } = request.query;
+    return { from, to, period, ...(await scorecardReport(db(), reportScope(request.query), period as Period)) };
+  });
+
+  app.get("/v1/reports/funds-safety", {
+    schema: {
+      ...report("Funds safety: custody rate, risky deals stopped by rule, loss events and loss rate, fund balances, advances outstanding and recovered"),
+      querystring: Range,
+    },
+  }, async (request) => {
+    await context.userOf(request);
+    const { from, to } = request.query;
+    return { from, to, ...(await fundsSafetyReport(db(), reportScope(request.query))) };
+  });
+
+  const Overdue = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) });
+  app.get("/v1/complaints/overdue", {
+    schema: {
+      summary: "Complaints not closed with a 30124 stage past due, oldest first: the live queue", tags: ["complaints"], security: [{ session: [] }],
+      querystring: Overdue,
+    },
+  }, async (request) => {
+    const user = await context.userOf(request);
+    const { limit } = request.query as Static<typeof Overdue>;
+    const filter = user.role === "consumer"
+      ? { consumerId: user.subjectId }
+      : { ...(user.cities.includes("*") ? {} : { cities: user.cities }), ...(user.brands.includes("*") ? {} : { brands: user.brands }) };
+    const overdue = await overdueReport(db(), context.now(), filter, limit);
+    return {
+      complaints: overdue.map((c) => ({ ...c, filedAt: formatInstant(c.filedAt), missed: c.missed.map((m) => ({ stage: m.stage, dueAt: formatInstant(m.dueAt) })) })),
+    };
   });
 }

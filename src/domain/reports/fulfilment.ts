@@ -43,9 +43,12 @@ export interface CommitmentRate {
 
 /** The period an instant falls in, in business time: 2026-03-05, 2026-03, 2026, or "all". */
 export function periodOf(at: Instant, period: Period): string {
-  if (period === "all") return "all";
-  const date = businessDate(at);
-  return period === "day" ? date : period === "month" ? date.slice(0, 7) : date.slice(0, 4);
+  return period === "all" ? "all" : periodOfDay(businessDate(at), period);
+}
+
+/** The period a business day (YYYY-MM-DD) falls in. */
+export function periodOfDay(day: string, period: Period): string {
+  return period === "all" ? "all" : period === "day" ? day : period === "month" ? day.slice(0, 7) : day.slice(0, 4);
 }
 
 /** The nearest-rank percentile of sorted values; null for none. */

@@ -1,8 +1,8 @@
 // The queries behind the reports: paid claims, confirmed breaches and recoveries in a period.
 import type { Kysely } from "kysely";
-import type { RemedyKind } from "../domain/claims.js";
-import { commitmentRates, fulfilmentRows, type ConfirmedBreach, type Period, type Recovery, type SettledClaim } from "../domain/reports/fulfilment.js";
-import type { Tables } from "./database.js";
+import type { RemedyKind } from "../../domain/claims.js";
+import { commitmentRates, fulfilmentRows, type ConfirmedBreach, type Period, type Recovery, type SettledClaim } from "../../domain/reports/fulfilment.js";
+import type { Tables } from "../database.js";
 
 export interface ReportScope {
   from: number;

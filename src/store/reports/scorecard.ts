@@ -1,0 +1,54 @@
+// The queries behind the 30124 scorecard and the live overdue queue.
+import type { Kysely } from "kysely";
+import type { ComplaintStage } from "../../domain/rules/complaint-clock.js";
+import type { DailyFigure } from "../../domain/reports/activity.js";
+import type { Period } from "../../domain/reports/fulfilment.js";
+import { overdueComplaints, scorecard, type ComplaintStageRow, type FigureRow } from "../../domain/reports/scorecard.js";
+import { businessDate, type Instant } from "../../domain/time.js";
+import type { Tables } from "../database.js";
+import type { ReportScope } from "./fulfilment.js";
+
+export const complaintCommitment = "complaints-30124";
+
+/** Daily figures of the business days in a scope's range. */
+export async function figuresOf(db: Kysely<Tables>, scope: ReportScope, figures: readonly DailyFigure[]): Promise<FigureRow[]> {
+  let query = db.selectFrom("daily_figures").select(["day", "figure", "count", "total"])
+    .where("figure", "in", [...figures]).where("day", ">=", businessDate(scope.from)).where("day", "<=", businessDate(scope.to - 1));
+  if (scope.city !== undefined) query = query.where("city", "=", scope.city);
+  if (scope.brand !== undefined) query = query.where("brand", "=", scope.brand);
+  const rows = await query.execute();
+  return rows.map((r) => ({ day: r.day, figure: r.figure as DailyFigure, count: Number(r.count), total: Number(r.total) }));
+}
+
+export async function scorecardReport(db: Kysely<Tables>, scope: ReportScope, period: Period) {
+  // A complaint belongs to the period it was filed in (its occurredAt), whenever it was received.
+  let query = db.selectFrom("obligations").innerJoin("complaints", "complaints.complaint_id", "obligations.subject_id")
+    .select(["obligations.subject_id", "obligations.stage", "obligations.status", "complaints.filed_at"])
+    .where("obligations.commitment", "=", complaintCommitment).where("complaints.filed_at", ">=", scope.from).where("complaints.filed_at", "<", scope.to);
+  if (scope.city !== undefined) query = query.where("obligations.city", "=", scope.city);
+  if (scope.brand !== undefined) query = query.where("obligations.brand", "=", scope.brand);
+  const [stages, figures] = await Promise.all([
+    query.execute(),
+    figuresOf(db, scope, ["complaints_filed", "deals_signed", "complaints_rated", "complaints_satisfied", "reviews_promoter", "reviews_passive", "reviews_detractor"]),
+  ]);
+  const rows: ComplaintStageRow[] = stages.map((s) => ({ complaintId: s.subject_id, stage: s.stage as ComplaintStage, status: s.status as ComplaintStageRow["status"], filedAt: Number(s.filed_at) }));
+  return { rows: scorecard(rows, figures, period) };
+}
+
+/** Complaints not closed with a stage past due, within what the filter lets the reader see. */
+export async function overdueReport(db: Kysely<Tables>, now: Instant, filter: { cities?: string[]; brands?: string[]; consumerId?: string }, limit: number) {
+  let query = db.selectFrom("obligations").innerJoin("complaints", "complaints.complaint_id", "obligations.subject_id")
+    .select(["obligations.subject_id", "obligations.city", "obligations.brand", "obligations.beneficiary_id", "obligations.stage", "obligations.status", "obligations.due_at", "complaints.filed_at"])
+    .where("obligations.commitment", "=", complaintCommitment).where("complaints.closed_at", "is", null)
+    .where((eb) => eb.or([eb("obligations.status", "=", "breached"), eb.and([eb("obligations.status", "=", "open"), eb("obligations.due_at", "<=", now)])]));
+  if (filter.cities !== undefined) query = query.where("obligations.city", "in", filter.cities);
+  if (filter.brands !== undefined) query = query.where("obligations.brand", "in", filter.brands);
+  if (filter.consumerId !== undefined) query = query.where("obligations.beneficiary_id", "=", filter.consumerId);
+  // Three stages at most per complaint: enough rows for `limit` complaints, oldest first.
+  const late = await query.orderBy("complaints.filed_at").orderBy("obligations.subject_id").limit(limit * 3).execute();
+  const overdue = overdueComplaints(late.map((s) => ({
+    complaintId: s.subject_id, city: s.city, brand: s.brand, consumerId: s.beneficiary_id, stage: s.stage as ComplaintStage,
+    status: s.status as ComplaintStageRow["status"], dueAt: Number(s.due_at), filedAt: Number(s.filed_at),
+  })), now);
+  return overdue.slice(0, limit);
+}
