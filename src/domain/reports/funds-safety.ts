@@ -32,6 +32,8 @@ export interface FundsSafetyInput {
   balances: ReadonlyArray<{ account: string; balanceFen: number }>;
   advancesPaid: { count: number; amountFen: number };
   recoveredFen: number;
+  /** Advanced and not yet recovered at the end of the range. */
+  outstandingFen: number;
 }
 
 export function fundsSafety(input: FundsSafetyInput): FundsSafety {
@@ -58,7 +60,6 @@ export function fundsSafety(input: FundsSafetyInput): FundsSafety {
   }
   for (const dealId of signedDespite) stoppedDeals.delete(dealId);
 
-  const balanceOf = (prefix: string) => input.balances.filter((b) => b.account.startsWith(prefix));
   return {
     deposits: { count: custody.count + outside.count, amountFen, custodyCount: custody.count, custodyFen: custody.total },
     custodyRate: amountFen === 0 ? null : custody.total / amountFen,
@@ -68,10 +69,10 @@ export function fundsSafety(input: FundsSafetyInput): FundsSafety {
     dealsSigned: deals,
     losses: { count: losses.count, amountFen: losses.total },
     lossRate: deals === 0 ? null : losses.count / deals,
-    funds: balanceOf("fund:").map((b) => ({ fundId: b.account.slice("fund:".length), balanceFen: b.balanceFen })),
+    funds: input.balances.filter((b) => b.account.startsWith("fund:")).map((b) => ({ fundId: b.account.slice("fund:".length), balanceFen: b.balanceFen })),
     advances: {
       paidCount: input.advancesPaid.count, paidFen: input.advancesPaid.amountFen, recoveredFen: input.recoveredFen,
-      outstandingFen: balanceOf("receivable:").reduce((t, b) => t + b.balanceFen, 0),
+      outstandingFen: input.outstandingFen,
     },
   };
 }

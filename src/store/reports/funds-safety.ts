@@ -16,18 +16,25 @@ export async function fundsSafetyReport(db: Kysely<Tables>, scope: ReportScope) 
   let risks = db.selectFrom("risks").select(["deal_id", "rule", "decision", "body"]).where("detected_at", ">=", scope.from).where("detected_at", "<", scope.to);
   if (scope.city !== undefined) risks = risks.where("city", "=", scope.city);
   if (scope.brand !== undefined) risks = risks.where("brand", "=", scope.brand);
-  let advances = db.selectFrom("claims").select((eb) => [eb.fn.countAll<number>().as("count"), eb.fn.sum<number>("amount_fen").as("amount")])
-    .where("kind", "=", "advance").where("status", "=", "paid").where("paid_at", ">=", scope.from).where("paid_at", "<", scope.to);
-  if (scope.city !== undefined) advances = advances.where("city", "=", scope.city);
-  if (scope.brand !== undefined) advances = advances.where("brand", "=", scope.brand);
+  const advancesPaid = async (within: ReportScope) => {
+    let q = db.selectFrom("claims").select((eb) => [eb.fn.countAll<number>().as("count"), eb.fn.sum<number>("amount_fen").as("amount")])
+      .where("kind", "=", "advance").where("status", "=", "paid").where("paid_at", ">=", within.from).where("paid_at", "<", within.to);
+    if (within.city !== undefined) q = q.where("city", "=", within.city);
+    if (within.brand !== undefined) q = q.where("brand", "=", within.brand);
+    const row = await q.executeTakeFirstOrThrow();
+    return { count: Number(row.count), amountFen: Number(row.amount ?? 0) };
+  };
+  // Outstanding at the end of the range, in scope: everything advanced there less everything recovered.
+  const untilEnd = { ...scope, from: 0 };
   const balances = db.selectFrom("postings").innerJoin("entries", "entries.id", "postings.entry_id")
     .select((eb) => ["postings.account", eb.fn.sum<number>("postings.amount_fen").as("balance")])
-    .where((eb) => eb.or([eb("postings.account", "like", "fund:%"), eb("postings.account", "like", "receivable:%")]))
+    .where("postings.account", "like", "fund:%")
     .where("entries.at", "<", scope.to).groupBy("postings.account").orderBy("postings.account");
-  const [figures, riskRows, advanced, balanceRows, back] = await Promise.all([
+  const [figures, riskRows, advanced, balanceRows, back, everAdvanced, everBack] = await Promise.all([
     figuresOf(db, scope, ["deposits_custody", "deposits_outside", "deals_signed", "losses"]),
-    risks.execute(), advances.executeTakeFirstOrThrow(), balances.execute(), recoveries(db, scope),
+    risks.execute(), advancesPaid(scope), balances.execute(), recoveries(db, scope), advancesPaid(untilEnd), recoveries(db, untilEnd),
   ]);
+  const sum = (rows: ReadonlyArray<{ amountFen: number }>) => rows.reduce((t, r) => t + r.amountFen, 0);
   return fundsSafety({
     figures,
     risks: riskRows.map((r): RiskRow => ({
@@ -36,7 +43,8 @@ export async function fundsSafetyReport(db: Kysely<Tables>, scope: ReportScope) 
     })),
     balances: balanceRows.map((b) => ({ account: b.account, balanceFen: Number(b.balance) }))
       .filter((b) => fundInScope(b.account.slice(b.account.indexOf(":") + 1), scope)),
-    advancesPaid: { count: Number(advanced.count), amountFen: Number(advanced.amount ?? 0) },
-    recoveredFen: back.reduce((t, r) => t + r.amountFen, 0),
+    advancesPaid: advanced,
+    recoveredFen: sum(back),
+    outstandingFen: everAdvanced.amountFen - sum(everBack),
   });
 }
