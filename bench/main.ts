@@ -1,6 +1,6 @@
 // npm run bench: replay throughput on simulated Beijing histories at 1×, 2×, 4× (against merely
 // parsing the same NDJSON), then the service benchmarks (bench/service.ts) and the scale-out
-// rounds (bench/scale-out.ts). Every figure is measured in a fresh process. --quick for a short run.
+// rounds (bench/scale-out.ts) and the report queries (bench/reports.ts). Every figure is measured in a fresh process. --quick for a short run.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
@@ -58,7 +58,7 @@ try {
 }
 console.log("(target: replay ≥ 30% of the parse rate; µs/event flat from 1× to 4× means linear cost)\n");
 
-for (const script of ["service.js", "scale-out.js"]) {
+for (const script of ["service.js", "scale-out.js", "reports.js"]) {
   execFileSync(process.execPath, [join(here, script), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
   console.log("");
 }

@@ -5,7 +5,6 @@ import { mkdtempSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
 import type { AcceptedEvent } from "../src/domain/events/validate.js";
 import { Service } from "../src/service/service.js";
 import { openDatabase } from "../src/store/database.js";
@@ -13,7 +12,7 @@ import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
 import { formatInstant } from "../src/domain/time.js";
-import { startCluster } from "../tools/postgres-cluster.js";
+import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
 
 const quick = process.argv.includes("--quick");
@@ -34,16 +33,6 @@ function events(prefix: string, count: number, enteredAt = formatInstant(Date.no
     out.push({ id: `${prefix}-S${i}`, type: "showing.recorded", occurredAt: enteredAt, city: "beijing", brand: "lianjia", data: { showingId: `${prefix}-S${i}`, listingId: `${prefix}-L${i % listings}`, buyerId: `B${i}`, agentId: `A${i % 500}` } });
   }
   return out;
-}
-
-async function freshUrl(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<string> {
-  if (engine === "sqlite") return `sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-bench-")), "anxin.db")}`;
-  const name = `bench_${Math.random().toString(36).slice(2, 10)}`;
-  const client = new pg.Client({ connectionString: adminUrl! });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  return adminUrl!.replace(/\/postgres$/, `/${name}`);
 }
 
 /** The engine's own rate for the same log rows, in multi-row inserts of 1,000 per transaction. */

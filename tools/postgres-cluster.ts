@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL cluster for tests and benchmarks: initdb -A trust into a temp dir, pg_ctl on a free
 // port on 127.0.0.1 with a temp socket dir, stopped and removed afterwards. As root, the server
 // runs as the postgres user (initdb refuses root).
+import pg from "pg";
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -54,4 +55,15 @@ export async function startCluster(): Promise<Cluster | null> {
       }
     },
   };
+}
+
+/** A new empty store for a benchmark: a SQLite file in a temp dir, or a new database on the cluster. */
+export async function freshUrl(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<string> {
+  if (engine === "sqlite") return `sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-bench-")), "anxin.db")}`;
+  const name = `bench_${Math.random().toString(36).slice(2, 10)}`;
+  const client = new pg.Client({ connectionString: adminUrl! });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  return adminUrl!.replace(/\/postgres$/, `/${name}`);
 }

@@ -1,0 +1,116 @@
+// Report queries on a simulated city-year store: a Beijing year (anxin simulate, seed 7) ingested
+// through the service in process, day by day with the clock following, on SQLite and PostgreSQL;
+// then each report timed (median of several runs) beside reading every row of the table it summarises.
+// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S]
+import { cpus, totalmem } from "node:os";
+import { dataDir } from "../src/cli/simulate.js";
+import { parseInstant } from "../src/domain/time.js";
+import { Service } from "../src/service/service.js";
+import { runWeeklyReports, weeklyReportSchedule } from "../src/service/owner-reports.js";
+import { loadCatalogue } from "../src/store/catalogue-files.js";
+import { openDatabase, type Database } from "../src/store/database.js";
+import { fulfilmentReport } from "../src/store/reports/fulfilment.js";
+import { fundsSafetyReport } from "../src/store/reports/funds-safety.js";
+import { listingReports } from "../src/store/reports/listing.js";
+import { overdueReport, scorecardReport } from "../src/store/reports/scorecard.js";
+import { loadListings } from "../src/simulator/listings-data.js";
+import { Simulation } from "../src/simulator/world.js";
+import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
+
+const quick = process.argv.includes("--quick");
+const scaleArg = process.argv.indexOf("--scale");
+const scale = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : quick ? 0.002 : 0.02;
+const runs = quick ? 3 : 7;
+
+const loaded = loadCatalogue();
+if (!loaded.ok) throw new Error("the bundled catalogue does not load");
+const catalogue = loaded.catalogue;
+
+/** Ingests a simulated Beijing year day by day; the clock stands at each day's end, then ticks. */
+async function buildStore(database: Database): Promise<{ events: number; seconds: number }> {
+  let now = parseInstant("2025-01-01T00:00:00+08:00")!;
+  const service = new Service({ database, catalogue, phoneKey: "bench-phone-key-0123456789abcdef", clock: { now: () => now } });
+  const started = performance.now();
+  await service.start();
+  const simulation = new Simulation({ city: "beijing", brand: "lianjia", days: 365, seed: 7, scale, start: "2025-01-01" }, loadListings(dataDir()));
+  let events = 0;
+  for (const day of simulation.days()) {
+    for (const event of day) now = Math.max(now, parseInstant(event.occurredAt)!);
+    for (let i = 0; i < day.length; i += 1_000) await service.submitBatch(day.slice(i, i + 1_000));
+    await service.tick();
+    events += day.length;
+  }
+  return { events, seconds: (performance.now() - started) / 1000 };
+}
+
+async function median(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
+const year = { from: parseInstant("2025-01-01T00:00:00+08:00")!, to: parseInstant("2026-01-01T00:00:00+08:00")! };
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<void> {
+  const database = openDatabase(await freshUrl(engine, adminUrl));
+  try {
+    const built = await buildStore(database);
+    const db = database.db;
+    type Table = "claims" | "daily_figures" | "obligations" | "postings" | "listing_days" | "listings";
+    const count = async (table: Table) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    // The floor a report is measured against: reading every row of the table it summarises.
+    const readAll = (table: Table) => () => db.selectFrom(table).selectAll().execute();
+    const sizes = { claims: await count("claims"), obligations: await count("obligations"), listings: await count("listings"), listing_days: await count("listing_days"), postings: await count("postings") };
+    console.log(`${engine}: ${fmt(built.events)} events ingested in ${built.seconds.toFixed(0)} s; ${Object.entries(sizes).map(([t, n]) => `${t} ${fmt(n)}`).join(", ")}`);
+    const month = { from: year.to - 30 * 86_400_000, to: year.to };
+    // A listing on the market over the last 30 days, with the most same-layout neighbours.
+    const sample = (await db.selectFrom("listings as l").innerJoin("listings as n", (j) => j.onRef("n.community_id", "=", "l.community_id").onRef("n.layout", "=", "l.layout"))
+      .select("l.listing_id").where("l.delisted_at", "is", null).where("n.delisted_at", "is", null)
+      .groupBy("l.listing_id").orderBy((eb) => eb.fn.countAll(), "desc").orderBy("l.listing_id").limit(1).executeTakeFirstOrThrow()).listing_id;
+    const week = { from: parseInstant("2025-06-02T00:00:00+08:00")!, to: parseInstant("2025-06-09T00:00:00+08:00")! };
+    let weeklyGenerated = 0;
+    const queries: Array<[string, () => Promise<unknown>, string, () => Promise<unknown>]> = [
+      ["fulfilment, year by month", () => fulfilmentReport(db, year, "month"), "read all claims", readAll("claims")],
+      ["scorecard, year by month", () => scorecardReport(db, year, "month"), "read all obligations", readAll("obligations")],
+      ["funds safety, year", () => fundsSafetyReport(db, year), "read all postings", readAll("postings")],
+      ["overdue complaints, live", () => overdueReport(db, year.to, {}, 100), "read all daily_figures", readAll("daily_figures")],
+      ["listing report, 30 days", () => listingReports(db, { listingIds: [sample], ...month }), "read all listings", readAll("listings")],
+      ["weekly reports, all listings", async () => {
+        // Generated inside a transaction that rolls back, so every run does the whole week again.
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom("schedules").where("name", "=", weeklyReportSchedule).execute();
+          await trx.insertInto("schedules").values({ name: weeklyReportSchedule, done_until: week.from }).execute();
+          weeklyGenerated = await runWeeklyReports(trx, week.to);
+          throw new Rollback();
+        }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+      }, "read all listing_days", readAll("listing_days")],
+    ];
+    console.log("report                              median ms   baseline                 ms    ratio");
+    for (const [name, query, baseline, base] of queries) {
+      const ms = await median(query);
+      const baseMs = await median(base);
+      console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(10)}   ${baseline.padEnd(22)} ${baseMs.toFixed(1).padStart(6)}  ${(ms / baseMs).toFixed(1).padStart(6)}×`);
+    }
+    console.log(`(the weekly run wrote ${fmt(weeklyGenerated)} reports for the week from 2025-06-02; the listing report is ${sample}'s)`);
+  } finally {
+    await database.close();
+  }
+}
+
+class Rollback extends Error {}
+
+console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log(`report queries on a simulated Beijing year at scale ${scale}, median of ${runs} runs, beside reading every row of the table each summarises`);
+const cluster = await startCluster();
+try {
+  await benchEngine("sqlite", null);
+  if (cluster === null) console.log("postgres: PostgreSQL binaries not found, skipped");
+  else await benchEngine("postgres", cluster.url);
+} finally {
+  cluster?.stop();
+}
