@@ -70,12 +70,12 @@ export class Engine {
 
   /** Applies an event that already passed validation (a replayed log). */
   accept(event: AcceptedEvent, options: { now: Instant }): Outcome {
-    const known = this.state.seen.get(event.id);
-    if (known === event.fingerprint) {
+    const verdict = this.state.seen.verdict(event.id, event.fingerprint);
+    if (verdict === "duplicate") {
       this.state.counts.duplicates++;
       return { status: "duplicate", eventId: event.id };
     }
-    if (known !== undefined) {
+    if (verdict === "conflict") {
       return this.reject(event, { code: "conflict", message: `event ${event.id} was already accepted with other content`, field: "id" }, options.now);
     }
     this.advanceClock(options.now);

@@ -1,33 +1,134 @@
-// Accepted event ids and their content fingerprints. A JavaScript Map holds at most 2^24 entries
-// and the log grows past that (a Beijing year is ~38 million events), so ids are spread over
-// shards by a hash of the id.
-const shardCount = 64;
+// Accepted event ids and their content fingerprints, for exact idempotency over a city-year of
+// events (a Beijing year is ~38 million). A Map of strings costs ~150 bytes an id and holds at most
+// 2^24 entries; here ids live as bytes in an arena and the table in typed arrays (open addressing,
+// linear probing): ~40 bytes an id, outside the garbage collector's object graph. Ids are compared
+// in full, so the index is exact; a fingerprint is kept as 64 bits of hash, so that another content
+// under a known id passes for the same with odds of 2^-64.
 
-function shardOf(id: string): number {
-  let hash = 2166136261; // FNV-1a over the UTF-16 code units
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619);
-  return (hash >>> 0) % shardCount;
+/** How an id and its content stand against what was accepted before. */
+export type Verdict = "new" | "duplicate" | "conflict";
+
+const arenaChunk = 1 << 24; // bytes; an id never straddles two chunks
+const maxLoad = 0.7;
+
+function hashOf(text: string, seed: number): number {
+  let hash = seed; // FNV-1a over the UTF-16 code units
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash | 0;
 }
 
 export class IdIndex {
-  private readonly shards: Array<Map<string, string>> = Array.from({ length: shardCount }, () => new Map());
+  private mask = (1 << 16) - 1;
+  /** Per slot: the id's hash (0 = empty), where its bytes are in the arena, its fingerprint's two hashes. */
+  private hashes = new Int32Array(this.mask + 1);
+  private places = new Uint32Array(this.mask + 1);
+  private prints = new Int32Array(2 * (this.mask + 1));
+  private readonly arena: Uint8Array[] = [new Uint8Array(arenaChunk)];
+  private used = 0; // bytes used in the last arena chunk
   private count = 0;
+  /** Where the last lookup ended, so that `set` after `verdict` does not probe again. */
+  private lastId: string | null = null;
+  private lastSlot = 0;
+  private lastHash = 0;
 
   get size(): number {
     return this.count;
   }
 
-  get(id: string): string | undefined {
-    return this.shards[shardOf(id)]!.get(id);
-  }
-
   has(id: string): boolean {
-    return this.shards[shardOf(id)]!.has(id);
+    return this.hashes[this.find(id)] !== 0;
   }
 
+  verdict(id: string, fingerprint: string): Verdict {
+    const slot = this.find(id);
+    if (this.hashes[slot] === 0) return "new";
+    return this.prints[2 * slot] === hashOf(fingerprint, 0x811c9dc5) && this.prints[2 * slot + 1] === hashOf(fingerprint, 0x050c5d1f) ? "duplicate" : "conflict";
+  }
+
+  /** Records an id's fingerprint (replacing it if the id is known). */
   set(id: string, fingerprint: string): void {
-    const shard = this.shards[shardOf(id)]!;
-    if (!shard.has(id)) this.count++;
-    shard.set(id, fingerprint);
+    let slot = this.lastId === id ? this.lastSlot : this.find(id);
+    if (this.hashes[slot] === 0) {
+      if (this.count + 1 > maxLoad * (this.mask + 1)) {
+        this.grow();
+        slot = this.find(id);
+      }
+      this.hashes[slot] = this.lastHash;
+      this.places[slot] = this.store(id);
+      this.count++;
+    }
+    this.prints[2 * slot] = hashOf(fingerprint, 0x811c9dc5);
+    this.prints[2 * slot + 1] = hashOf(fingerprint, 0x050c5d1f);
+    this.lastId = null;
+  }
+
+  /** The slot holding `id`, or the empty slot where it would go. */
+  private find(id: string): number {
+    const hash = hashOf(id, 0x811c9dc5) || 1;
+    let slot = hash & this.mask;
+    for (; this.hashes[slot] !== 0; slot = (slot + 1) & this.mask) {
+      if (this.hashes[slot] === hash && this.matches(this.places[slot]!, id)) break;
+    }
+    this.lastId = id;
+    this.lastSlot = slot;
+    this.lastHash = hash;
+    return slot;
+  }
+
+  /**
+   * Writes an id into the arena: its length, whether it is wide, then one byte per code unit, or
+   * two (little-endian) when any unit is above 255. Returns chunk × 2^24 + offset.
+   */
+  private store(id: string): number {
+    if (id.length > 255) throw new RangeError(`an event id has at most 255 characters: ${id.slice(0, 40)}…`);
+    let wide = 0;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 255) wide = 1;
+    const bytes = 2 + id.length * (1 + wide);
+    if (this.used + bytes > arenaChunk) {
+      this.arena.push(new Uint8Array(arenaChunk));
+      this.used = 0;
+    }
+    const chunk = this.arena.length - 1;
+    const at = this.used;
+    const buffer = this.arena[chunk]!;
+    buffer[at] = id.length;
+    buffer[at + 1] = wide;
+    for (let i = 0, p = at + 2; i < id.length; i++) {
+      const unit = id.charCodeAt(i);
+      buffer[p++] = unit & 255;
+      if (wide) buffer[p++] = unit >> 8;
+    }
+    this.used += bytes;
+    return chunk * arenaChunk + at;
+  }
+
+  private matches(place: number, id: string): boolean {
+    const buffer = this.arena[Math.floor(place / arenaChunk)]!;
+    const at = place % arenaChunk;
+    if (buffer[at] !== id.length) return false;
+    const wide = buffer[at + 1];
+    for (let i = 0, p = at + 2; i < id.length; i++) {
+      const unit = wide ? buffer[p++]! | (buffer[p++]! << 8) : buffer[p++]!;
+      if (unit !== id.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  private grow(): void {
+    const { hashes, places, prints } = this;
+    this.mask = this.mask * 2 + 1;
+    this.hashes = new Int32Array(this.mask + 1);
+    this.places = new Uint32Array(this.mask + 1);
+    this.prints = new Int32Array(2 * (this.mask + 1));
+    for (let old = 0; old < hashes.length; old++) {
+      if (hashes[old] === 0) continue;
+      let slot = hashes[old]! & this.mask;
+      while (this.hashes[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.hashes[slot] = hashes[old]!;
+      this.places[slot] = places[old]!;
+      this.prints[2 * slot] = prints[2 * old]!;
+      this.prints[2 * slot + 1] = prints[2 * old + 1]!;
+    }
+    this.lastId = null;
   }
 }
