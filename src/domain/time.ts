@@ -34,10 +34,10 @@ export function parseInstant(text: string): Instant | null {
 
 /** 00:00 business time of the calendar day after `at` ("counted from 00:00 of the next day"). */
 export function startOfNextBusinessDay(at: Instant): Instant {
-  const nextLocalMidnight = (Math.floor((at + offsetMinutesAt(at) * msPerMinute) / msPerDay) + 1) * msPerDay;
+  const offset = offsetMinutesAt(at) * msPerMinute;
+  const nextLocalMidnight = (Math.floor((at + offset) / msPerDay) + 1) * msPerDay;
   // The offset at that midnight, which a change of offset overnight would make differ from today's.
-  const guess = nextLocalMidnight - offsetMinutesAt(at) * msPerMinute;
-  return nextLocalMidnight - offsetMinutesAt(guess) * msPerMinute;
+  return nextLocalMidnight - offsetMinutesAt(nextLocalMidnight - offset) * msPerMinute;
 }
 
 /** 00:00 business time of a calendar date written YYYY-MM-DD; null if it is no date. */

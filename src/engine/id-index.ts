@@ -2,13 +2,15 @@
 // events (a Beijing year is ~38 million). A Map of strings costs ~150 bytes an id and holds at most
 // 2^24 entries; here ids live as bytes in an arena and the table in typed arrays (open addressing,
 // linear probing): ~40 bytes an id, outside the garbage collector's object graph. Ids are compared
-// in full, so the index is exact; a fingerprint is kept as 64 bits of hash, so that another content
-// under a known id passes for the same with odds of 2^-64.
+// in full, so the index is exact; a fingerprint is kept as two 32-bit hashes of it, so that another
+// content under a known id would pass for the same only if both hashes collided.
 
 /** How an id and its content stand against what was accepted before. */
 export type Verdict = "new" | "duplicate" | "conflict";
 
-const arenaChunk = 1 << 24; // bytes; an id never straddles two chunks
+/** Arena chunks grow from 64 KiB to 16 MiB; a place is chunk × 2^24 + offset; an id never straddles two chunks. */
+const firstChunk = 1 << 16;
+const lastChunk = 1 << 24;
 const maxLoad = 0.7;
 
 function hashOf(text: string, seed: number): number {
@@ -18,12 +20,12 @@ function hashOf(text: string, seed: number): number {
 }
 
 export class IdIndex {
-  private mask = (1 << 16) - 1;
+  private mask = (1 << 10) - 1;
   /** Per slot: the id's hash (0 = empty), where its bytes are in the arena, its fingerprint's two hashes. */
   private hashes = new Int32Array(this.mask + 1);
   private places = new Uint32Array(this.mask + 1);
   private prints = new Int32Array(2 * (this.mask + 1));
-  private readonly arena: Uint8Array[] = [new Uint8Array(arenaChunk)];
+  private readonly arena: Uint8Array[] = [new Uint8Array(firstChunk)];
   private used = 0; // bytes used in the last arena chunk
   private count = 0;
   /** Where the last lookup ended, so that `set` after `verdict` does not probe again. */
@@ -84,11 +86,12 @@ export class IdIndex {
     let wide = 0;
     for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 255) wide = 1;
     const bytes = 2 + id.length * (1 + wide);
-    if (this.used + bytes > arenaChunk) {
-      this.arena.push(new Uint8Array(arenaChunk));
+    let chunk = this.arena.length - 1;
+    if (this.used + bytes > this.arena[chunk]!.length) {
+      this.arena.push(new Uint8Array(Math.min(lastChunk, 2 * this.arena[chunk]!.length)));
       this.used = 0;
+      chunk++;
     }
-    const chunk = this.arena.length - 1;
     const at = this.used;
     const buffer = this.arena[chunk]!;
     buffer[at] = id.length;
@@ -99,12 +102,12 @@ export class IdIndex {
       if (wide) buffer[p++] = unit >> 8;
     }
     this.used += bytes;
-    return chunk * arenaChunk + at;
+    return chunk * lastChunk + at;
   }
 
   private matches(place: number, id: string): boolean {
-    const buffer = this.arena[Math.floor(place / arenaChunk)]!;
-    const at = place % arenaChunk;
+    const buffer = this.arena[Math.floor(place / lastChunk)]!;
+    const at = place % lastChunk;
     if (buffer[at] !== id.length) return false;
     const wide = buffer[at + 1];
     for (let i = 0, p = at + 2; i < id.length; i++) {

@@ -1,0 +1,32 @@
+// Business time: instants parsed from RFC 3339 with an offset, and "00:00 of the next day" in
+// Asia/Shanghai, checked against the platform's own date parsing and the time-zone database.
+import fc from "fast-check";
+import { DateTime } from "luxon";
+import { describe, expect, it } from "vitest";
+import { parseInstant, startOfNextBusinessDay } from "../../src/domain/time.js";
+
+const digits = (max: number, width: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, "0"));
+const timestamp = fc.tuple(digits(9999, 4), digits(13, 2), digits(32, 2), digits(25, 2), digits(61, 2), digits(61, 2), fc.option(fc.stringMatching(/^\d{1,3}$/)),
+  fc.oneof(fc.constant("Z"), fc.tuple(fc.constantFrom("+", "-"), digits(25, 2), digits(61, 2)).map(([sign, h, m]) => `${sign}${h}:${m}`)))
+  .map(([y, mo, d, h, mi, s, fraction, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction === null ? "" : `.${fraction}`}${zone}`);
+
+describe("business time", () => {
+  it("parses exactly the timestamps that name a real instant, to the instant Date.parse gives", () => {
+    fc.assert(fc.property(timestamp, (text) => {
+      const parsed = Date.parse(text);
+      const real = !Number.isNaN(parsed) && DateTime.fromISO(text, { setZone: true }).isValid;
+      expect(parseInstant(text)).toBe(real ? parsed : null);
+    }), { numRuns: 20_000 });
+    expect(parseInstant("2024-02-29T00:00:00+08:00")).toBe(Date.parse("2024-02-29T00:00:00+08:00"));
+    expect(parseInstant("2026-02-29T00:00:00+08:00")).toBeNull();
+    expect(parseInstant("0000-02-29T12:00:00Z")).toBe(Date.parse("0000-02-29T12:00:00Z"));
+    expect(parseInstant("2026-03-02 15:20:00+08:00")).toBeNull();
+  });
+
+  it("counts from 00:00 of the next business day, across the years Shanghai kept summer time", () => {
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(1985, 0, 1), max: Date.UTC(2040, 0, 1) }), (at) => {
+      expect(startOfNextBusinessDay(at)).toBe(DateTime.fromMillis(at, { zone: "Asia/Shanghai" }).startOf("day").plus({ days: 1 }).toMillis());
+    }), { numRuns: 20_000 });
+    expect(startOfNextBusinessDay(Date.parse("2026-03-02T15:20:00+08:00"))).toBe(Date.parse("2026-03-03T00:00:00+08:00"));
+  });
+});
