@@ -81,7 +81,7 @@ export function formatInstant(at: Instant): string {
 
 /** The business-time calendar date of an instant, YYYY-MM-DD. */
 export function businessDate(at: Instant): string {
-  return DateTime.fromMillis(at, { zone: businessZone }).toISODate()!;
+  return new Date(at + offsetMinutesAt(at) * msPerMinute).toISOString().slice(0, 10);
 }
 
 /** 00:00 business time of the Monday of the week an instant falls in (ISO weeks start on Monday). */

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { parseInstant, startOfNextBusinessDay } from "../../src/domain/time.js";
+import { businessDate, parseInstant, startOfNextBusinessDay } from "../../src/domain/time.js";
 
 const digits = (max: number, width: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, "0"));
 const timestamp = fc.tuple(digits(9999, 4), digits(13, 2), digits(32, 2), digits(25, 2), digits(61, 2), digits(61, 2), fc.option(fc.stringMatching(/^\d{1,3}$/)),
@@ -23,9 +23,11 @@ describe("business time", () => {
     expect(parseInstant("2026-03-02 15:20:00+08:00")).toBeNull();
   });
 
-  it("counts from 00:00 of the next business day, across the years Shanghai kept summer time", () => {
+  it("dates an instant and counts from 00:00 of the next business day, across the years Shanghai kept summer time", () => {
     fc.assert(fc.property(fc.integer({ min: Date.UTC(1985, 0, 1), max: Date.UTC(2040, 0, 1) }), (at) => {
-      expect(startOfNextBusinessDay(at)).toBe(DateTime.fromMillis(at, { zone: "Asia/Shanghai" }).startOf("day").plus({ days: 1 }).toMillis());
+      const local = DateTime.fromMillis(at, { zone: "Asia/Shanghai" });
+      expect(startOfNextBusinessDay(at)).toBe(local.startOf("day").plus({ days: 1 }).toMillis());
+      expect(businessDate(at)).toBe(local.toISODate());
     }), { numRuns: 20_000 });
     expect(startOfNextBusinessDay(Date.parse("2026-03-02T15:20:00+08:00"))).toBe(Date.parse("2026-03-03T00:00:00+08:00"));
   });
