@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type Generated } from "kysely";
+import { withStatementCache } from "./sqlite-statements.js";
 import pg from "pg";
 
 export type EngineName = "sqlite" | "postgres";
@@ -263,30 +264,6 @@ pg.types.setTypeParser(20, (text) => {
   if (!Number.isSafeInteger(value)) throw new Error(`int8 ${text} is beyond a safe integer`);
   return value;
 });
-
-/**
- * Kysely prepares every query afresh; ingest runs the same few statements (a batch's multi-row
- * inserts, the projection's upserts) over and over, so prepared statements are kept by their SQL,
- * the most recent few hundred. A statement still iterating is never handed out twice.
- */
-function withStatementCache(sqlite: SQLite.Database, size = 256) {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string): SQLite.Statement {
-      const cached = cache.get(sql);
-      if (cached !== undefined && !cached.busy) {
-        cache.delete(sql); // re-inserted below: the Map's order is the order of use
-        cache.set(sql, cached);
-        return cached;
-      }
-      const statement = sqlite.prepare(sql);
-      cache.set(sql, statement);
-      if (cache.size > size) cache.delete(cache.keys().next().value!);
-      return statement;
-    },
-  };
-}
 
 export function openDatabase(url: string): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {

@@ -1,0 +1,25 @@
+import type SQLite from "better-sqlite3";
+
+/**
+ * Kysely prepares every query afresh; ingest runs the same few statements (a batch's multi-row
+ * inserts, the projection's upserts) over and over, so prepared statements are kept by their SQL,
+ * the most recent few hundred. A statement still iterating is never handed out twice.
+ */
+export function withStatementCache(sqlite: SQLite.Database, size = 256) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SQLite.Statement {
+      const cached = cache.get(sql);
+      if (cached !== undefined && !cached.busy) {
+        cache.delete(sql); // re-inserted below: the Map's order is the order of use
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
+}
