@@ -3,7 +3,7 @@
 import { dayRange, reportScope } from "../api/routes/reports.js";
 import { ApiError } from "../api/errors.js";
 import { formatYuan } from "../domain/money.js";
-import type { Period } from "../domain/reports/fulfilment.js";
+import { periods, type Period } from "../domain/reports/fulfilment.js";
 import { listingReportView } from "../domain/reports/listing.js";
 import type { Database } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
@@ -111,7 +111,7 @@ const scopeOf = (flags: ReportFlags) => asCliError(() => reportScope(flags));
 
 function periodOf(flags: ReportFlags): Period {
   const period = flags.period ?? "month";
-  if (!["day", "month", "year", "all"].includes(period)) throw new CliError("--period is day, month, year or all");
+  if (!(periods as readonly string[]).includes(period)) throw new CliError(`--period is one of ${periods.join(", ")}`);
   return period as Period;
 }
 

@@ -1,7 +1,7 @@
 // Published figures as queries: fulfilment, the 30124 scorecard and its live overdue queue, and
 // funds safety. Aggregates over a city, brand and period, for anyone logged in.
 import { Type, type Static } from "@sinclair/typebox";
-import type { Period } from "../../domain/reports/fulfilment.js";
+import { periods } from "../../domain/reports/fulfilment.js";
 import { formatInstant, startOfBusinessDate } from "../../domain/time.js";
 import { fulfilmentReport, type ReportScope } from "../../store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../../store/reports/funds-safety.js";
@@ -11,7 +11,7 @@ import type { ApiContext, TypedApp } from "../server.js";
 
 export const CalendarDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,63}$" });
-const PeriodQuery = Type.Union([Type.Literal("day"), Type.Literal("month"), Type.Literal("year"), Type.Literal("all")], { default: "month" });
+const PeriodQuery = Type.Union(periods.map((p) => Type.Literal(p)), { default: "month" });
 const Range = Type.Object({ from: CalendarDate, to: CalendarDate, city: Type.Optional(Slug), brand: Type.Optional(Slug) });
 
 /** A range of business days, both ends included: from 00:00 of `from` to 00:00 after `to`. */
@@ -45,7 +45,7 @@ export function registerReportRoutes(app: TypedApp, context: ApiContext): void {
   }, async (request) => {
     await context.userOf(request);
     const { from, to, period } = request.query;
-    return { from, to, period, ...(await fulfilmentReport(db(), reportScope(request.query), period as Period)) };
+    return { from, to, period, ...(await fulfilmentReport(db(), reportScope(request.query), period)) };
   });
 
   app.get("/v1/reports/scorecard", {
@@ -56,7 +56,7 @@ export function registerReportRoutes(app: TypedApp, context: ApiContext): void {
   }, async (request) => {
     await context.userOf(request);
     const { from, to, period } = request.query;
-    return { from, to, period, ...(await scorecardReport(db(), reportScope(request.query), period as Period)) };
+    return { from, to, period, ...(await scorecardReport(db(), reportScope(request.query), period)) };
   });
 
   app.get("/v1/reports/funds-safety", {

@@ -57,11 +57,6 @@ function spelledOut(value: unknown): string {
   return `{${members.map((key) => `${JSON.stringify(key)}:${spelledOut(record[key])}`).join(",")}}`;
 }
 
-/** A short digest of the canonical content: what makes "the same id with the same content" a duplicate. */
-export function fingerprint(value: unknown): string {
-  return digest(canonicalJson(value));
-}
-
 export interface Envelope {
   brand: string;
   city: string;
@@ -71,12 +66,12 @@ export interface Envelope {
   type: string;
 }
 
-/** The fingerprint of an envelope, spelled from its members (already in sorted order) with no copy. */
+/**
+ * A short digest of an envelope's canonical content: what makes "the same id with the same
+ * content" a duplicate. Spelled from its members (already in sorted order) with no copy.
+ */
 export function envelopeFingerprint(e: Envelope): string {
   const s = JSON.stringify;
-  return digest(`{"brand":${s(e.brand)},"city":${s(e.city)},"data":${canonicalJson(e.data)},"id":${s(e.id)},"occurredAt":${s(e.occurredAt)},"type":${s(e.type)}}`);
-}
-
-function digest(canonical: string): string {
+  const canonical = `{"brand":${s(e.brand)},"city":${s(e.city)},"data":${canonicalJson(e.data)},"id":${s(e.id)},"occurredAt":${s(e.occurredAt)},"type":${s(e.type)}}`;
   return hash("sha256", canonical, "base64url").slice(0, 22);
 }

@@ -1,3 +1,3 @@
 export * from "./schema.js";
 export * from "./validate.js";
-export { canonicalJson, fingerprint } from "./canonical.js";
+export { canonicalJson, envelopeFingerprint } from "./canonical.js";

@@ -3,7 +3,8 @@
 import type { RemedyKind } from "../claims.js";
 import { businessDate, type Instant } from "../time.js";
 
-export type Period = "day" | "month" | "year" | "all";
+export const periods = ["day", "month", "year", "all"] as const;
+export type Period = (typeof periods)[number];
 
 export interface SettledClaim {
   commitment: string;
