@@ -29,11 +29,11 @@ export async function spawnServe(env: Record<string, string>, args: string[] = [
   child.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const deadline = 20_000;
-  for (let waited = 0; !/Anxin is serving (\S+)/.test(output); waited += 50) {
+  // The service writes its URL, any demo credentials and then the docs line, in that order.
+  for (let waited = 0; !/API docs: /.test(output); waited += 50) {
     if (waited > deadline || child.exitCode !== null) throw new Error(`anxin serve did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  await new Promise((r) => setTimeout(r, 100)); // the demo credentials follow the first line
   return {
     base: /Anxin is serving (\S+)/.exec(output)![1]!,
     child,

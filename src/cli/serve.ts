@@ -48,15 +48,16 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
   const port = Number(flags.port ?? process.env["PORT"] ?? 3000);
   const host = flags.host ?? process.env["HOST"] ?? "127.0.0.1";
   const address = await app.listen({ port, host });
-  io.out(`Anxin is serving ${address} on ${database.engine} (${started.replayed} log entries replayed, ${started.processed} deadlines processed on start)\n`);
-  io.out(`API docs: ${address}/docs   OpenAPI: ${address}/openapi.json\n`);
+  // One write, the docs line last: whoever waits for it (tests, scripts) has the credentials too.
+  let text = `Anxin is serving ${address} on ${database.engine} (${started.replayed} log entries replayed, ${started.processed} deadlines processed on start)\n`;
   if (!(await people.hasUser("operator"))) {
     const password = randomBytes(12).toString("base64url");
     await people.addUser({ username: "operator", role: "operations", subjectId: "operator", cities: ["*"], brands: ["*"], password }, systemClock.now());
     const key = await people.addApiKey({ label: "demo integrator", brand: "lianjia", cities: ["*"] }, systemClock.now());
-    io.out(`\nA demo operator was created (shown once):\n  curl -s -X POST ${address}/v1/sessions -H 'content-type: application/json' -d '{"username":"operator","password":"${password}"}'\n`);
-    io.out(`and a demo integrator API key for lianjia, all cities:\n  ${key}\n`);
+    text += `\nA demo operator was created (shown once):\n  curl -s -X POST ${address}/v1/sessions -H 'content-type: application/json' -d '{"username":"operator","password":"${password}"}'\n`;
+    text += `and a demo integrator API key for lianjia, all cities:\n  ${key}\n\n`;
   }
+  io.out(`${text}API docs: ${address}/docs   OpenAPI: ${address}/openapi.json\n`);
   const tickMs = Number(flags.tickMs ?? process.env["ANXIN_TICK_MS"] ?? 1000);
   let ticking = false;
   const timer = setInterval(() => {
