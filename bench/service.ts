@@ -11,6 +11,7 @@ import { openDatabase } from "../src/store/database.js";
 import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
+import { envelopeFingerprint } from "../src/domain/events/canonical.js";
 import { formatInstant } from "../src/domain/time.js";
 import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
@@ -42,8 +43,8 @@ async function rawInsertRate(url: string, rows: object[]): Promise<number> {
   const logRows = rows.map((e) => {
     const v = validateEvent(e, { phoneKey });
     if (!v.ok) throw new Error(JSON.stringify(v.rejection));
-    const { at, fingerprint, ...contract } = v.event as AcceptedEvent;
-    return { kind: "event" as const, event_id: contract.id, type: contract.type, at, received_at: at, city: contract.city, brand: contract.brand, fingerprint, body: JSON.stringify(contract) };
+    const { at, digest: _digest, ...contract } = v.event as AcceptedEvent;
+    return { kind: "event" as const, event_id: contract.id, type: contract.type, at, received_at: at, city: contract.city, brand: contract.brand, fingerprint: envelopeFingerprint(contract), body: JSON.stringify(contract) };
   });
   const started = performance.now();
   for (let i = 0; i < logRows.length; i += 1000) {

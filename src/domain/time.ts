@@ -9,24 +9,55 @@ export const msPerMinute = 60_000;
 export const msPerHour = 3_600_000;
 export const msPerDay = 86_400_000;
 
-const rfc3339 =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
-
 const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Parses an RFC 3339 timestamp that carries an offset; null if it is not one or names no real instant. */
+/** The value of `count` ASCII digits from `from`; -1 if any is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Parses an RFC 3339 timestamp that carries an offset, YYYY-MM-DDTHH:mm:ss[.fraction](Z|±HH:MM);
+ * null if it is not one or names no real instant. Read character by character: every event has one.
+ */
 export function parseInstant(text: string): Instant | null {
-  const m = rfc3339.exec(text);
-  if (m === null) return null;
-  const [year, month, day, hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
-  const zone = m[8]!;
-  const offsetHours = zone === "Z" ? 0 : Number(zone.slice(1, 3));
-  const offsetMinutes = zone === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (offsetHours * 60 + Number(zone.slice(4, 6)));
+  const at = (i: number) => text.charCodeAt(i);
+  if (at(4) !== 45 || at(7) !== 45 || at(10) !== 84 || at(13) !== 58 || at(16) !== 58) return null; // "-", "-", "T", ":", ":"
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  let i = 19;
+  let fraction = 0; // milliseconds: digits past the third are dropped, as Date.parse drops them
+  if (at(i) === 46) { // "."
+    const first = ++i;
+    for (let digit = at(i) - 48; digit >= 0 && digit <= 9; digit = at(++i) - 48) if (i - first < 3) fraction = fraction * 10 + digit;
+    if (i === first || i - first > 9) return null;
+    for (let k = i - first; k < 3; k++) fraction *= 10;
+  }
+  let offsetHours = 0;
+  let offsetMinutes = 0;
+  if (text.length === i + 6 && (at(i) === 43 || at(i) === 45) && at(i + 3) === 58) { // "+" or "-", then ":"
+    offsetHours = digitsAt(text, i + 1, 2);
+    const minutes = digitsAt(text, i + 4, 2);
+    if (offsetHours < 0 || minutes < 0 || offsetHours > 23 || minutes > 59) return null;
+    offsetMinutes = (at(i) === 45 ? -1 : 1) * (offsetHours * 60 + minutes);
+  } else if (!(text.length === i + 1 && at(i) === 90)) { // "Z"
+    return null;
+  }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const lastDay = month === 2 && leap ? 29 : daysInMonth[month - 1];
-  // No 2026-02-30, no 24:00, no leap second, no offset beyond ±23:59: not an instant, as for Date.parse.
-  if (lastDay === undefined || day < 1 || day > lastDay || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || Number(zone.slice(4, 6)) > 59) return null;
-  const fraction = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, "0"));
+  // No 2026-02-30, no 24:00, no leap second: not an instant, as for Date.parse.
+  if (lastDay === undefined || day < 1 || day > lastDay || hour > 23 || minute > 59 || second > 59) return null;
   // Date.UTC reads years 0–99 as 1900–1999: those are computed 400 years (146,097 days) later.
   const utc = year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, fraction) - 146_097 * msPerDay : Date.UTC(year, month - 1, day, hour, minute, second, fraction);
   return utc - offsetMinutes * msPerMinute;

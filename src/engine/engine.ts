@@ -70,7 +70,7 @@ export class Engine {
 
   /** Applies an event that already passed validation (a replayed log). */
   accept(event: AcceptedEvent, options: { now: Instant }): Outcome {
-    const verdict = this.state.seen.verdict(event.id, event.fingerprint);
+    const verdict = this.state.seen.verdict(event.id, event.digest);
     if (verdict === "duplicate") {
       this.state.counts.duplicates++;
       return { status: "duplicate", eventId: event.id };
@@ -85,7 +85,7 @@ export class Engine {
     } else {
       this.applyRules(event);
     }
-    this.state.seen.set(event.id, event.fingerprint);
+    this.state.seen.set(event.id, event.digest);
     this.state.counts.accepted++;
     return { status: "accepted", event };
   }
@@ -187,11 +187,11 @@ export class Engine {
 }
 
 function isAccepted(input: unknown): input is AcceptedEvent {
-  return typeof input === "object" && input !== null && "fingerprint" in input && "at" in input;
+  return typeof input === "object" && input !== null && "digest" in input && "at" in input;
 }
 
 function stripInternal(event: AcceptedEvent): unknown {
-  const { at: _at, fingerprint: _fingerprint, ...contract } = event;
+  const { at: _at, digest: _digest, ...contract } = event;
   return contract;
 }
 

@@ -1,9 +1,9 @@
-// Accepted event ids and their content fingerprints, for exact idempotency over a city-year of
+// Accepted event ids and their content digests, for exact idempotency over a city-year of
 // events (a Beijing year is ~38 million). A Map of strings costs ~150 bytes an id and holds at most
 // 2^24 entries; here ids live as bytes in an arena and the table in typed arrays (open addressing,
 // linear probing): ~40 bytes an id, outside the garbage collector's object graph. Ids are compared
-// in full, so the index is exact; a fingerprint is kept as two 32-bit hashes of it, so that another
-// content under a known id would pass for the same only if both hashes collided.
+// in full, so the index is exact on ids; another content under a known id would pass for the same
+// only if its 53-bit digest (digest.ts) collided.
 
 /** How an id and its content stand against what was accepted before. */
 export type Verdict = "new" | "duplicate" | "conflict";
@@ -21,10 +21,10 @@ function hashOf(text: string, seed: number): number {
 
 export class IdIndex {
   private mask = (1 << 10) - 1;
-  /** Per slot: the id's hash (0 = empty), where its bytes are in the arena, its fingerprint's two hashes. */
+  /** Per slot: the id's hash (0 = empty), where its bytes are in the arena, its content digest. */
   private hashes = new Int32Array(this.mask + 1);
   private places = new Uint32Array(this.mask + 1);
-  private prints = new Int32Array(2 * (this.mask + 1));
+  private digests = new Float64Array(this.mask + 1);
   private readonly arena: Uint8Array[] = [new Uint8Array(firstChunk)];
   private used = 0; // bytes used in the last arena chunk
   private count = 0;
@@ -41,14 +41,14 @@ export class IdIndex {
     return this.hashes[this.find(id)] !== 0;
   }
 
-  verdict(id: string, fingerprint: string): Verdict {
+  verdict(id: string, digest: number): Verdict {
     const slot = this.find(id);
     if (this.hashes[slot] === 0) return "new";
-    return this.prints[2 * slot] === hashOf(fingerprint, 0x811c9dc5) && this.prints[2 * slot + 1] === hashOf(fingerprint, 0x050c5d1f) ? "duplicate" : "conflict";
+    return this.digests[slot] === digest ? "duplicate" : "conflict";
   }
 
-  /** Records an id's fingerprint (replacing it if the id is known). */
-  set(id: string, fingerprint: string): void {
+  /** Records an id's content digest (replacing it if the id is known). */
+  set(id: string, digest: number): void {
     let slot = this.lastId === id ? this.lastSlot : this.find(id);
     if (this.hashes[slot] === 0) {
       if (this.count + 1 > maxLoad * (this.mask + 1)) {
@@ -59,8 +59,7 @@ export class IdIndex {
       this.places[slot] = this.store(id);
       this.count++;
     }
-    this.prints[2 * slot] = hashOf(fingerprint, 0x811c9dc5);
-    this.prints[2 * slot + 1] = hashOf(fingerprint, 0x050c5d1f);
+    this.digests[slot] = digest;
     this.lastId = null;
   }
 
@@ -118,19 +117,18 @@ export class IdIndex {
   }
 
   private grow(): void {
-    const { hashes, places, prints } = this;
+    const { hashes, places, digests } = this;
     this.mask = this.mask * 2 + 1;
     this.hashes = new Int32Array(this.mask + 1);
     this.places = new Uint32Array(this.mask + 1);
-    this.prints = new Int32Array(2 * (this.mask + 1));
+    this.digests = new Float64Array(this.mask + 1);
     for (let old = 0; old < hashes.length; old++) {
       if (hashes[old] === 0) continue;
       let slot = hashes[old]! & this.mask;
       while (this.hashes[slot] !== 0) slot = (slot + 1) & this.mask;
       this.hashes[slot] = hashes[old]!;
       this.places[slot] = places[old]!;
-      this.prints[2 * slot] = prints[2 * old]!;
-      this.prints[2 * slot + 1] = prints[2 * old + 1]!;
+      this.digests[slot] = digests[old]!;
     }
     this.lastId = null;
   }

@@ -2,6 +2,7 @@
 // The same engine as the live service; only the clock differs.
 import type { Catalogue } from "../domain/catalogue/index.js";
 import { canonicalJson } from "../domain/events/canonical.js";
+import { contentDigest } from "../domain/events/digest.js";
 import { validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
 import type { Instant } from "../domain/time.js";
 import { Engine } from "./engine.js";
@@ -33,7 +34,7 @@ export function parseLines(lines: Iterable<string>): HistoryLine[] {
 
 /** Events are ordered by instant, then id, then content, so that the order of lines never matters. */
 function byTime(a: AcceptedEvent, b: AcceptedEvent): number {
-  return a.at - b.at || compare(a.id, b.id) || compare(a.fingerprint, b.fingerprint);
+  return a.at - b.at || compare(a.id, b.id) || a.digest - b.digest;
 }
 
 function compare(a: string, b: string): number {
@@ -137,7 +138,7 @@ export function replayLog(entries: readonly LogEntry[], options: Omit<ReplayOpti
   const ordered = [...entries].sort((a, b) => a.seq - b.seq);
   ordered.forEach((entry, i) => {
     if (entry.kind === "tick") engine.tick(Date.parse(entry.at));
-    else engine.accept({ ...entry.event, at: Date.parse(entry.event.occurredAt), fingerprint: entry.fingerprint } as unknown as AcceptedEvent, { now: Date.parse(entry.receivedAt) });
+    else engine.accept({ ...entry.event, at: Date.parse(entry.event.occurredAt), digest: contentDigest(entry.event) } as unknown as AcceptedEvent, { now: Date.parse(entry.receivedAt) });
     if (options.onProgress !== undefined && i % 10_000 === 0) options.onProgress(i, ordered.length);
   });
   return engine;

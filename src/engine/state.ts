@@ -53,7 +53,7 @@ export interface Changes {
 }
 
 export interface EngineState {
-  /** Accepted event ids and their content fingerprints, for idempotency. */
+  /** Accepted event ids and their content digests, for idempotency. */
   seen: IdIndex;
   facts: Facts;
   obligations: Map<string, Obligation>;

@@ -4,7 +4,8 @@
 import { sql, type Transaction } from "kysely";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
-import { canonicalJson } from "../domain/events/canonical.js";
+import { canonicalJson, envelopeFingerprint, type Envelope } from "../domain/events/canonical.js";
+import { contentDigest } from "../domain/events/digest.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
 import { Engine, type Outcome } from "../engine/engine.js";
@@ -226,12 +227,12 @@ function tickRow(at: Instant): NewLogRow {
 }
 
 function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
-  const { at, fingerprint, ...contract } = event;
-  return { kind: "event", event_id: event.id, type: event.type, at, received_at: now, city: event.city, brand: event.brand, fingerprint, body: JSON.stringify(contract) };
+  const { at, digest: _digest, ...contract } = event;
+  return { kind: "event", event_id: event.id, type: event.type, at, received_at: now, city: event.city, brand: event.brand, fingerprint: envelopeFingerprint(contract), body: JSON.stringify(contract) };
 }
 
 /** Applies one log row: the same engine calls the live service made. */
-export function applyLogRow(engine: Engine, row: { kind: string; at: number; received_at: number; fingerprint: string | null; body: string | null }): void {
+export function applyLogRow(engine: Engine, row: { kind: string; at: number; received_at: number; body: string | null }): void {
   if (row.kind === "tick") {
     engine.tick(row.at);
     return;
@@ -239,6 +240,7 @@ export function applyLogRow(engine: Engine, row: { kind: string; at: number; rec
   engine.accept(eventOfLogRow(row), { now: Number(row.received_at) });
 }
 
-function eventOfLogRow(row: { at: number; fingerprint: string | null; body: string | null }): AcceptedEvent {
-  return { ...JSON.parse(row.body!), at: Number(row.at), fingerprint: row.fingerprint } as AcceptedEvent;
+function eventOfLogRow(row: { at: number; body: string | null }): AcceptedEvent {
+  const contract = JSON.parse(row.body!) as Envelope;
+  return { ...contract, at: Number(row.at), digest: contentDigest(contract) } as AcceptedEvent;
 }

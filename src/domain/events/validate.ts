@@ -3,7 +3,7 @@ import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
 import { identifyPhone, type PhoneIdentity } from "../phone.js";
 import { parseInstant, type Instant } from "../time.js";
-import { envelopeFingerprint } from "./canonical.js";
+import { contentDigest } from "./digest.js";
 import { EnvelopeHeader, envelopeSchemas, eventTypes, type ContractEvent, type EventType } from "./schema.js";
 
 export type RejectionCode =
@@ -35,8 +35,8 @@ export type AcceptedEvent = {
   [T in EventType]: Omit<Extract<ContractEvent, { type: T }>, "data"> & {
     data: WithoutPhone<Extract<ContractEvent, { type: T }>["data"]>;
     at: Instant;
-    /** Hash of the redacted content: the same id with another fingerprint is a conflict. */
-    fingerprint: string;
+    /** Digest of the redacted content: the same id with another digest is a conflict. */
+    digest: number;
   };
 }[EventType];
 
@@ -70,7 +70,7 @@ export function validateEvent(input: unknown, options: { phoneKey: string }): Va
     data = { ...rest, ...identity };
   }
   const { brand, city, id, occurredAt, type } = event;
-  return { ok: true, event: { brand, city, data, id, occurredAt, type, at, fingerprint: envelopeFingerprint({ brand, city, data, id, occurredAt, type }) } as AcceptedEvent };
+  return { ok: true, event: { brand, city, data, id, occurredAt, type, at, digest: contentDigest({ brand, city, data, id, occurredAt, type }) } as AcceptedEvent };
 }
 
 /** What may be kept of a rejected input: never a phone in clear. */
