@@ -12,7 +12,7 @@ import { Simulation } from "../src/simulator/world.js";
 const quick = process.argv.includes("--quick");
 const here = import.meta.dirname;
 const baseScale = quick ? 0.005 : 0.01;
-const runs = quick ? 1 : 3;
+const runs = quick ? 1 : 5;
 
 async function writeHistory(path: string, scale: number): Promise<number> {
   const out = createWriteStream(path);
@@ -30,14 +30,19 @@ async function writeHistory(path: string, scale: number): Promise<number> {
 
 interface Measure { events: number; seconds: number; maxRssMb: number }
 
-function measure(mode: "parse" | "replay", file: string): Measure {
-  const results = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, ["--max-old-space-size=8192", join(here, "replay-run.js"), mode, file], { encoding: "utf8" })) as Measure);
-  results.sort((a, b) => a.seconds - b.seconds);
-  return results[Math.floor(results.length / 2)]!; // the median run
+/**
+ * Parse and replay in turn, each in a fresh process, `runs` times: the ratio is taken pair by
+ * pair, so that it holds when the shared machine's speed drifts; the median pair is reported.
+ */
+function measurePair(file: string): { parse: Measure; replay: Measure } {
+  const once = (mode: "parse" | "replay") => JSON.parse(execFileSync(process.execPath, ["--max-old-space-size=8192", join(here, "replay-run.js"), mode, file], { encoding: "utf8" })) as Measure;
+  const pairs = Array.from({ length: runs }, () => ({ parse: once("parse"), replay: once("replay") }));
+  pairs.sort((a, b) => a.parse.seconds / a.replay.seconds - b.parse.seconds / b.replay.seconds);
+  return pairs[Math.floor(pairs.length / 2)]!;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; median of ${runs} run(s)`);
+console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; the median of ${runs} parse/replay pair(s)`);
 console.log(`\nreplay of a simulated Beijing year (anxin simulate --days 365 --seed 7), streamed, in a fresh process`);
 console.log("scale  ×   events      parse ev/s   replay ev/s  replay/parse  replay s  µs/event  vs 1×   peak RSS");
 const dir = mkdtempSync(join(tmpdir(), "anxin-bench-"));
@@ -46,8 +51,7 @@ try {
   for (const factor of [1, 2, 4]) {
     const file = join(dir, `beijing-${factor}.ndjson`);
     await writeHistory(file, baseScale * factor);
-    const parse = measure("parse", file);
-    const replay = measure("replay", file);
+    const { parse, replay } = measurePair(file);
     const perEvent = (replay.seconds / replay.events) * 1e6;
     perEventAt1 ??= perEvent;
     console.log(`${String(baseScale * factor).padEnd(6)} ${String(factor).padEnd(3)} ${fmt(replay.events).padStart(9)}  ${fmt(parse.events / parse.seconds).padStart(11)}  ${fmt(replay.events / replay.seconds).padStart(12)}  ${`${((parse.seconds / replay.seconds) * 100).toFixed(1)}%`.padStart(12)}  ${replay.seconds.toFixed(1).padStart(8)}  ${perEvent.toFixed(1).padStart(8)}  ${(perEvent / perEventAt1).toFixed(2).padStart(5)}   ${fmt(replay.maxRssMb).padStart(5)} MB`);

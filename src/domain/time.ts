@@ -103,6 +103,19 @@ function zoneOffset(at: Instant): number {
 
 /** An instant written in business time, e.g. 2026-03-05T00:00:00+08:00 (milliseconds only when not zero). */
 export function formatInstant(at: Instant): string {
+  // Views write the same few instants again and again (a sweep breaches thousands at one due time).
+  let text = formatted.get(at);
+  if (text === undefined) {
+    if (formatted.size >= 4_096) formatted.clear();
+    text = spell(at);
+    formatted.set(at, text);
+  }
+  return text;
+}
+
+const formatted = new Map<Instant, string>();
+
+function spell(at: Instant): string {
   const offset = offsetMinutesAt(at);
   const local = new Date(at + offset * msPerMinute).toISOString(); // "YYYY-MM-DDTHH:mm:ss.sssZ" in local time
   const abs = Math.abs(offset);
