@@ -73,7 +73,11 @@ export interface DealFacts {
 export interface Facts {
   listings: Map<string, ListingFacts>;
   showings: Map<string, ShowingFacts>;
-  /** The earliest feedback per showing, even if it arrived before the showing itself. */
+  /**
+   * Feedback that arrived before its showing, the earliest per showing: the showing, recorded
+   * later, finds it here. Feedback on a known showing is not kept: whatever obligation the showing
+   * opened is already there, and its rule settles it directly (a city-year has millions).
+   */
   feedback: Map<string, { at: Instant; eventId: string }>;
   phones: Map<PhoneHash, PhoneFacts>;
   calls: Map<string, CallFacts>;
@@ -124,6 +128,7 @@ export function recordFacts(facts: Facts, event: AcceptedEvent): void {
       }
       return;
     case "showing.feedback_sent": {
+      if (facts.showings.has(event.data.showingId)) return;
       const earlier = facts.feedback.get(event.data.showingId);
       if (earlier === undefined || event.at < earlier.at) facts.feedback.set(event.data.showingId, { at: event.at, eventId: event.id });
       return;

@@ -58,9 +58,17 @@ export function parseInstant(text: string): Instant | null {
   const lastDay = month === 2 && leap ? 29 : daysInMonth[month - 1];
   // No 2026-02-30, no 24:00, no leap second: not an instant, as for Date.parse.
   if (lastDay === undefined || day < 1 || day > lastDay || hour > 23 || minute > 59 || second > 59) return null;
-  // Date.UTC reads years 0–99 as 1900–1999: those are computed 400 years (146,097 days) later.
-  const utc = year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, fraction) - 146_097 * msPerDay : Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  const utc = daysFromCivil(year, month, day) * msPerDay + hour * msPerHour + minute * msPerMinute + second * 1000 + fraction;
   return utc - offsetMinutes * msPerMinute;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil), by integer arithmetic. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1; // counted from 1 March
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
 }
 
 /** 00:00 business time of the calendar day after `at` ("counted from 00:00 of the next day"). */

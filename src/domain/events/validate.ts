@@ -45,14 +45,16 @@ export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type
 export type Validation = { ok: true; event: AcceptedEvent } | { ok: false; rejection: Rejection };
 
 const headerCheck = TypeCompiler.Compile(EnvelopeHeader);
-const typeChecks = new Map<string, TypeCheck<any>>(eventTypes.map((type) => [type, TypeCompiler.Compile(envelopeSchemas[type])]));
+/** Per type its compiled check and its name as a constant, so that every later `type ===` compares pointers. */
+const typeChecks = new Map<string, { check: TypeCheck<any>; type: EventType }>(eventTypes.map((type) => [type, { check: TypeCompiler.Compile(envelopeSchemas[type]), type }]));
 
 export function validateEvent(input: unknown, options: { phoneKey: string }): Validation {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return reject("invalid_envelope", "an event is a JSON object", "");
   }
   const raw = input as { type: unknown; occurredAt: string };
-  const check = typeof raw.type === "string" ? typeChecks.get(raw.type) : undefined;
+  const known = typeof raw.type === "string" ? typeChecks.get(raw.type) : undefined;
+  const check = known?.check;
   // Each type's schema holds the header too: the header alone is checked only to say what is wrong.
   if (check === undefined || !check.Check(input)) {
     if (!headerCheck.Check(input)) return rejectFirst(headerCheck.Errors(input).First()!);
@@ -69,7 +71,8 @@ export function validateEvent(input: unknown, options: { phoneKey: string }): Va
     if (identity === null) return reject("invalid_phone", "not a valid E.164 phone number", "data.phone");
     data = { ...rest, ...identity };
   }
-  const { brand, city, id, occurredAt, type } = event;
+  const { brand, city, id, occurredAt } = event;
+  const type = known!.type;
   return { ok: true, event: { brand, city, data, id, occurredAt, type, at, digest: contentDigest({ brand, city, data, id, occurredAt, type }) } as AcceptedEvent };
 }
 
