@@ -10,6 +10,9 @@ import { loadListings } from "../src/simulator/listings-data.js";
 import { Simulation } from "../src/simulator/world.js";
 
 const quick = process.argv.includes("--quick");
+/** `--only replay|service|scale-out|reports` runs one part. */
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const selected = (part: string) => only === undefined || only === part;
 const here = import.meta.dirname;
 const baseScale = quick ? 0.005 : 0.01;
 const runs = quick ? 1 : 5;
@@ -42,27 +45,32 @@ function measurePair(file: string): { parse: Measure; replay: Measure } {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; the median of ${runs} parse/replay pair(s)`);
-console.log(`\nreplay of a simulated Beijing year (anxin simulate --days 365 --seed 7), streamed, in a fresh process`);
-console.log("scale  ×   events      parse ev/s   replay ev/s  replay/parse  replay s  µs/event  vs 1×   peak RSS");
-const dir = mkdtempSync(join(tmpdir(), "anxin-bench-"));
-let perEventAt1: number | null = null;
-try {
-  for (const factor of [1, 2, 4]) {
-    const file = join(dir, `beijing-${factor}.ndjson`);
-    await writeHistory(file, baseScale * factor);
-    const { parse, replay } = measurePair(file);
-    const perEvent = (replay.seconds / replay.events) * 1e6;
-    perEventAt1 ??= perEvent;
-    console.log(`${String(baseScale * factor).padEnd(6)} ${String(factor).padEnd(3)} ${fmt(replay.events).padStart(9)}  ${fmt(parse.events / parse.seconds).padStart(11)}  ${fmt(replay.events / replay.seconds).padStart(12)}  ${`${((parse.seconds / replay.seconds) * 100).toFixed(1)}%`.padStart(12)}  ${replay.seconds.toFixed(1).padStart(8)}  ${perEvent.toFixed(1).padStart(8)}  ${(perEvent / perEventAt1).toFixed(2).padStart(5)}   ${fmt(replay.maxRssMb).padStart(5)} MB`);
-    rmSync(file);
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-console.log("(target: replay ≥ 30% of the parse rate; µs/event flat from 1× to 4× means linear cost)\n");
 
+async function replayPart(): Promise<void> {
+  console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; the median of ${runs} parse/replay pair(s)`);
+  console.log(`\nreplay of a simulated Beijing year (anxin simulate --days 365 --seed 7), streamed, in a fresh process`);
+  console.log("scale  ×   events      parse ev/s   replay ev/s  replay/parse  replay s  µs/event  vs 1×   peak RSS");
+  const dir = mkdtempSync(join(tmpdir(), "anxin-bench-"));
+  let perEventAt1: number | null = null;
+  try {
+    for (const factor of [1, 2, 4]) {
+      const file = join(dir, `beijing-${factor}.ndjson`);
+      await writeHistory(file, baseScale * factor);
+      const { parse, replay } = measurePair(file);
+      const perEvent = (replay.seconds / replay.events) * 1e6;
+      perEventAt1 ??= perEvent;
+      console.log(`${String(baseScale * factor).padEnd(6)} ${String(factor).padEnd(3)} ${fmt(replay.events).padStart(9)}  ${fmt(parse.events / parse.seconds).padStart(11)}  ${fmt(replay.events / replay.seconds).padStart(12)}  ${`${((parse.seconds / replay.seconds) * 100).toFixed(1)}%`.padStart(12)}  ${replay.seconds.toFixed(1).padStart(8)}  ${perEvent.toFixed(1).padStart(8)}  ${(perEvent / perEventAt1).toFixed(2).padStart(5)}   ${fmt(replay.maxRssMb).padStart(5)} MB`);
+      rmSync(file);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log("(target: replay ≥ 30% of the parse rate; µs/event flat from 1× to 4× means linear cost)\n");
+}
+
+if (selected("replay")) await replayPart();
 for (const script of ["service.js", "scale-out.js", "reports.js"]) {
+  if (!selected(script.replace(".js", ""))) continue;
   execFileSync(process.execPath, [join(here, script), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
   console.log("");
 }

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/domain/events/canonical.js";
-import { contentDigest } from "../../src/domain/events/digest.js";
+import { contentDigest, envelopeDigest } from "../../src/domain/events/digest.js";
 
 const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom("10", "9", "a", "b", "data", "id"));
 const json = fc.letrec((tie) => ({
@@ -41,6 +41,15 @@ describe("the content digest", () => {
     expect(new Set(alike.map(contentDigest)).size).toBe(alike.length);
     expect(contentDigest({ a: -0 })).toBe(contentDigest({ a: 0 }));
     expect(contentDigest({ a: undefined, b: 1 })).toBe(contentDigest({ b: 1 }));
+  });
+
+  it("of an envelope is the digest of the same object", () => {
+    const text = fc.string({ maxLength: 12 });
+    fc.assert(fc.property(text, text, fc.dictionary(key, json, { maxKeys: 5 }), text, text, text, (brand, city, data, id, occurredAt, type) => {
+      const envelope = { brand, city, data, id, occurredAt, type };
+      expect(envelopeDigest(envelope)).toBe(contentDigest(envelope));
+      expect(envelopeDigest(envelope)).toBe(contentDigest(reordered(envelope)));
+    }), { numRuns: 2_000 });
   });
 
   it("is an integer below 2^53, and stable from run to run", () => {

@@ -5,6 +5,8 @@
 // The stored fingerprint (canonical.ts) stays the content's published digest; this one is cheaper
 // and serves only to tell a duplicate from a conflict inside one engine.
 
+import type { Envelope } from "./canonical.js";
+
 const floats = new Float64Array(1);
 const words = new Uint32Array(floats.buffer);
 
@@ -96,10 +98,34 @@ function walk(value: unknown, a: number, b: number): void {
   }
 }
 
+const rootA = 0x811c9dc5 | 0;
+const rootB = 0x050c5d1f;
+
 /** The digest of a JSON value: an integer below 2^53. */
 export function contentDigest(value: unknown): number {
   sumA = 0;
   sumB = 0;
-  walk(value, 0x811c9dc5 | 0, 0x050c5d1f);
+  walk(value, rootA, rootB);
+  return (sumA >>> 0) * 0x200000 + (sumB >>> 11);
+}
+
+/** Every event is an envelope: its members' paths are hashed once, here, not per event. */
+const envelopeKeys = ["brand", "city", "data", "id", "occurredAt", "type"] as const;
+const memberLanes = envelopeKeys.map((key) => {
+  mixUnit(rootA, rootB, tagObject);
+  mixText(laneA, laneB, key);
+  return [laneA, laneB] as const;
+});
+mixUnit(rootA, rootB, tagObject);
+mixUnit(laneA, laneB, envelopeKeys.length);
+const closingA = laneA;
+const closingB = laneB;
+
+/** The digest of an envelope: contentDigest of the same object, without walking its header's keys. */
+export function envelopeDigest(e: Envelope): number {
+  sumA = 0;
+  sumB = 0;
+  for (let i = 0; i < envelopeKeys.length; i++) walk(e[envelopeKeys[i]!], memberLanes[i]![0], memberLanes[i]![1]);
+  addLeaf(closingA, closingB);
   return (sumA >>> 0) * 0x200000 + (sumB >>> 11);
 }

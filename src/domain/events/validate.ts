@@ -3,7 +3,7 @@ import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
 import { identifyPhone, type PhoneIdentity } from "../phone.js";
 import { parseInstant, type Instant } from "../time.js";
-import { contentDigest } from "./digest.js";
+import { envelopeDigest } from "./digest.js";
 import { EnvelopeHeader, envelopeSchemas, eventTypes, type ContractEvent, type EventType } from "./schema.js";
 
 export type RejectionCode =
@@ -73,7 +73,7 @@ export function validateEvent(input: unknown, options: { phoneKey: string }): Va
   }
   const { brand, city, id, occurredAt } = event;
   const type = known!.type;
-  return { ok: true, event: { brand, city, data, id, occurredAt, type, at, digest: contentDigest({ brand, city, data, id, occurredAt, type }) } as AcceptedEvent };
+  return { ok: true, event: { brand, city, data, id, occurredAt, type, at, digest: envelopeDigest({ brand, city, data, id, occurredAt, type }) } as AcceptedEvent };
 }
 
 /** What may be kept of a rejected input: never a phone in clear. */
