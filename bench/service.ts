@@ -4,7 +4,6 @@
 import { mkdtempSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import type { AcceptedEvent } from "../src/domain/events/validate.js";
 import { Service } from "../src/service/service.js";
 import { openDatabase } from "../src/store/database.js";
@@ -15,6 +14,7 @@ import { envelopeFingerprint } from "../src/domain/events/canonical.js";
 import { formatInstant } from "../src/domain/time.js";
 import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
+import { latencyAt } from "./load.js";
 
 const quick = process.argv.includes("--quick");
 const phoneKey = "bench-phone-key-0123456789abcdef";
@@ -81,14 +81,6 @@ async function ingestBatched(base: string, key: string, rows: object[]): Promise
   return rows.length / ((performance.now() - started) / 1000);
 }
 
-async function latency(base: string, key: string, path: string, body: object, rate: number, seconds: number) {
-  const result = await autocannon({
-    url: `${base}${path}`, method: "POST", connections: 16, overallRate: rate, duration: seconds,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body),
-  });
-  return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors };
-}
-
 /** 100,000 deadlines falling due at once, processed by one tick on SQLite. */
 async function deadlineSweep(count: number): Promise<{ count: number; seconds: number }> {
   const loaded = loadCatalogue();
@@ -125,10 +117,11 @@ async function main(): Promise<void> {
         const batched = await ingestBatched(server.base, server.key, events("batch", n));
         const one = await ingestSingle(server.base, server.key, events("single", single), 16);
         await post(server.base, "/v1/events", server.key, { id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } });
-        const call = await latency(server.base, server.key, "/v1/checks/pre-call", { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);
-        const signing = await latency(server.base, server.key, "/v1/checks/pre-signing", { dealId: "D1", city: "suzhou" }, 500, seconds);
-        console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${`${call.p50} / ${call.p99}`.padStart(26)}   ${`${signing.p50} / ${signing.p99}`.padStart(29)}`);
-        if (call.non2xx + signing.non2xx + call.errors + signing.errors > 0) console.log(`  (errors: ${call.non2xx + signing.non2xx} non-2xx, ${call.errors + signing.errors} failed)`);
+        const call = await latencyAt(`${server.base}/v1/checks/pre-call`, server.key, { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);
+        const signing = await latencyAt(`${server.base}/v1/checks/pre-signing`, server.key, { dealId: "D1", city: "suzhou" }, 500, seconds);
+        const ms = (l: typeof call) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)}`;
+        console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${ms(call).padStart(26)}   ${ms(signing).padStart(29)}`);
+        console.log(`  (checks: load from ${call.generator}, ${fmt(call.requestsPerSecond)} and ${fmt(signing.requestsPerSecond)} requests/s reached${call.failures + signing.failures > 0 ? `, ${call.failures + signing.failures} failed` : ""})`);
       } finally {
         await server.stop();
       }
