@@ -21,7 +21,14 @@ export const system = (reason: string, eventId: string | null): Actor => ({ acto
 
 /** Ids built from the domain's own keys, so that a replay names every claim the same way. */
 export function idOf(parts: readonly string[]): string {
-  return parts.map((part) => part.replaceAll("%", "%25").replaceAll("/", "%2F")).join("/");
+  let id = escapePart(parts[0] ?? "");
+  for (let i = 1; i < parts.length; i++) id += `/${escapePart(parts[i]!)}`;
+  return id;
+}
+
+/** "%" and "/" escaped, so that parts never run into each other; most parts have neither. */
+function escapePart(part: string): string {
+  return part.includes("%") || part.includes("/") ? part.replaceAll("%", "%25").replaceAll("/", "%2F") : part;
 }
 
 export function fundIdOf(payer: "platform" | "brand", place: { city: string; brand: string }): string {

@@ -72,8 +72,9 @@ export function validateEvent(input: unknown, options: { phoneKey: string }): Va
     data = { ...rest, ...identity };
   }
   const { brand, city, id, occurredAt } = event;
-  const type = known!.type;
-  return { ok: true, event: { brand, city, data, id, occurredAt, type, at, digest: envelopeDigest({ brand, city, data, id, occurredAt, type }) } as AcceptedEvent };
+  const accepted = { brand, city, data, id, occurredAt, type: known!.type, at, digest: 0 };
+  accepted.digest = envelopeDigest(accepted); // of the six members of the envelope only
+  return { ok: true, event: accepted as AcceptedEvent };
 }
 
 /** What may be kept of a rejected input: never a phone in clear. */
