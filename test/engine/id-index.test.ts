@@ -12,6 +12,11 @@ describe("the accepted-id index", () => {
     expect(index.verdict("crm-1", 2)).toBe("conflict");
     expect(index.has("crm-2")).toBe(false);
     expect(index.size).toBe(1);
+    // Digests are 53-bit: both of their words count.
+    index.set("crm-3", 2 ** 52 + 5);
+    expect(index.verdict("crm-3", 2 ** 52 + 5)).toBe("duplicate");
+    expect(index.verdict("crm-3", 5)).toBe("conflict");
+    expect(index.verdict("crm-3", 2 ** 51 + 5)).toBe("conflict");
   });
 
   it("compares ids in full, wide characters and ids whose hashes collide included", () => {
