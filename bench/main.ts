@@ -1,6 +1,7 @@
 // npm run bench: replay throughput on simulated Beijing histories at 1×, 2×, 4× (against merely
 // parsing the same NDJSON), then the service benchmarks (bench/service.ts) and the scale-out
-// rounds (bench/scale-out.ts) and the report queries (bench/reports.ts). Every figure is measured in a fresh process. --quick for a short run.
+// rounds (bench/scale-out.ts) and the report queries (bench/reports.ts). Every figure is measured
+// in a fresh process. --quick for a short run; --only replay|service|scale-out|reports for one part.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
