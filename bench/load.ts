@@ -26,8 +26,11 @@ export async function latencyAt(url: string, key: string, body: object, rate: nu
 }
 
 function measure(url: string, key: string, body: object, rate: number, seconds: number): Promise<Latency> {
-  return hasWrk() ? wrk(url, key, body, rate, seconds) : autocannon(url, key, body, rate, seconds);
+  wrkInstalled ??= hasWrk();
+  return wrkInstalled ? wrk(url, key, body, rate, seconds) : autocannon(url, key, body, rate, seconds);
 }
+
+let wrkInstalled: boolean | undefined;
 
 function hasWrk(): boolean {
   try {

@@ -4,13 +4,11 @@
 import { mkdtempSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AcceptedEvent } from "../src/domain/events/validate.js";
-import { Service } from "../src/service/service.js";
+import { eventRow, Service } from "../src/service/service.js";
 import { openDatabase } from "../src/store/database.js";
 import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
-import { envelopeFingerprint } from "../src/domain/events/canonical.js";
 import { formatInstant } from "../src/domain/time.js";
 import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
@@ -43,8 +41,7 @@ async function rawInsertRate(url: string, rows: object[]): Promise<number> {
   const logRows = rows.map((e) => {
     const v = validateEvent(e, { phoneKey });
     if (!v.ok) throw new Error(JSON.stringify(v.rejection));
-    const { at, digest: _digest, ...contract } = v.event as AcceptedEvent;
-    return { kind: "event" as const, event_id: contract.id, type: contract.type, at, received_at: at, city: contract.city, brand: contract.brand, fingerprint: envelopeFingerprint(contract), body: JSON.stringify(contract) };
+    return eventRow(v.event, v.event.at);
   });
   const started = performance.now();
   for (let i = 0; i < logRows.length; i += 1000) {

@@ -44,10 +44,9 @@ export function parseInstant(text: string): Instant | null {
     if (i === first || i - first > 9) return null;
     for (let k = i - first; k < 3; k++) fraction *= 10;
   }
-  let offsetHours = 0;
   let offsetMinutes = 0;
   if (text.length === i + 6 && (at(i) === 43 || at(i) === 45) && at(i + 3) === 58) { // "+" or "-", then ":"
-    offsetHours = digitsAt(text, i + 1, 2);
+    const offsetHours = digitsAt(text, i + 1, 2);
     const minutes = digitsAt(text, i + 4, 2);
     if (offsetHours < 0 || minutes < 0 || offsetHours > 23 || minutes > 59) return null;
     offsetMinutes = (at(i) === 45 ? -1 : 1) * (offsetHours * 60 + minutes);

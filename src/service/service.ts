@@ -5,7 +5,7 @@ import { sql, type Transaction } from "kysely";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
 import { canonicalJson, envelopeFingerprint, type Envelope } from "../domain/events/canonical.js";
-import { contentDigest } from "../domain/events/digest.js";
+import { envelopeDigest } from "../domain/events/digest.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
 import { Engine, type Outcome } from "../engine/engine.js";
@@ -226,7 +226,8 @@ function tickRow(at: Instant): NewLogRow {
   return { kind: "tick", event_id: null, type: null, at, received_at: at, city: null, brand: null, fingerprint: null, body: null };
 }
 
-function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
+/** The log row of an accepted event, with the published fingerprint of its content. */
+export function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
   const { at, digest: _digest, ...contract } = event;
   return { kind: "event", event_id: event.id, type: event.type, at, received_at: now, city: event.city, brand: event.brand, fingerprint: envelopeFingerprint(contract), body: JSON.stringify(contract) };
 }
@@ -242,5 +243,5 @@ export function applyLogRow(engine: Engine, row: { kind: string; at: number; rec
 
 function eventOfLogRow(row: { at: number; body: string | null }): AcceptedEvent {
   const contract = JSON.parse(row.body!) as Envelope;
-  return { ...contract, at: Number(row.at), digest: contentDigest(contract) } as AcceptedEvent;
+  return { ...contract, at: Number(row.at), digest: envelopeDigest(contract) } as AcceptedEvent;
 }

@@ -101,12 +101,17 @@ function walk(value: unknown, a: number, b: number): void {
 const rootA = 0x811c9dc5 | 0;
 const rootB = 0x050c5d1f;
 
+/** The two sums as one integer below 2^53. */
+function total(): number {
+  return (sumA >>> 0) * 0x200000 + (sumB >>> 11);
+}
+
 /** The digest of a JSON value: an integer below 2^53. */
 export function contentDigest(value: unknown): number {
   sumA = 0;
   sumB = 0;
   walk(value, rootA, rootB);
-  return (sumA >>> 0) * 0x200000 + (sumB >>> 11);
+  return total();
 }
 
 /** Every event is an envelope: its members' paths are hashed once, here, not per event. */
@@ -127,5 +132,5 @@ export function envelopeDigest(e: Envelope): number {
   sumB = 0;
   for (let i = 0; i < envelopeKeys.length; i++) walk(e[envelopeKeys[i]!], memberLanes[i]![0], memberLanes[i]![1]);
   addLeaf(closingA, closingB);
-  return (sumA >>> 0) * 0x200000 + (sumB >>> 11);
+  return total();
 }
