@@ -4,7 +4,7 @@
 import type { Transaction } from "kysely";
 import { businessDate, msPerDay, startOfBusinessWeek, type Instant } from "../domain/time.js";
 import type { Tables } from "../store/database.js";
-import { chunks } from "../store/projection.js";
+import { chunks } from "../store/bulk.js";
 import { listingReports } from "../store/reports/listing.js";
 import { listingReportView } from "../domain/reports/listing.js";
 

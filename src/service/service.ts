@@ -11,6 +11,7 @@ import { formatInstant, type Instant } from "../domain/time.js";
 import { Engine, type Outcome } from "../engine/engine.js";
 import type { Database, LogTable, Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
+import { insertRows } from "../store/bulk.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
@@ -189,7 +190,7 @@ export class Service {
         const appended = await apply(now, trx);
         if (appended.length > 0) {
           const rows = appended.map((a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)));
-          const inserted = await trx.insertInto("log").values(rows).returning("seq").execute();
+          const inserted = await insertRows(trx, rows, (values) => trx.insertInto("log").values(values).returning("seq"));
           this.lastSeq = Number(inserted.at(-1)!.seq);
           await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
         }

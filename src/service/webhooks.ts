@@ -5,6 +5,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { claimView, obligationView, riskView } from "../engine/snapshot.js";
 import type { EngineState, Notice, NoticeKind } from "../engine/state.js";
+import { insertRows } from "../store/bulk.js";
 import type { Database, Tables } from "../store/database.js";
 
 export const maxDeliveryAttempts = 8;
@@ -59,7 +60,7 @@ export async function enqueue(trx: Transaction<Tables>, notices: readonly Notice
       rows.push({ webhook_id: hook.id, kind: notice.kind, body: JSON.stringify(payload(notice, state)), attempts: 0, next_at: now, status: "pending" as const, last_error: null, created_at: now });
     }
   }
-  for (let i = 0; i < rows.length; i += 500) await trx.insertInto("deliveries").values(rows.slice(i, i + 500)).execute();
+  await insertRows(trx, rows, (values) => trx.insertInto("deliveries").values(values));
 }
 
 /**

@@ -5,7 +5,7 @@ import { listingCounters, noCounts, type ListingCounter } from "../../domain/rep
 import { listingReport, type ListingReport, type ListingReportInput } from "../../domain/reports/listing.js";
 import { businessDate, msPerDay, startOfBusinessDate, type Instant } from "../../domain/time.js";
 import type { ListingTable, Tables } from "../database.js";
-import { chunks } from "../projection.js";
+import { chunks } from "../bulk.js";
 
 /** How far back "the community's recent prices" look for signed deals. */
 const recentDealsDays = 90;

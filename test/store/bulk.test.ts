@@ -1,0 +1,41 @@
+// Bulk inserts reuse a statement's compiled SQL by its shape; the rows stored are exactly the rows given.
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { insertRows } from "../../src/store/bulk.js";
+import { openDatabase } from "../../src/store/database.js";
+import { migrate } from "../../src/store/migrations.js";
+import { engines, freshDatabaseUrl } from "../support/engines.js";
+
+describe.each(engines)("bulk inserts on %s", (engine) => {
+  it("stores every row of chunks of 500, the same whether the text was compiled afresh or reused", async () => {
+    const database = openDatabase(await freshDatabaseUrl(engine));
+    await migrate(database);
+    const { db } = database;
+    const days = (from: number, count: number, views: number) =>
+      Array.from({ length: count }, (_, i) => ({ listing_id: `L${(from + i) % 700}`, day: "2026-03-02", views, follows: 0, showings: 1, promotions: 0, progress_reports: 0 }));
+    const upsert = (rows: ReturnType<typeof days>) => db.insertInto("listing_days").values(rows).onConflict((oc) => oc.columns(["listing_id", "day"]).doUpdateSet({
+      views: sql`listing_days.views + excluded.views`, showings: sql`listing_days.showings + excluded.showings`,
+    }));
+    // 700 rows: a chunk of 500 and one of 200, compiled; then the same shapes again, reused.
+    await insertRows(db, days(0, 700, 1), upsert);
+    await insertRows(db, days(0, 700, 2), upsert);
+    // Rows whose columns come in another order are not of the cached shape: compiled as Kysely would.
+    await insertRows(db, [days(1, 1, 4)[0]!, { day: "2026-03-02", listing_id: "L2", views: 4, follows: 0, showings: 1, promotions: 0, progress_reports: 0 }], upsert);
+    const rows = await db.selectFrom("listing_days").select(["listing_id", "views", "showings", "promotions"]).orderBy("listing_id").execute();
+    expect(rows).toHaveLength(700);
+    expect(rows.find((r) => r.listing_id === "L0")).toEqual({ listing_id: "L0", views: 3, showings: 2, promotions: 0 });
+    expect(rows.find((r) => r.listing_id === "L1")).toEqual({ listing_id: "L1", views: 7, showings: 3, promotions: 0 });
+    expect(rows.find((r) => r.listing_id === "L2")).toEqual({ listing_id: "L2", views: 7, showings: 3, promotions: 0 });
+    expect(rows.reduce((sum, r) => sum + r.views, 0)).toBe(700 * 3 + 8);
+    await database.close();
+  });
+
+  it("returns what each statement returns, in order", async () => {
+    const database = openDatabase(await freshDatabaseUrl(engine));
+    await migrate(database);
+    const rows = Array.from({ length: 501 }, (_, i) => ({ kind: "tick", event_id: null, type: null, at: i, received_at: i, city: null, brand: null, fingerprint: null, body: null }));
+    const seqs = await insertRows(database.db, rows, (values) => database.db.insertInto("log").values(values).returning("seq"));
+    expect(seqs.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
+    await database.close();
+  });
+});
