@@ -36,7 +36,7 @@ function events(prefix: string, count: number, enteredAt = formatInstant(Date.no
 
 /** The engine's own rate for the same log rows, in multi-row inserts of 1,000 per transaction. */
 async function rawInsertRate(url: string, rows: object[]): Promise<number> {
-  const database = openDatabase(url);
+  const database = openDatabase(url, { backgroundCheckpoints: true }); // as `anxin serve` opens it
   await migrate(database);
   const logRows = rows.map((e) => {
     const v = validateEvent(e, { phoneKey });
@@ -83,7 +83,7 @@ async function deadlineSweep(count: number): Promise<{ count: number; seconds: n
   const loaded = loadCatalogue();
   if (!loaded.ok) throw new Error("catalogue");
   let now = Date.parse("2026-03-03T00:00:00+08:00");
-  const database = openDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-sweep-")), "anxin.db")}`);
+  const database = openDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-sweep-")), "anxin.db")}`, { backgroundCheckpoints: true });
   const service = new Service({ database, catalogue: loaded.catalogue, phoneKey, clock: { now: () => now } });
   await service.start();
   const rows = events("sweep", count + Math.floor(count / 19), "2026-03-02T15:20:00+08:00");

@@ -6,7 +6,7 @@ import { buildServer } from "../api/server.js";
 import { People } from "../service/people.js";
 import { Service } from "../service/service.js";
 import { deliverDue } from "../service/webhooks.js";
-import { openDatabase, type Database } from "../store/database.js";
+import { openDatabase, type Database, type OpenOptions } from "../store/database.js";
 import { catalogueOrFail } from "./replay.js";
 import type { Io } from "./io.js";
 
@@ -34,13 +34,13 @@ export function phoneKeyOf(databaseUrl: string): string {
   return readFileSync(path, "utf8").trim();
 }
 
-export function openConfigured(): { database: Database; url: string } {
+export function openConfigured(options: OpenOptions = {}): { database: Database; url: string } {
   const url = process.env["ANXIN_DATABASE_URL"] ?? defaultDatabaseUrl;
-  return { database: openDatabase(url), url };
+  return { database: openDatabase(url, options), url };
 }
 
 export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
-  const { database, url } = openConfigured();
+  const { database, url } = openConfigured({ backgroundCheckpoints: true });
   const service = new Service({ database, catalogue: catalogueOrFail(flags.catalogue), phoneKey: phoneKeyOf(url), clock: systemClock });
   const started = await service.start();
   const people = new People(database.db, systemClock.now);

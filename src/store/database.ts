@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type Generated } from "kysely";
+import { checkpointInBackground } from "./sqlite-checkpoints.js";
 import { withStatementCache } from "./sqlite-statements.js";
 import pg from "pg";
 
@@ -265,7 +266,12 @@ pg.types.setTypeParser(20, (text) => {
   return value;
 });
 
-export function openDatabase(url: string): Database {
+export interface OpenOptions {
+  /** SQLite: checkpoint the WAL from a worker thread (a long-lived service), not inside commits. */
+  backgroundCheckpoints?: boolean;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
@@ -277,6 +283,15 @@ export function openDatabase(url: string): Database {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
+  const checkpointer = options.backgroundCheckpoints === true && path !== ":memory:"
+    ? checkpointInBackground(sqlite, path, (error) => process.emitWarning(`WAL checkpoints are back in commits: ${error.message}`))
+    : null;
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: "sqlite", close: () => db.destroy() };
+  return {
+    db, engine: "sqlite",
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }

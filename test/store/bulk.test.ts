@@ -33,7 +33,7 @@ describe.each(engines)("bulk inserts on %s", (engine) => {
   it("returns what each statement returns, in order", async () => {
     const database = openDatabase(await freshDatabaseUrl(engine));
     await migrate(database);
-    const rows = Array.from({ length: 501 }, (_, i) => ({ kind: "tick", event_id: null, type: null, at: i, received_at: i, city: null, brand: null, fingerprint: null, body: null }));
+    const rows = Array.from({ length: 501 }, (_, i) => ({ kind: "tick" as const, event_id: null, type: null, at: i, received_at: i, city: null, brand: null, fingerprint: null, body: null }));
     const seqs = await insertRows(database.db, rows, (values) => database.db.insertInto("log").values(values).returning("seq"));
     expect(seqs.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
     await database.close();
