@@ -78,7 +78,7 @@ export class Context implements RuleContext {
     if (siblings === undefined) this.state.obligationsBySubject.set(obligation.subjectId, [obligation]);
     else siblings.push(obligation);
     this.state.deadlines.push({ dueAt: obligation.dueAt, id });
-    this.state.changes.obligations.add(id);
+    this.state.changes.obligation(id);
     return obligation;
   }
 
@@ -87,7 +87,7 @@ export class Context implements RuleContext {
     if (evidence.at > obligation.dueAt) return false;
     if (progress.status === "fulfilled") return true;
     fulfil(obligation, evidence);
-    this.state.changes.obligations.add(obligation.id);
+    this.state.changes.obligation(obligation.id);
     if (progress.status === "breached" && progress.claimId !== null) {
       const claim = this.state.claims.get(progress.claimId)!;
       const reason = `late evidence: kept at ${formatInstant(evidence.at)}, before the due time ${formatInstant(obligation.dueAt)}`;
@@ -99,7 +99,7 @@ export class Context implements RuleContext {
   /** Marks an open obligation breached (the sweep found it due) and lets its rule react. */
   breach(obligation: Obligation, react: () => void): void {
     breach(obligation, { at: this.now });
-    this.state.changes.obligations.add(obligation.id);
+    this.state.changes.obligation(obligation.id);
     this.state.notices.push({ kind: "obligation.breached", at: this.now, city: obligation.city, brand: obligation.brand, claimId: null, obligationId: obligation.id, riskKey: null });
     this.breaching = obligation;
     try {
@@ -158,7 +158,7 @@ export class Context implements RuleContext {
       }
     }
     if (options.signing && risk.decision === "halt") risk.signedDespiteHalt = true;
-    this.state.changes.risks.add(key);
+    this.state.changes.risk(key);
   }
 
   alert(kind: AlertKind, message: string, refs: { claimId?: string; obligationId?: string; dealId?: string }): void {

@@ -18,6 +18,8 @@ export interface EngineOptions {
   catalogue: Catalogue;
   /** The secret phones are hashed with; from configuration, never in the log. */
   phoneKey: string;
+  /** Whether to keep what changed for a store to write (default); a replay writes nothing. */
+  keepChanges?: boolean;
 }
 
 export type Outcome =
@@ -35,7 +37,7 @@ export interface PreSigningAnswer {
 type AnyRuleKind = RuleKind<any>;
 
 export class Engine {
-  readonly state: EngineState = createState();
+  readonly state: EngineState;
   readonly catalogue: Catalogue;
   private readonly phoneKey: string;
   private readonly versions: Map<string, Version>;
@@ -46,6 +48,7 @@ export class Engine {
   private readonly followers = new Map<EventType, AnyRuleKind[]>();
 
   constructor(options: EngineOptions) {
+    this.state = createState({ keepChanges: options.keepChanges ?? true });
     this.catalogue = options.catalogue;
     this.phoneKey = options.phoneKey;
     this.versions = versionIndex(options.catalogue.versions);

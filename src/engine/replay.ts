@@ -58,7 +58,7 @@ export class Replayer {
   private readonly invalid: Array<{ key: string; line: HistoryLine }> = [];
 
   constructor(private readonly options: ReplayOptions) {
-    this.engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey });
+    this.engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey, keepChanges: false });
   }
 
   /** Adds one line; throws NotInTimeOrder when an event is earlier than the one before. */
@@ -134,7 +134,7 @@ export type LogEntry =
  * received, ticks at their instants. The result equals the service's state.
  */
 export function replayLog(entries: readonly LogEntry[], options: Omit<ReplayOptions, "until">): Engine {
-  const engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey });
+  const engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey, keepChanges: false });
   const ordered = [...entries].sort((a, b) => a.seq - b.seq);
   ordered.forEach((entry, i) => {
     if (entry.kind === "tick") engine.tick(Date.parse(entry.at));

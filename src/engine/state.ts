@@ -43,13 +43,30 @@ export interface Notice {
   riskKey: string | null;
 }
 
-/** What changed since the store last asked: the shell writes exactly these rows. */
-export interface Changes {
-  claims: Set<string>;
-  obligations: Set<string>;
-  risks: Set<string>;
+/**
+ * What changed since the store last asked: the shell writes exactly these rows. A replay stores
+ * nothing, so its engine keeps none (a city-year would otherwise hold every obligation's id twice).
+ */
+export class Changes {
+  readonly claims = new Set<string>();
+  readonly obligations = new Set<string>();
+  readonly risks = new Set<string>();
   /** Journal entries from this index on are new. */
-  entriesFrom: number;
+  entriesFrom = 0;
+
+  constructor(readonly kept: boolean) {}
+
+  claim(id: string): void {
+    if (this.kept) this.claims.add(id);
+  }
+
+  obligation(id: string): void {
+    if (this.kept) this.obligations.add(id);
+  }
+
+  risk(key: string): void {
+    if (this.kept) this.risks.add(key);
+  }
 }
 
 export interface EngineState {
@@ -76,7 +93,7 @@ export interface EngineState {
   changes: Changes;
 }
 
-export function createState(): EngineState {
+export function createState(options: { keepChanges: boolean }): EngineState {
   return {
     seen: new IdIndex(),
     facts: createFacts(),
@@ -94,6 +111,6 @@ export function createState(): EngineState {
     rejected: [],
     clock: Number.NEGATIVE_INFINITY,
     counts: { accepted: 0, duplicates: 0, rejected: 0 },
-    changes: { claims: new Set(), obligations: new Set(), risks: new Set(), entriesFrom: 0 },
+    changes: new Changes(options.keepChanges),
   };
 }

@@ -255,7 +255,7 @@ export class Workflow {
     const obligation = claim.fulfilsObligationId === null ? undefined : this.state.obligations.get(claim.fulfilsObligationId);
     if (obligation === undefined || obligation.progress.status !== "open" || now > obligation.dueAt) return;
     fulfil(obligation, { at: now, eventId: eventId ?? claim.causedBy[0]! });
-    this.state.changes.obligations.add(obligation.id);
+    this.state.changes.obligation(obligation.id);
   }
 
   private notify(kind: "claim.opened" | "claim.paid", claim: Claim, at: Instant): void {
@@ -267,7 +267,7 @@ export class Workflow {
   }
 
   private touch(claim: Claim): void {
-    this.state.changes.claims.add(claim.id);
+    this.state.changes.claim(claim.id);
   }
 }
 
