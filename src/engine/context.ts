@@ -38,7 +38,9 @@ export class Context implements RuleContext {
   }
 
   obligationsOfSubject(kind: RuleKindName, subjectId: string): readonly Obligation[] {
-    return (this.state.obligationsBySubject.get(subjectId) ?? []).filter((o) => this.versions.get(o.versionKey)!.rule.kind === kind);
+    const held = this.state.obligationsBySubject.get(subjectId);
+    if (held === undefined) return [];
+    return (Array.isArray(held) ? held : [held]).filter((o) => this.versions.get(o.versionKey)!.rule.kind === kind);
   }
 
   claimFor(commitment: string, subjectKey: readonly string[]): Claim | undefined {
@@ -74,9 +76,10 @@ export class Context implements RuleContext {
       progress: { status: "open" },
     };
     this.state.obligations.set(id, obligation);
-    const siblings = this.state.obligationsBySubject.get(obligation.subjectId);
-    if (siblings === undefined) this.state.obligationsBySubject.set(obligation.subjectId, [obligation]);
-    else siblings.push(obligation);
+    const held = this.state.obligationsBySubject.get(obligation.subjectId);
+    if (held === undefined) this.state.obligationsBySubject.set(obligation.subjectId, obligation);
+    else if (Array.isArray(held)) held.push(obligation);
+    else this.state.obligationsBySubject.set(obligation.subjectId, [held, obligation]);
     this.state.deadlines.push({ dueAt: obligation.dueAt, id });
     this.state.changes.obligation(id);
     return obligation;

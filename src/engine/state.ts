@@ -74,7 +74,8 @@ export interface EngineState {
   seen: IdIndex;
   facts: Facts;
   obligations: Map<string, Obligation>;
-  obligationsBySubject: Map<string, Obligation[]>;
+  /** Most subjects have one obligation, held as it is; a list only for several (a complaint's three stages). */
+  obligationsBySubject: Map<string, Obligation | Obligation[]>;
   deadlines: DeadlineQueue;
   claims: Map<string, Claim>;
   claimsBySubject: Map<string, Claim[]>;
