@@ -37,6 +37,7 @@ export function checkpointInBackground(sqlite: SQLite.Database, path: string, on
   worker.unref();
   return {
     async stop() {
+      worker.ref(); // so that the process waits for the worker to close its connection
       worker.postMessage("stop");
       await exited;
     },

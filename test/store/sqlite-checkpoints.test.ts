@@ -2,8 +2,10 @@
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { builtCli } from "../../tools/serve-process.js";
 import { openDatabase } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrations.js";
 
@@ -26,5 +28,15 @@ describe("background WAL checkpoints on SQLite", () => {
     while (statSync(path).size < before + 4_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(statSync(path).size).toBeGreaterThan(before + 4_000_000);
     await database.close();
+  });
+
+  it("lets a process that closes its database finish: the worker's connection is closed first", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "anxin-ckpt-")), "anxin.db");
+    const database = new URL("../dist/src/store/database.js", `file://${builtCli()}`).href;
+    const script = `const { openDatabase } = await import(${JSON.stringify(database)});
+      const db = openDatabase(${JSON.stringify(`sqlite:${path}`)}, { backgroundCheckpoints: true });
+      await db.close();
+      console.log("closed");`;
+    expect(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })).toBe("closed\n");
   });
 });
