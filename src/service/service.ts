@@ -189,8 +189,7 @@ export class Service {
         const now = Math.max(this.options.clock.now(), this.engine.state.clock);
         const appended = await apply(now, trx);
         if (appended.length > 0) {
-          const rows = appended.map((a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)));
-          const inserted = await insertRows(trx, rows, (values) => trx.insertInto("log").values(values).returning("seq"));
+          const inserted = await insertRows(trx, appended, (a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)), (rows) => trx.insertInto("log").values(rows).returning("seq"));
           this.lastSeq = Number(inserted.at(-1)!.seq);
           await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
         }

@@ -60,7 +60,7 @@ export async function enqueue(trx: Transaction<Tables>, notices: readonly Notice
       rows.push({ webhook_id: hook.id, kind: notice.kind, body: JSON.stringify(payload(notice, state)), attempts: 0, next_at: now, status: "pending" as const, last_error: null, created_at: now });
     }
   }
-  await insertRows(trx, rows, (values) => trx.insertInto("deliveries").values(values));
+  await insertRows(trx, rows, (row) => row, (values) => trx.insertInto("deliveries").values(values));
 }
 
 /**

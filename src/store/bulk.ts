@@ -17,17 +17,20 @@ export function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 /**
- * Inserts rows in statements of up to 500 rows; `statement` builds the insert for some rows (with
- * its conflict clause). Every row must have the same columns, none undefined, for the compiled
- * text to be reused; otherwise that chunk is compiled as Kysely would.
+ * Inserts the rows of `items` in statements of up to 500 rows; `statement` builds the insert for
+ * some rows (with its conflict clause). Items become rows a chunk at a time, so that a sweep of
+ * 100,000 claims never holds 100,000 rows. Every row must have the same columns, none undefined,
+ * for the compiled text to be reused; otherwise that chunk is compiled as Kysely would.
  */
-export async function insertRows<R extends object, O = unknown>(
+export async function insertRows<T, R extends object, O = unknown>(
   trx: Transaction<Tables> | Kysely<Tables>,
-  rows: readonly R[],
+  items: readonly T[],
+  rowOf: (item: T) => R,
   statement: (rows: R[]) => Compilable<O>,
 ): Promise<O[]> {
   const out: O[] = [];
-  for (const chunk of chunks(rows)) {
+  for (let from = 0; from < items.length; from += chunkRows) {
+    const chunk = items.slice(from, from + chunkRows).map(rowOf);
     const parameters = flatParameters(chunk);
     // The one-row text names the table, columns, conflict clause and dialect; the count does the rest.
     const key = parameters === null ? null : `${chunk.length}\n${statement(chunk.slice(0, 1)).compile().sql}`;

@@ -17,10 +17,10 @@ describe.each(engines)("bulk inserts on %s", (engine) => {
       views: sql`listing_days.views + excluded.views`, showings: sql`listing_days.showings + excluded.showings`,
     }));
     // 700 rows: a chunk of 500 and one of 200, compiled; then the same shapes again, reused.
-    await insertRows(db, days(0, 700, 1), upsert);
-    await insertRows(db, days(0, 700, 2), upsert);
+    await insertRows(db, days(0, 700, 1), (row) => row, upsert);
+    await insertRows(db, days(0, 700, 2), (row) => row, upsert);
     // Rows whose columns come in another order are not of the cached shape: compiled as Kysely would.
-    await insertRows(db, [days(1, 1, 4)[0]!, { day: "2026-03-02", listing_id: "L2", views: 4, follows: 0, showings: 1, promotions: 0, progress_reports: 0 }], upsert);
+    await insertRows(db, [days(1, 1, 4)[0]!, { day: "2026-03-02", listing_id: "L2", views: 4, follows: 0, showings: 1, promotions: 0, progress_reports: 0 }], (row) => row, upsert);
     const rows = await db.selectFrom("listing_days").select(["listing_id", "views", "showings", "promotions"]).orderBy("listing_id").execute();
     expect(rows).toHaveLength(700);
     expect(rows.find((r) => r.listing_id === "L0")).toEqual({ listing_id: "L0", views: 3, showings: 2, promotions: 0 });
@@ -34,7 +34,7 @@ describe.each(engines)("bulk inserts on %s", (engine) => {
     const database = openDatabase(await freshDatabaseUrl(engine));
     await migrate(database);
     const rows = Array.from({ length: 501 }, (_, i) => ({ kind: "tick" as const, event_id: null, type: null, at: i, received_at: i, city: null, brand: null, fingerprint: null, body: null }));
-    const seqs = await insertRows(database.db, rows, (values) => database.db.insertInto("log").values(values).returning("seq"));
+    const seqs = await insertRows(database.db, rows, (row) => row, (values) => database.db.insertInto("log").values(values).returning("seq"));
     expect(seqs.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
     await database.close();
   });
