@@ -14,7 +14,8 @@ export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, a
   }), (rows) => trx.insertInto("listings").values(rows).onConflict((oc) => oc.column("listing_id").doUpdateSet((eb) => ({
     owner_id: eb.ref("excluded.owner_id"), maintainer_id: eb.ref("excluded.maintainer_id"), community_id: eb.ref("excluded.community_id"),
     layout: eb.ref("excluded.layout"), area_sqm: eb.ref("excluded.area_sqm"),
-    // A listing published again is active again from then on.
+    // A listing published again is active again from then on (a literal null: a parameter here
+    // would keep the statement's compiled text from being reused, bulk.ts).
     published_at: eb.ref("excluded.published_at"), delisted_at: sql<null>`null`,
   }))));
   await insertRows(trx, activity.prices, (p) => ({ listing_id: p.listingId, at: p.at, price_fen: p.priceFen }), (rows) => trx.insertInto("listing_prices").values(rows)
