@@ -28,7 +28,8 @@ export function checkpointInBackground(sqlite: SQLite.Database, path: string, on
   sqlite.pragma(`journal_size_limit = ${walBytesKept}`);
   sqlite.pragma("wal_autocheckpoint = 0");
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(workerSource, { eval: true, workerData: { driver, path, everyMs } });
+  // No inherited flags: `--input-type=module` would make the eval'd CommonJS an ES module.
+  const worker = new Worker(workerSource, { eval: true, execArgv: [], workerData: { driver, path, everyMs } });
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   worker.once("error", (error) => {
     if (sqlite.open) sqlite.pragma("wal_autocheckpoint = 1000");
