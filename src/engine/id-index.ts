@@ -13,8 +13,8 @@ const firstChunk = 1 << 16;
 const lastChunk = 1 << 24;
 const maxLoad = 0.7;
 
-function hashOf(text: string, seed: number): number {
-  let hash = seed; // FNV-1a over the UTF-16 code units
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5; // FNV-1a over the UTF-16 code units
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
   return hash | 0;
 }
@@ -65,7 +65,7 @@ export class IdIndex {
 
   /** The slot holding `id`, or the empty slot where it would go. */
   private find(id: string): number {
-    const hash = hashOf(id, 0x811c9dc5) || 1;
+    const hash = hashOf(id) || 1;
     let slot = hash & this.mask;
     for (; this.hashes[slot] !== 0; slot = (slot + 1) & this.mask) {
       if (this.hashes[slot] === hash && this.matches(this.places[slot]!, id)) break;
