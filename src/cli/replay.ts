@@ -185,7 +185,7 @@ function summarise(state: EngineState): Summary {
   };
   return {
     clock: Number.isFinite(state.clock) ? formatInstant(state.clock) : null, counts: state.counts,
-    claims: tally(state.claims.values()), obligations: tally(state.obligations.values()),
+    claims: tally(state.claims.values()), obligations: state.obligations.countByStatus(),
     risks: state.risks.size, alerts: state.alerts.length, balanced: isBalanced(state.ledger), entries: state.ledger.entries.length,
   };
 }

@@ -2,12 +2,13 @@
 import { versionsOfKind, applicableVersions, type Catalogue, type RuleKindName, type Version } from "../domain/catalogue/index.js";
 import type { Claim } from "../domain/claims.js";
 import type { Facts } from "../domain/facts.js";
-import { breach, fulfil, type Obligation } from "../domain/obligations.js";
+import { breach, type Obligation } from "../domain/obligations.js";
 import type { Risk, RiskFinding } from "../domain/risk.js";
 import type { AlertKind, ClaimRequest, ObligationRequest, Place, RuleContext, VersionOf } from "../domain/rules/index.js";
 import { formatInstant, type Instant } from "../domain/time.js";
 import type { EngineState } from "./state.js";
-import { idOf, system, type Workflow } from "./workflow.js";
+import { idOf, obligationIdOf } from "./ids.js";
+import { system, type Workflow } from "./workflow.js";
 
 export class Context implements RuleContext {
   now: Instant = 0;
@@ -34,13 +35,11 @@ export class Context implements RuleContext {
   }
 
   obligationFor(commitment: string, subjectId: string, stage?: string): Obligation | undefined {
-    return this.state.obligations.get(idOf(stage === undefined ? [commitment, subjectId] : [commitment, subjectId, stage]));
+    return this.state.obligations.find(commitment, subjectId, stage ?? null);
   }
 
   obligationsOfSubject(kind: RuleKindName, subjectId: string): readonly Obligation[] {
-    const held = this.state.obligationsBySubject.get(subjectId);
-    if (held === undefined) return [];
-    return (Array.isArray(held) ? held : [held]).filter((o) => this.versions.get(o.versionKey)!.rule.kind === kind);
+    return this.state.obligations.ofSubject(subjectId).filter((o) => this.versions.get(o.versionKey)!.rule.kind === kind);
   }
 
   claimFor(commitment: string, subjectKey: readonly string[]): Claim | undefined {
@@ -57,9 +56,9 @@ export class Context implements RuleContext {
   }
 
   openObligation(request: ObligationRequest): Obligation {
-    const id = idOf(request.stage === undefined ? [request.version.commitment, request.subjectId] : [request.version.commitment, request.subjectId, request.stage]);
-    const existing = this.state.obligations.get(id);
+    const existing = this.state.obligations.find(request.version.commitment, request.subjectId, request.stage ?? null);
     if (existing !== undefined) return existing;
+    const id = obligationIdOf(request.version.commitment, request.subjectId, request.stage ?? null);
     const obligation: Obligation = {
       id,
       commitment: request.version.commitment,
@@ -75,11 +74,7 @@ export class Context implements RuleContext {
       causedBy: request.causedBy,
       progress: { status: "open" },
     };
-    this.state.obligations.set(id, obligation);
-    const held = this.state.obligationsBySubject.get(obligation.subjectId);
-    if (held === undefined) this.state.obligationsBySubject.set(obligation.subjectId, obligation);
-    else if (Array.isArray(held)) held.push(obligation);
-    else this.state.obligationsBySubject.set(obligation.subjectId, [held, obligation]);
+    this.state.obligations.add(obligation);
     this.state.deadlines.push({ dueAt: obligation.dueAt, id });
     this.state.changes.obligation(id);
     return obligation;
@@ -89,7 +84,7 @@ export class Context implements RuleContext {
     const progress = obligation.progress;
     if (evidence.at > obligation.dueAt) return false;
     if (progress.status === "fulfilled") return true;
-    fulfil(obligation, evidence);
+    this.state.obligations.fulfil(obligation, evidence);
     this.state.changes.obligation(obligation.id);
     if (progress.status === "breached" && progress.claimId !== null) {
       const claim = this.state.claims.get(progress.claimId)!;

@@ -85,10 +85,12 @@ export class Engine {
     if (commandTypes.has(event.type)) {
       const refusal = applyCommand(this.state, this.workflow, event, this.context.now);
       if (refusal !== null) return this.reject(event, refusal, options.now);
+      this.state.seen.set(event.id, event.digest);
     } else {
+      // Known before its rules run: an obligation it fulfils is settled with a reference to it.
+      this.state.seen.set(event.id, event.digest);
       this.applyRules(event);
     }
-    this.state.seen.set(event.id, event.digest);
     this.state.counts.accepted++;
     return { status: "accepted", event };
   }
@@ -105,8 +107,8 @@ export class Engine {
       if (due.dueAt > now || (due.dueAt === now && !options.inclusive)) break;
       this.state.deadlines.pop();
       if (options.virtual) this.advanceClock(due.dueAt);
-      const obligation = this.state.obligations.get(due.id)!;
-      if (obligation.progress.status !== "open") continue;
+      const obligation = this.state.obligations.open(due.id);
+      if (obligation === undefined) continue;
       const version = this.versions.get(obligation.versionKey)!;
       const kind = ruleKinds[version.rule.kind] as AnyRuleKind;
       this.context.breach(obligation, () => kind.onDue?.(this.context, version, obligation));
@@ -147,7 +149,7 @@ export class Engine {
   /** The earliest due time of an open obligation, if any: whether a tick would do anything. */
   nextDueAt(): Instant | null {
     for (let due = this.state.deadlines.peek(); due !== undefined; due = this.state.deadlines.peek()) {
-      if (this.state.obligations.get(due.id)!.progress.status === "open") return due.dueAt;
+      if (this.state.obligations.open(due.id) !== undefined) return due.dueAt;
       this.state.deadlines.pop();
     }
     return null;

@@ -81,7 +81,7 @@ export function snapshot(state: EngineState) {
     clock: time(state.clock),
     counts: { ...state.counts, claims: state.claims.size, obligations: state.obligations.size, risks: state.risks.size, alerts: state.alerts.length },
     claims: [...state.claims.values()].map(claimView),
-    obligations: [...state.obligations.values()].map(obligationView),
+    obligations: state.obligations.values().map(obligationView),
     risks: [...state.risks.values()].map(riskView),
     rejected: state.rejected.map(rejectedView),
     alerts: state.alerts.map(alertView),

@@ -3,12 +3,12 @@ import type { Claim } from "../domain/claims.js";
 import type { Rejection } from "../domain/events/validate.js";
 import { createFacts, type Facts } from "../domain/facts.js";
 import { createLedger, type Ledger } from "../domain/ledger.js";
-import type { Obligation } from "../domain/obligations.js";
 import type { Risk } from "../domain/risk.js";
 import type { AlertKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
 import { DeadlineQueue } from "./deadline-queue.js";
 import { IdIndex } from "./id-index.js";
+import { Obligations } from "./obligations.js";
 
 export interface RejectedEvent extends Rejection {
   /** The event's id where it had one. */
@@ -73,9 +73,7 @@ export interface EngineState {
   /** Accepted event ids and their content digests, for idempotency. */
   seen: IdIndex;
   facts: Facts;
-  obligations: Map<string, Obligation>;
-  /** Most subjects have one obligation, held as it is; a list only for several (a complaint's three stages). */
-  obligationsBySubject: Map<string, Obligation | Obligation[]>;
+  obligations: Obligations;
   deadlines: DeadlineQueue;
   claims: Map<string, Claim>;
   claimsBySubject: Map<string, Claim[]>;
@@ -95,11 +93,11 @@ export interface EngineState {
 }
 
 export function createState(options: { keepChanges: boolean }): EngineState {
+  const seen = new IdIndex();
   return {
-    seen: new IdIndex(),
+    seen,
     facts: createFacts(),
-    obligations: new Map(),
-    obligationsBySubject: new Map(),
+    obligations: new Obligations(seen),
     deadlines: new DeadlineQueue(),
     claims: new Map(),
     claimsBySubject: new Map(),

@@ -5,9 +5,9 @@ import { assert, unreachable } from "../domain/assert.js";
 import { tiersFor, type Settings, type Version } from "../domain/catalogue/index.js";
 import { isSettled, type Claim, type Decision } from "../domain/claims.js";
 import { account, balanceOf, post, transfer } from "../domain/ledger.js";
-import { fulfil } from "../domain/obligations.js";
 import type { ClaimRequest } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
+import { idOf } from "./ids.js";
 import type { EngineState } from "./state.js";
 
 export interface Actor {
@@ -18,18 +18,6 @@ export interface Actor {
 }
 
 export const system = (reason: string, eventId: string | null): Actor => ({ actorId: "anxin", role: "system", reason, eventId });
-
-/** Ids built from the domain's own keys, so that a replay names every claim the same way. */
-export function idOf(parts: readonly string[]): string {
-  let id = escapePart(parts[0] ?? "");
-  for (let i = 1; i < parts.length; i++) id += `/${escapePart(parts[i]!)}`;
-  return id;
-}
-
-/** "%" and "/" escaped, so that parts never run into each other; most parts have neither. */
-function escapePart(part: string): string {
-  return part.includes("%") || part.includes("/") ? part.replaceAll("%", "%25").replaceAll("/", "%2F") : part;
-}
 
 export function fundIdOf(payer: "platform" | "brand", place: { city: string; brand: string }): string {
   return payer === "platform" ? "platform" : `${place.brand}:${place.city}`;
@@ -254,7 +242,7 @@ export class Workflow {
   private fulfilLinked(claim: Claim, now: Instant, eventId: string | null): void {
     const obligation = claim.fulfilsObligationId === null ? undefined : this.state.obligations.get(claim.fulfilsObligationId);
     if (obligation === undefined || obligation.progress.status !== "open" || now > obligation.dueAt) return;
-    fulfil(obligation, { at: now, eventId: eventId ?? claim.causedBy[0]! });
+    this.state.obligations.fulfil(obligation, { at: now, eventId: eventId ?? claim.causedBy[0]! });
     this.state.changes.obligation(obligation.id);
   }
 

@@ -2,7 +2,7 @@
 // whatever "/" and "%" they hold, so that a replay names everything as the service did.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { idOf } from "../../src/engine/workflow.js";
+import { idOf } from "../../src/engine/ids.js";
 
 describe("ids of claims and obligations", () => {
   it("are the same for the same keys and differ for different keys", () => {

@@ -1,0 +1,91 @@
+// The obligations register: every obligation ever opened, by id and by subject. Those that may
+// still change (open, or breached and waiting for late evidence) are live objects; once every
+// obligation of a subject is fulfilled, the subject's obligations are settled into columns
+// (settled-obligations.ts). A subject's settled obligations were all opened before any live one
+// of it, so its list in opening order is the settled ones, then the live ones.
+import { fulfil, type Obligation, type ObligationStatus } from "../domain/obligations.js";
+import type { Instant } from "../domain/time.js";
+import type { IdIndex } from "./id-index.js";
+import { obligationIdOf, partsOf } from "./ids.js";
+import { SettledObligations } from "./settled-obligations.js";
+
+export class Obligations {
+  private readonly live = new Map<string, Obligation>();
+  /** Most subjects have one obligation, held as it is; a list only for several (a complaint's three stages). */
+  private readonly liveBySubject = new Map<string, Obligation | Obligation[]>();
+  /** Opening order of the live ones, so that every obligation lists in the order it was opened. */
+  private readonly ordinals = new Map<string, number>();
+  private opened = 0;
+  private readonly settled: SettledObligations;
+
+  constructor(events: IdIndex) {
+    this.settled = new SettledObligations(events);
+  }
+
+  get size(): number {
+    return this.live.size + this.settled.size;
+  }
+
+  get(id: string): Obligation | undefined {
+    const live = this.live.get(id);
+    if (live !== undefined) return live;
+    const [commitment, subjectId, stage, ...rest] = partsOf(id);
+    return subjectId === undefined || rest.length > 0 ? undefined : this.settled.find(commitment!, subjectId, stage ?? null);
+  }
+
+  find(commitment: string, subjectId: string, stage: string | null): Obligation | undefined {
+    return this.live.get(obligationIdOf(commitment, subjectId, stage)) ?? this.settled.find(commitment, subjectId, stage);
+  }
+
+  /** The obligation if it is open: what a deadline sweep acts on (settled ones never are). */
+  open(id: string): Obligation | undefined {
+    const live = this.live.get(id);
+    return live?.progress.status === "open" ? live : undefined;
+  }
+
+  /** A subject's obligations in the order they were opened. */
+  ofSubject(subjectId: string): Obligation[] {
+    const live = this.liveBySubject.get(subjectId);
+    const settled = this.settled.ofSubject(subjectId);
+    if (live === undefined) return settled;
+    return settled.concat(live);
+  }
+
+  add(obligation: Obligation): void {
+    this.live.set(obligation.id, obligation);
+    this.ordinals.set(obligation.id, this.opened++);
+    const held = this.liveBySubject.get(obligation.subjectId);
+    if (held === undefined) this.liveBySubject.set(obligation.subjectId, obligation);
+    else if (Array.isArray(held)) held.push(obligation);
+    else this.liveBySubject.set(obligation.subjectId, [held, obligation]);
+  }
+
+  /** Fulfils a live obligation and settles its subject if that was the last one outstanding. */
+  fulfil(obligation: Obligation, evidence: { at: Instant; eventId: string }): void {
+    fulfil(obligation, evidence);
+    const held = this.liveBySubject.get(obligation.subjectId)!;
+    const subject = Array.isArray(held) ? held : [held];
+    if (subject.some((o) => o.progress.status !== "fulfilled")) return;
+    this.liveBySubject.delete(obligation.subjectId);
+    for (const o of subject) {
+      this.settled.add(o, this.ordinals.get(o.id)!);
+      this.live.delete(o.id);
+      this.ordinals.delete(o.id);
+    }
+  }
+
+  /** How many obligations stand in each status, without reading back the settled ones. */
+  countByStatus(): Map<ObligationStatus, number> {
+    const counts = new Map<ObligationStatus, number>();
+    if (this.settled.size > 0) counts.set("fulfilled", this.settled.size);
+    for (const { progress } of this.live.values()) counts.set(progress.status, (counts.get(progress.status) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Every obligation, in the order they were opened (for views of a whole state, not a city-year). */
+  values(): Obligation[] {
+    const all: Array<[number, Obligation]> = [...this.settled.entries()];
+    for (const [id, obligation] of this.live) all.push([this.ordinals.get(id)!, obligation]);
+    return all.sort(([a], [b]) => a - b).map(([, obligation]) => obligation);
+  }
+}

@@ -1,0 +1,146 @@
+// Strings numbered densely in the order they were added, held outside the garbage collector's
+// object graph: the text as bytes in an arena, the lookup in typed arrays (open addressing, linear
+// probing). A city-year holds tens of millions of ids; as JavaScript strings in Maps they cost
+// ~150 bytes each and the collector marks every one of them again on each full collection.
+// Lookups compare the text in full, so a table is exact.
+
+/** Arena chunks grow from 64 KiB to 16 MiB; a place is chunk × 2^24 + offset; a text never straddles two chunks. */
+const firstChunk = 1 << 16;
+const lastChunk = 1 << 24;
+const maxLoad = 0.7;
+/** Texts are stored with a one-byte length. */
+export const maxTextLength = 255;
+
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5; // FNV-1a over the UTF-16 code units
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash | 0 || 1; // 0 marks an empty slot
+}
+
+export class StringTable {
+  private mask = (1 << 10) - 1;
+  /** Per slot: 1 + the index of the text there, or 0 for an empty slot. */
+  private slots = new Int32Array(this.mask + 1);
+  /** Per index: the text's hash and where its bytes are in the arena. */
+  private hashes = new Int32Array(1 << 9);
+  private places = new Uint32Array(1 << 9);
+  private readonly arena: Uint8Array[] = [new Uint8Array(firstChunk)];
+  private used = 0; // bytes used in the last arena chunk
+  private count = 0;
+  /** Where the last lookup ended, so that `add` after `indexOf` does not probe again. */
+  private lastText: string | null = null;
+  private lastSlot = 0;
+  private lastHash = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The index of `text`, or -1 if it was never added. */
+  indexOf(text: string): number {
+    return this.slots[this.find(text)]! - 1;
+  }
+
+  /** The index of `text`, adding it if it is new. */
+  add(text: string): number {
+    let slot = this.lastText === text ? this.lastSlot : this.find(text);
+    if (this.slots[slot] !== 0) return this.slots[slot]! - 1;
+    if (text.length > maxTextLength) throw new RangeError(`at most ${maxTextLength} characters: ${text.slice(0, 40)}…`);
+    if (this.count + 1 > maxLoad * (this.mask + 1)) {
+      this.growSlots();
+      slot = this.find(text);
+    }
+    const index = this.count++;
+    if (index === this.hashes.length) {
+      this.hashes = grown(this.hashes);
+      this.places = grown(this.places);
+    }
+    this.hashes[index] = this.lastHash;
+    this.places[index] = this.store(text);
+    this.slots[slot] = index + 1;
+    this.lastText = null;
+    return index;
+  }
+
+  /** The text at an index (a new string; reading back is for the rare lookup, not the hot path). */
+  textAt(index: number): string {
+    const place = this.places[index]!;
+    const buffer = this.arena[Math.floor(place / lastChunk)]!;
+    const at = place % lastChunk;
+    const length = buffer[at]!;
+    const wide = buffer[at + 1] === 1;
+    const units = new Array<number>(length);
+    for (let i = 0, p = at + 2; i < length; i++) units[i] = wide ? buffer[p++]! | (buffer[p++]! << 8) : buffer[p++]!;
+    return String.fromCharCode(...units);
+  }
+
+  /** The slot holding `text`, or the empty slot where it would go. */
+  private find(text: string): number {
+    const hash = hashOf(text);
+    let slot = hash & this.mask;
+    for (let held = this.slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = this.slots[slot]!) {
+      if (this.hashes[held - 1] === hash && this.matches(this.places[held - 1]!, text)) break;
+    }
+    this.lastText = text;
+    this.lastSlot = slot;
+    this.lastHash = hash;
+    return slot;
+  }
+
+  /**
+   * Writes a text into the arena: its length, whether it is wide, then one byte per code unit, or
+   * two (little-endian) when any unit is above 255. Returns chunk × 2^24 + offset.
+   */
+  private store(text: string): number {
+    let wide = 0;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 255) wide = 1;
+    const bytes = 2 + text.length * (1 + wide);
+    let chunk = this.arena.length - 1;
+    if (this.used + bytes > this.arena[chunk]!.length) {
+      this.arena.push(new Uint8Array(Math.min(lastChunk, 2 * this.arena[chunk]!.length)));
+      this.used = 0;
+      chunk++;
+    }
+    const at = this.used;
+    const buffer = this.arena[chunk]!;
+    buffer[at] = text.length;
+    buffer[at + 1] = wide;
+    for (let i = 0, p = at + 2; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      buffer[p++] = unit & 255;
+      if (wide) buffer[p++] = unit >> 8;
+    }
+    this.used += bytes;
+    return chunk * lastChunk + at;
+  }
+
+  private matches(place: number, text: string): boolean {
+    const buffer = this.arena[Math.floor(place / lastChunk)]!;
+    const at = place % lastChunk;
+    if (buffer[at] !== text.length) return false;
+    const wide = buffer[at + 1];
+    for (let i = 0, p = at + 2; i < text.length; i++) {
+      const unit = wide ? buffer[p++]! | (buffer[p++]! << 8) : buffer[p++]!;
+      if (unit !== text.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  private growSlots(): void {
+    this.mask = this.mask * 2 + 1;
+    this.slots = new Int32Array(this.mask + 1);
+    for (let index = 0; index < this.count; index++) {
+      let slot = this.hashes[index]! & this.mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = index + 1;
+    }
+    this.lastText = null;
+  }
+}
+
+/** A typed array half as large again, its contents copied (a column that grows as records come). */
+export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(array: T): T {
+  const larger = new (array.constructor as new (length: number) => T)(Math.ceil(array.length * 1.5) + 16);
+  larger.set(array);
+  return larger;
+}

@@ -1,0 +1,73 @@
+// The obligations register: a subject's obligations settle into columns once all are fulfilled,
+// and read back exactly as they were, in the order they were opened.
+import { describe, expect, it } from "vitest";
+import type { Obligation } from "../../src/domain/obligations.js";
+import { IdIndex } from "../../src/engine/id-index.js";
+import { obligationIdOf, partsOf } from "../../src/engine/ids.js";
+import { Obligations } from "../../src/engine/obligations.js";
+
+function obligation(commitment: string, subjectId: string, stage: string | null, causedBy: string[]): Obligation {
+  return {
+    id: obligationIdOf(commitment, subjectId, stage), commitment, versionKey: `${commitment}@1`, city: "beijing", brand: "lianjia", subjectId, stage,
+    beneficiaryId: "O1", responsibleId: stage === null ? "A7" : null, openedAt: 1_000, dueAt: 5_000, causedBy, progress: { status: "open" },
+  };
+}
+
+function register(ids: string[]) {
+  const events = new IdIndex();
+  for (const id of ids) events.set(id, 1);
+  return new Obligations(events);
+}
+
+describe("the obligations register", () => {
+  it("settles a fulfilled obligation and reads it back equal, frozen, by id, by keys and by subject", () => {
+    const obligations = register(["e1", "e2"]);
+    const showing = obligation("showing-feedback-48h", "S1", null, ["e1"]);
+    obligations.add(showing);
+    obligations.fulfil(showing, { at: 2_000, eventId: "e2" });
+    const copy = structuredClone(showing);
+    showing.progress = { status: "open" }; // the register no longer holds this object
+    expect(obligations.get("showing-feedback-48h/S1")).toEqual(copy);
+    expect(obligations.find("showing-feedback-48h", "S1", null)).toEqual(copy);
+    expect(obligations.ofSubject("S1")).toEqual([copy]);
+    expect(Object.isFrozen(obligations.get("showing-feedback-48h/S1")!.progress)).toBe(true);
+    expect(obligations.open("showing-feedback-48h/S1")).toBeUndefined();
+    expect(obligations.get("showing-feedback-48h/S2")).toBeUndefined();
+    expect(obligations.find("other", "S1", null)).toBeUndefined();
+    expect(obligations.size).toBe(1);
+  });
+
+  it("keeps a subject live until its last obligation is fulfilled, and lists every one in opening order", () => {
+    const obligations = register(["f1", "r1", "c1"]);
+    const stages = ["respond", "solution", "close"].map((stage) => obligation("complaints-30124", "K1", stage, ["f1"]));
+    const other = obligation("showing-feedback-48h", "S9", null, ["f1"]);
+    obligations.add(stages[0]!);
+    obligations.add(other);
+    obligations.add(stages[1]!);
+    obligations.add(stages[2]!);
+    obligations.fulfil(stages[0]!, { at: 1_500, eventId: "r1" });
+    expect(obligations.ofSubject("K1")).toEqual(stages); // still the live objects
+    expect(obligations.ofSubject("K1")[0]).toBe(stages[0]);
+    obligations.fulfil(stages[2]!, { at: 1_600, eventId: "c1" });
+    obligations.fulfil(stages[1]!, { at: 1_600, eventId: "c1" });
+    expect(obligations.ofSubject("K1")).toEqual(structuredClone(stages));
+    expect(obligations.ofSubject("K1")[0]).not.toBe(stages[0]);
+    expect(obligations.values().map((o) => o.id)).toEqual([stages[0]!.id, other.id, stages[1]!.id, stages[2]!.id]);
+    expect(obligations.open(other.id)).toBe(other);
+    expect(obligations.countByStatus()).toEqual(new Map([["fulfilled", 3], ["open", 1]]));
+  });
+
+  it("reads back what the columns do not hold as such: several causes, ids the index never saw, escaped keys, wide text", () => {
+    const obligations = register(["e1"]);
+    const odd = obligation("c/1%", "订单/2%2F", "第一", ["e1", "e2"]);
+    const unknown = obligation("c1", "S1", null, ["never-accepted"]);
+    for (const o of [odd, unknown]) {
+      obligations.add(o);
+      obligations.fulfil(o, { at: 5_000, eventId: "cmd/k%1" });
+    }
+    expect(partsOf(odd.id)).toEqual(["c/1%", "订单/2%2F", "第一"]);
+    expect(obligations.get(odd.id)).toEqual(structuredClone(odd));
+    expect(obligations.get(unknown.id)).toEqual(structuredClone(unknown));
+    expect(obligations.get(`${odd.id}/extra`)).toBeUndefined();
+  });
+});
