@@ -70,9 +70,17 @@ export interface DealFacts {
   seizures: Array<{ at: Instant; seizedOnAt: Instant }>;
 }
 
+/** Showings by id: a Map will do; a city-year records millions, so the engine keeps them in columns. */
+export interface ShowingRecords {
+  readonly size: number;
+  has(showingId: string): boolean;
+  get(showingId: string): ShowingFacts | undefined;
+  set(showingId: string, showing: ShowingFacts): unknown;
+}
+
 export interface Facts {
   listings: Map<string, ListingFacts>;
-  showings: Map<string, ShowingFacts>;
+  showings: ShowingRecords;
   /**
    * Feedback that arrived before its showing, the earliest per showing: the showing, recorded
    * later, finds it here. Feedback on a known showing is not kept: whatever obligation the showing
@@ -97,9 +105,9 @@ export interface ComplaintFacts {
   satisfaction: number | null;
 }
 
-export function createFacts(): Facts {
+export function createFacts(showings: ShowingRecords): Facts {
   return {
-    listings: new Map(), showings: new Map(), feedback: new Map(), phones: new Map(),
+    listings: new Map(), showings, feedback: new Map(), phones: new Map(),
     calls: new Map(), callsByPhone: new Map(), deals: new Map(), dealsBySeller: new Map(), complaints: new Map(),
   };
 }

@@ -9,6 +9,7 @@ import type { Instant } from "../domain/time.js";
 import { DeadlineQueue } from "./deadline-queue.js";
 import { IdIndex } from "./id-index.js";
 import { Obligations } from "./obligations.js";
+import { ShowingColumns } from "./showings.js";
 
 export interface RejectedEvent extends Rejection {
   /** The event's id where it had one. */
@@ -96,7 +97,7 @@ export function createState(options: { keepChanges: boolean }): EngineState {
   const seen = new IdIndex();
   return {
     seen,
-    facts: createFacts(),
+    facts: createFacts(new ShowingColumns()),
     obligations: new Obligations(seen),
     deadlines: new DeadlineQueue(),
     claims: new Map(),

@@ -1,5 +1,6 @@
 // What a city-year keeps in columns rather than objects reads back exactly as it went in.
 import { describe, expect, it } from "vitest";
+import { ShowingColumns } from "../../src/engine/showings.js";
 import { StringTable } from "../../src/engine/string-table.js";
 
 describe("the string table", () => {
@@ -14,5 +15,21 @@ describe("the string table", () => {
     for (let i = 0; i < 5_000; i++) table.add(`t${i}`);
     expect(table.indexOf("t4999")).toBe(7 + 4_999);
     expect(table.textAt(table.indexOf("t123"))).toBe("t123");
+  });
+});
+
+describe("showings in columns", () => {
+  it("read back as recorded, by id", () => {
+    const showings = new ShowingColumns();
+    showings.set("S1", { showingId: "S1", listingId: "L1", agentId: "A7", recordedAt: 1_700_000_000_000 });
+    showings.set("看房/2", { showingId: "看房/2", listingId: "L1", agentId: "经纪人", recordedAt: -5 });
+    expect(showings.get("S1")).toEqual({ showingId: "S1", listingId: "L1", agentId: "A7", recordedAt: 1_700_000_000_000 });
+    expect(showings.get("看房/2")).toEqual({ showingId: "看房/2", listingId: "L1", agentId: "经纪人", recordedAt: -5 });
+    expect(showings.has("S1")).toBe(true);
+    expect(showings.has("S3")).toBe(false);
+    expect(showings.get("S3")).toBeUndefined();
+    expect(showings.size).toBe(2);
+    for (let i = 0; i < 3_000; i++) showings.set(`S-${i}`, { showingId: `S-${i}`, listingId: `L${i % 7}`, agentId: "A1", recordedAt: i });
+    expect(showings.get("S-2999")).toEqual({ showingId: "S-2999", listingId: "L3", agentId: "A1", recordedAt: 2_999 });
   });
 });
