@@ -56,9 +56,9 @@ export class Context implements RuleContext {
   }
 
   openObligation(request: ObligationRequest): Obligation {
-    const existing = this.state.obligations.find(request.version.commitment, request.subjectId, request.stage ?? null);
-    if (existing !== undefined) return existing;
     const id = obligationIdOf(request.version.commitment, request.subjectId, request.stage ?? null);
+    const existing = this.state.obligations.find(request.version.commitment, request.subjectId, request.stage ?? null, id);
+    if (existing !== undefined) return existing;
     const obligation: Obligation = {
       id,
       commitment: request.version.commitment,

@@ -3,7 +3,7 @@
 // outside the collector's object graph, past the 2^24 entries of one Map), digests in a column.
 // Ids are compared in full, so the index is exact on ids; another content under a known id would
 // pass for the same only if its 53-bit digest (digest.ts) collided.
-import { grown, maxTextLength, StringTable } from "./string-table.js";
+import { grown, StringTable } from "./string-table.js";
 
 /** How an id and its content stand against what was accepted before. */
 export type Verdict = "new" | "duplicate" | "conflict";
@@ -12,6 +12,9 @@ export class IdIndex {
   private readonly ids = new StringTable();
   /** Per id index: its content digest. */
   private digests = new Float64Array(1 << 10);
+  /** The id set last, and its index: the event being applied, which what it fulfils refers to. */
+  private lastSet: string | null = null;
+  private lastSetIndex = -1;
 
   get size(): number {
     return this.ids.size;
@@ -29,15 +32,16 @@ export class IdIndex {
 
   /** Records an id's content digest (replacing it if the id is known). */
   set(id: string, digest: number): void {
-    if (id.length > maxTextLength) throw new RangeError(`an event id has at most ${maxTextLength} characters: ${id.slice(0, 40)}…`);
     const index = this.ids.add(id);
     if (index === this.digests.length) this.digests = grown(this.digests);
     this.digests[index] = digest;
+    this.lastSet = id;
+    this.lastSetIndex = index;
   }
 
   /** A compact reference to an accepted id (what the settled-obligations archive keeps), or -1. */
   indexOf(id: string): number {
-    return this.ids.indexOf(id);
+    return id === this.lastSet ? this.lastSetIndex : this.ids.indexOf(id);
   }
 
   idAt(index: number): string {

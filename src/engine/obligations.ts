@@ -13,9 +13,6 @@ export class Obligations {
   private readonly live = new Map<string, Obligation>();
   /** Most subjects have one obligation, held as it is; a list only for several (a complaint's three stages). */
   private readonly liveBySubject = new Map<string, Obligation | Obligation[]>();
-  /** Opening order of the live ones, so that every obligation lists in the order it was opened. */
-  private readonly ordinals = new Map<string, number>();
-  private opened = 0;
   private readonly settled: SettledObligations;
 
   constructor(events: IdIndex) {
@@ -33,8 +30,8 @@ export class Obligations {
     return subjectId === undefined || rest.length > 0 ? undefined : this.settled.find(commitment!, subjectId, stage ?? null);
   }
 
-  find(commitment: string, subjectId: string, stage: string | null): Obligation | undefined {
-    return this.live.get(obligationIdOf(commitment, subjectId, stage)) ?? this.settled.find(commitment, subjectId, stage);
+  find(commitment: string, subjectId: string, stage: string | null, id = obligationIdOf(commitment, subjectId, stage)): Obligation | undefined {
+    return this.live.get(id) ?? this.settled.find(commitment, subjectId, stage);
   }
 
   /** The obligation if it is open: what a deadline sweep acts on (settled ones never are). */
@@ -44,16 +41,16 @@ export class Obligations {
   }
 
   /** A subject's obligations in the order they were opened. */
-  ofSubject(subjectId: string): Obligation[] {
+  ofSubject(subjectId: string): readonly Obligation[] {
     const live = this.liveBySubject.get(subjectId);
     const settled = this.settled.ofSubject(subjectId);
     if (live === undefined) return settled;
+    if (settled.length === 0) return Array.isArray(live) ? live : [live];
     return settled.concat(live);
   }
 
   add(obligation: Obligation): void {
     this.live.set(obligation.id, obligation);
-    this.ordinals.set(obligation.id, this.opened++);
     const held = this.liveBySubject.get(obligation.subjectId);
     if (held === undefined) this.liveBySubject.set(obligation.subjectId, obligation);
     else if (Array.isArray(held)) held.push(obligation);
@@ -68,9 +65,8 @@ export class Obligations {
     if (subject.some((o) => o.progress.status !== "fulfilled")) return;
     this.liveBySubject.delete(obligation.subjectId);
     for (const o of subject) {
-      this.settled.add(o, this.ordinals.get(o.id)!);
+      this.settled.add(o);
       this.live.delete(o.id);
-      this.ordinals.delete(o.id);
     }
   }
 
@@ -82,10 +78,12 @@ export class Obligations {
     return counts;
   }
 
-  /** Every obligation, in the order they were opened (for views of a whole state, not a city-year). */
+  /**
+   * Every obligation by the time it was opened, then the time it falls due, then id: an order that
+   * depends on nothing but the obligations (for views of a whole state, not of a city-year).
+   */
   values(): Obligation[] {
-    const all: Array<[number, Obligation]> = [...this.settled.entries()];
-    for (const [id, obligation] of this.live) all.push([this.ordinals.get(id)!, obligation]);
-    return all.sort(([a], [b]) => a - b).map(([, obligation]) => obligation);
+    return [...this.settled.values(), ...this.live.values()]
+      .sort((a, b) => a.openedAt - b.openedAt || a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }

@@ -1,40 +1,15 @@
 // Fulfilled obligations, in columns. A fulfilled obligation never changes again, and nearly every
 // obligation ends fulfilled (a Beijing year opens ~6 million, 99.9% kept). As objects they cost
 // ~500 bytes each and dominated a city-year replay's heap; here a record costs ~100 bytes, outside
-// the collector's object graph: strings as indexes into string tables (subjects and people here,
-// event ids in the accepted-id index that already holds them), times as numbers. Reading one
-// back builds a frozen copy equal to what was archived.
+// the collector's object graph: subjects in a string table, event ids as indexes into the
+// accepted-id index that already holds them, people and the few commitments, versions, cities,
+// brands and stages as dictionary codes, times as numbers. Reading one back builds a frozen copy
+// equal to what was archived.
 import { assert } from "../domain/assert.js";
 import type { Obligation } from "../domain/obligations.js";
 import type { IdIndex } from "./id-index.js";
 import { obligationIdOf } from "./ids.js";
-import { grown, StringTable } from "./string-table.js";
-
-/** A few distinct values (commitments, versions, cities, brands, stages) as small codes; 0 is null. */
-class Symbols {
-  private readonly codes = new Map<string, number>();
-  private readonly texts: Array<string | null> = [null];
-
-  code(text: string | null): number {
-    if (text === null) return 0;
-    let code = this.codes.get(text);
-    if (code === undefined) {
-      code = this.texts.push(text) - 1;
-      assert(code < 1 << 16, "at most 65,535 distinct commitments, versions, cities, brands and stages");
-      this.codes.set(text, code);
-    }
-    return code;
-  }
-
-  /** The code of a text already seen, or -1 (a lookup must not grow the table). */
-  known(text: string | null): number {
-    return text === null ? 0 : (this.codes.get(text) ?? -1);
-  }
-
-  text(code: number): string | null {
-    return this.texts[code]!;
-  }
-}
+import { Dictionary, grown, StringTable } from "./string-table.js";
 
 /** What does not fit the columns (several causes, or ids the index does not hold), kept as it is. */
 interface Unusual {
@@ -44,8 +19,9 @@ interface Unusual {
 
 export class SettledObligations {
   private readonly subjects = new StringTable();
-  private readonly people = new StringTable();
-  private readonly symbols = new Symbols();
+  /** People (a null one is -1); the few commitments, versions, cities, brands and stages (code + 1, so that 0 is null). */
+  private readonly people = new Dictionary();
+  private readonly symbols = new Dictionary();
   /** Per subject index: its latest record, or -1. */
   private latestOfSubject = new Int32Array(1 << 10).fill(-1);
   private readonly unusual = new Map<number, Unusual>();
@@ -53,7 +29,6 @@ export class SettledObligations {
   // Per record, one column each.
   private previous = new Int32Array(1 << 10); // the subject's record before this one, or -1
   private subject = new Int32Array(1 << 10);
-  private ordinal = new Float64Array(1 << 10); // the register's opening order
   private commitment = new Uint16Array(1 << 10);
   private version = new Uint16Array(1 << 10);
   private city = new Uint16Array(1 << 10);
@@ -75,7 +50,7 @@ export class SettledObligations {
     return this.count;
   }
 
-  add(obligation: Obligation, ordinal: number): void {
+  add(obligation: Obligation): void {
     const p = obligation.progress;
     assert(p.status === "fulfilled", `only a fulfilled obligation is settled: ${obligation.id}`);
     if (this.count === this.previous.length) this.grow();
@@ -89,14 +64,14 @@ export class SettledObligations {
     this.previous[r] = this.latestOfSubject[s]!;
     this.latestOfSubject[s] = r;
     this.subject[r] = s;
-    this.ordinal[r] = ordinal;
-    this.commitment[r] = this.symbols.code(obligation.commitment);
-    this.version[r] = this.symbols.code(obligation.versionKey);
-    this.city[r] = this.symbols.code(obligation.city);
-    this.brand[r] = this.symbols.code(obligation.brand);
-    this.stage[r] = this.symbols.code(obligation.stage);
-    this.beneficiary[r] = obligation.beneficiaryId === null ? -1 : this.people.add(obligation.beneficiaryId);
-    this.responsible[r] = obligation.responsibleId === null ? -1 : this.people.add(obligation.responsibleId);
+    this.commitment[r] = this.symbols.code(obligation.commitment) + 1;
+    this.version[r] = this.symbols.code(obligation.versionKey) + 1;
+    this.city[r] = this.symbols.code(obligation.city) + 1;
+    this.brand[r] = this.symbols.code(obligation.brand) + 1;
+    this.stage[r] = obligation.stage === null ? 0 : this.symbols.code(obligation.stage) + 1;
+    assert(this.symbols.size < 0xffff, "at most 65,534 distinct commitments, versions, cities, brands and stages (16-bit codes)");
+    this.beneficiary[r] = obligation.beneficiaryId === null ? -1 : this.people.code(obligation.beneficiaryId);
+    this.responsible[r] = obligation.responsibleId === null ? -1 : this.people.code(obligation.responsibleId);
     this.openedAt[r] = obligation.openedAt;
     this.dueAt[r] = obligation.dueAt;
     this.fulfilledAt[r] = p.fulfilledAt;
@@ -117,23 +92,23 @@ export class SettledObligations {
   }
 
   find(commitment: string, subjectId: string, stage: string | null): Obligation | undefined {
-    const c = this.symbols.known(commitment);
-    const t = this.symbols.known(stage);
-    const s = c < 0 || t < 0 ? -1 : this.subjects.indexOf(subjectId);
+    const c = this.symbols.known(commitment) + 1;
+    const t = stage === null ? 0 : this.symbols.known(stage) + 1;
+    const s = c === 0 || (stage !== null && t === 0) ? -1 : this.subjects.indexOf(subjectId);
     for (let r = s < 0 ? -1 : this.latestOfSubject[s]!; r >= 0; r = this.previous[r]!) {
       if (this.commitment[r] === c && this.stage[r] === t) return this.read(r, subjectId);
     }
     return undefined;
   }
 
-  /** Every settled obligation with its opening ordinal, in the order they were settled. */
-  *entries(): Generator<[number, Obligation]> {
-    for (let r = 0; r < this.count; r++) yield [this.ordinal[r]!, this.read(r, this.subjects.textAt(this.subject[r]!))];
+  /** Every settled obligation, in the order they were settled. */
+  *values(): Generator<Obligation> {
+    for (let r = 0; r < this.count; r++) yield this.read(r, this.subjects.textAt(this.subject[r]!));
   }
 
   private read(r: number, subjectId: string): Obligation {
-    const text = (code: number) => this.symbols.text(code);
-    const person = (index: number) => (index < 0 ? null : this.people.textAt(index));
+    const text = (code: number) => (code === 0 ? null : this.symbols.text(code - 1));
+    const person = (code: number) => (code < 0 ? null : this.people.text(code));
     const unusual = this.unusual.get(r);
     const commitment = text(this.commitment[r]!)!;
     const stage = text(this.stage[r]!);
@@ -162,7 +137,6 @@ export class SettledObligations {
   private grow(): void {
     this.previous = grown(this.previous);
     this.subject = grown(this.subject);
-    this.ordinal = grown(this.ordinal);
     this.commitment = grown(this.commitment);
     this.version = grown(this.version);
     this.city = grown(this.city);

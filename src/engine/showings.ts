@@ -2,13 +2,13 @@
 // were the largest part of a city-year replay's heap (~150 bytes each). Here a showing costs ~60
 // bytes outside the collector's object graph; reading one back builds a frozen copy.
 import type { ShowingFacts, ShowingRecords } from "../domain/facts.js";
-import { grown, StringTable } from "./string-table.js";
+import { Dictionary, grown, StringTable } from "./string-table.js";
 
 export class ShowingColumns implements ShowingRecords {
   /** A showing's index in this table is its record. */
   private readonly showings = new StringTable();
   /** Listing and agent ids. */
-  private readonly keys = new StringTable();
+  private readonly keys = new Dictionary();
   private listing = new Int32Array(1 << 10);
   private agent = new Int32Array(1 << 10);
   private recordedAt = new Float64Array(1 << 10);
@@ -24,7 +24,7 @@ export class ShowingColumns implements ShowingRecords {
   get(showingId: string): ShowingFacts | undefined {
     const r = this.showings.indexOf(showingId);
     if (r < 0) return undefined;
-    return Object.freeze({ showingId, listingId: this.keys.textAt(this.listing[r]!), agentId: this.keys.textAt(this.agent[r]!), recordedAt: this.recordedAt[r]! });
+    return Object.freeze({ showingId, listingId: this.keys.text(this.listing[r]!), agentId: this.keys.text(this.agent[r]!), recordedAt: this.recordedAt[r]! });
   }
 
   set(showingId: string, showing: ShowingFacts): this {
@@ -34,8 +34,8 @@ export class ShowingColumns implements ShowingRecords {
       this.agent = grown(this.agent);
       this.recordedAt = grown(this.recordedAt);
     }
-    this.listing[r] = this.keys.add(showing.listingId);
-    this.agent[r] = this.keys.add(showing.agentId);
+    this.listing[r] = this.keys.code(showing.listingId);
+    this.agent[r] = this.keys.code(showing.agentId);
     this.recordedAt[r] = showing.recordedAt;
     return this;
   }

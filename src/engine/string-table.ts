@@ -9,7 +9,7 @@ const firstChunk = 1 << 16;
 const lastChunk = 1 << 24;
 const maxLoad = 0.7;
 /** Texts are stored with a one-byte length. */
-export const maxTextLength = 255;
+const maxTextLength = 255;
 
 function hashOf(text: string): number {
   let hash = 0x811c9dc5; // FNV-1a over the UTF-16 code units
@@ -19,15 +19,16 @@ function hashOf(text: string): number {
 
 export class StringTable {
   private mask = (1 << 10) - 1;
-  /** Per slot: 1 + the index of the text there, or 0 for an empty slot. */
+  private limit = Math.floor(maxLoad * (this.mask + 1));
+  /** Per slot: the hash of the text there (0 = empty), so that a probe reads one array, and its index. */
+  private hashes = new Int32Array(this.mask + 1);
   private slots = new Int32Array(this.mask + 1);
-  /** Per index: the text's hash and where its bytes are in the arena. */
-  private hashes = new Int32Array(1 << 9);
+  /** Per index: where the text's bytes are in the arena. */
   private places = new Uint32Array(1 << 9);
   private readonly arena: Uint8Array[] = [new Uint8Array(firstChunk)];
   private used = 0; // bytes used in the last arena chunk
   private count = 0;
-  /** Where the last lookup ended, so that `add` after `indexOf` does not probe again. */
+  /** Where the last lookup ended, so that looking the same text up again (`add` after `indexOf`) does not probe again. */
   private lastText: string | null = null;
   private lastSlot = 0;
   private lastHash = 0;
@@ -38,26 +39,24 @@ export class StringTable {
 
   /** The index of `text`, or -1 if it was never added. */
   indexOf(text: string): number {
-    return this.slots[this.find(text)]! - 1;
+    const slot = this.find(text);
+    return this.hashes[slot] === 0 ? -1 : this.slots[slot]!;
   }
 
   /** The index of `text`, adding it if it is new. */
   add(text: string): number {
-    let slot = this.lastText === text ? this.lastSlot : this.find(text);
-    if (this.slots[slot] !== 0) return this.slots[slot]! - 1;
+    let slot = this.find(text);
+    if (this.hashes[slot] !== 0) return this.slots[slot]!;
     if (text.length > maxTextLength) throw new RangeError(`at most ${maxTextLength} characters: ${text.slice(0, 40)}…`);
-    if (this.count + 1 > maxLoad * (this.mask + 1)) {
+    if (this.count === this.limit) {
       this.growSlots();
       slot = this.find(text);
     }
     const index = this.count++;
-    if (index === this.hashes.length) {
-      this.hashes = grown(this.hashes);
-      this.places = grown(this.places);
-    }
-    this.hashes[index] = this.lastHash;
+    if (index === this.places.length) this.places = grown(this.places);
     this.places[index] = this.store(text);
-    this.slots[slot] = index + 1;
+    this.hashes[slot] = this.lastHash;
+    this.slots[slot] = index;
     this.lastText = null;
     return index;
   }
@@ -76,10 +75,11 @@ export class StringTable {
 
   /** The slot holding `text`, or the empty slot where it would go. */
   private find(text: string): number {
+    if (text === this.lastText) return this.lastSlot;
     const hash = hashOf(text);
     let slot = hash & this.mask;
-    for (let held = this.slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = this.slots[slot]!) {
-      if (this.hashes[held - 1] === hash && this.matches(this.places[held - 1]!, text)) break;
+    for (; this.hashes[slot] !== 0; slot = (slot + 1) & this.mask) {
+      if (this.hashes[slot] === hash && this.matches(this.places[this.slots[slot]!]!, text)) break;
     }
     this.lastText = text;
     this.lastSlot = slot;
@@ -92,25 +92,33 @@ export class StringTable {
    * two (little-endian) when any unit is above 255. Returns chunk × 2^24 + offset.
    */
   private store(text: string): number {
-    let wide = 0;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 255) wide = 1;
-    const bytes = 2 + text.length * (1 + wide);
+    const length = text.length;
     let chunk = this.arena.length - 1;
-    if (this.used + bytes > this.arena[chunk]!.length) {
+    if (this.used + 2 + 2 * length > this.arena[chunk]!.length) {
       this.arena.push(new Uint8Array(Math.min(lastChunk, 2 * this.arena[chunk]!.length)));
       this.used = 0;
       chunk++;
     }
     const at = this.used;
     const buffer = this.arena[chunk]!;
-    buffer[at] = text.length;
-    buffer[at + 1] = wide;
-    for (let i = 0, p = at + 2; i < text.length; i++) {
+    buffer[at] = length;
+    // One byte a unit, written over again at two if a unit turns out to be wide.
+    let wide = 0;
+    for (let i = 0; i < length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit > 255) {
+        wide = 1;
+        break;
+      }
+      buffer[at + 2 + i] = unit;
+    }
+    for (let i = 0, p = at + 2; wide && i < length; i++) {
       const unit = text.charCodeAt(i);
       buffer[p++] = unit & 255;
-      if (wide) buffer[p++] = unit >> 8;
+      buffer[p++] = unit >> 8;
     }
-    this.used += bytes;
+    buffer[at + 1] = wide;
+    this.used += 2 + length * (1 + wide);
     return chunk * lastChunk + at;
   }
 
@@ -127,12 +135,17 @@ export class StringTable {
   }
 
   private growSlots(): void {
+    const { hashes, slots } = this;
     this.mask = this.mask * 2 + 1;
+    this.limit = Math.floor(maxLoad * (this.mask + 1));
+    this.hashes = new Int32Array(this.mask + 1);
     this.slots = new Int32Array(this.mask + 1);
-    for (let index = 0; index < this.count; index++) {
-      let slot = this.hashes[index]! & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = index + 1;
+    for (let old = 0; old < hashes.length; old++) {
+      if (hashes[old] === 0) continue;
+      let slot = hashes[old]! & this.mask;
+      while (this.hashes[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.hashes[slot] = hashes[old]!;
+      this.slots[slot] = slots[old]!;
     }
     this.lastText = null;
   }
@@ -144,3 +157,35 @@ export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Ar
   larger.set(array);
   return larger;
 }
+
+/**
+ * Few distinct strings (people, listings, commitments) as small numbers, in a Map: short ids are
+ * interned by V8 with their hash kept, so this is cheaper than a string table where few repeat.
+ */
+export class Dictionary {
+  private readonly codes = new Map<string, number>();
+  private readonly texts: string[] = [];
+
+  get size(): number {
+    return this.texts.length;
+  }
+
+  code(text: string): number {
+    let code = this.codes.get(text);
+    if (code === undefined) {
+      code = this.texts.push(text) - 1;
+      this.codes.set(text, code);
+    }
+    return code;
+  }
+
+  /** The code of a text already seen, or -1 (a lookup does not grow the dictionary). */
+  known(text: string): number {
+    return this.codes.get(text) ?? -1;
+  }
+
+  text(code: number): string {
+    return this.texts[code]!;
+  }
+}
+

@@ -1,5 +1,5 @@
 // The obligations register: a subject's obligations settle into columns once all are fulfilled,
-// and read back exactly as they were, in the order they were opened.
+// and read back exactly as they were; a subject lists its obligations in the order they were opened.
 import { describe, expect, it } from "vitest";
 import type { Obligation } from "../../src/domain/obligations.js";
 import { IdIndex } from "../../src/engine/id-index.js";
@@ -37,10 +37,10 @@ describe("the obligations register", () => {
     expect(obligations.size).toBe(1);
   });
 
-  it("keeps a subject live until its last obligation is fulfilled, and lists every one in opening order", () => {
+  it("keeps a subject live until its last obligation is fulfilled; a whole state lists by opening time, due time, then id", () => {
     const obligations = register(["f1", "r1", "c1"]);
-    const stages = ["respond", "solution", "close"].map((stage) => obligation("complaints-30124", "K1", stage, ["f1"]));
-    const other = obligation("showing-feedback-48h", "S9", null, ["f1"]);
+    const stages = ["respond", "solution", "close"].map((stage, i) => ({ ...obligation("complaints-30124", "K1", stage, ["f1"]), dueAt: 5_000 + i }));
+    const other = { ...obligation("showing-feedback-48h", "S9", null, ["f1"]), openedAt: 900 };
     obligations.add(stages[0]!);
     obligations.add(other);
     obligations.add(stages[1]!);
@@ -52,7 +52,7 @@ describe("the obligations register", () => {
     obligations.fulfil(stages[1]!, { at: 1_600, eventId: "c1" });
     expect(obligations.ofSubject("K1")).toEqual(structuredClone(stages));
     expect(obligations.ofSubject("K1")[0]).not.toBe(stages[0]);
-    expect(obligations.values().map((o) => o.id)).toEqual([stages[0]!.id, other.id, stages[1]!.id, stages[2]!.id]);
+    expect(obligations.values().map((o) => o.id)).toEqual([other.id, stages[0]!.id, stages[1]!.id, stages[2]!.id]);
     expect(obligations.open(other.id)).toBe(other);
     expect(obligations.countByStatus()).toEqual(new Map([["fulfilled", 3], ["open", 1]]));
   });
