@@ -1,7 +1,8 @@
 // The obligations register: a subject's obligations settle into columns once all are fulfilled,
 // and read back exactly as they were; a subject lists its obligations in the order they were opened.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Obligation } from "../../src/domain/obligations.js";
+import { breach, fulfil, type Obligation } from "../../src/domain/obligations.js";
 import { IdIndex } from "../../src/engine/id-index.js";
 import { obligationIdOf, partsOf } from "../../src/engine/ids.js";
 import { Obligations } from "../../src/engine/obligations.js";
@@ -71,3 +72,56 @@ describe("the obligations register", () => {
     expect(obligations.get(`${odd.id}/extra`)).toBeUndefined();
   });
 });
+
+describe("the obligations register, for any sequence of openings, fulfilments and breaches", () => {
+  // The model: every obligation an object in a Map, as the engine held them before columns.
+  const step = fc.record({ op: fc.constantFrom("open", "open", "fulfil", "fulfil", "breach", "late"), commitment: fc.constantFrom("c1", "c/2"), subject: fc.constantFrom("S1", "S2", "看房%3"), stage: fc.constantFrom(null, "a", "b"), pick: fc.nat() });
+
+  it("answers every question as a Map of obligation objects would", () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+      const events = ["e0", "e1", "e2"];
+      const register = (() => {
+        const index = new IdIndex();
+        for (const id of events) index.set(id, 1);
+        return new Obligations(index);
+      })();
+      const model = new Map<string, Obligation>();
+      steps.forEach(({ op, commitment, subject, stage, pick }, i) => {
+        const id = obligationIdOf(commitment, subject, stage);
+        if (op === "open") {
+          if (model.has(id)) return;
+          const opened = { ...obligation(commitment, subject, stage, i % 4 === 0 ? ["e0", "e1"] : [events[i % 3]!]), openedAt: i, dueAt: 100 + i };
+          model.set(id, structuredClone(opened));
+          register.add(opened);
+          return;
+        }
+        const candidates = [...model.values()].filter((o) => (op === "late" ? o.progress.status === "breached" : o.progress.status === "open"));
+        const chosen = candidates[pick % Math.max(1, candidates.length)];
+        if (chosen === undefined) return;
+        const live = register.get(chosen.id)!;
+        if (op === "breach") {
+          breach(chosen, { at: chosen.dueAt });
+          breach(live, { at: live.dueAt });
+        } else {
+          const evidence = { at: chosen.dueAt - 1, eventId: pick % 5 === 0 ? `cmd/${i}` : events[pick % 3]! };
+          fulfil(chosen, evidence);
+          register.fulfil(live, evidence);
+        }
+      });
+      expect(register.size).toBe(model.size);
+      for (const o of model.values()) {
+        expect(register.get(o.id)).toEqual(o);
+        expect(register.find(o.commitment, o.subjectId, o.stage)).toEqual(o);
+        expect(register.open(o.id)?.id).toBe(o.progress.status === "open" ? o.id : undefined);
+      }
+      for (const subject of ["S1", "S2", "看房%3", "S9"]) {
+        expect(register.ofSubject(subject)).toEqual([...model.values()].filter((o) => o.subjectId === subject));
+      }
+      expect(register.values().map((o) => o.id).sort()).toEqual([...model.keys()].sort());
+      const counts = new Map<string, number>();
+      for (const o of model.values()) counts.set(o.progress.status, (counts.get(o.progress.status) ?? 0) + 1);
+      expect(Object.fromEntries(register.countByStatus())).toEqual(Object.fromEntries(counts));
+    }), { numRuns: 300 });
+  });
+});
+
