@@ -76,7 +76,7 @@ export class Context implements RuleContext {
     };
     this.state.obligations.add(obligation);
     this.state.deadlines.push({ dueAt: obligation.dueAt, id });
-    this.state.changes.obligation(id);
+    this.state.changes.obligation(obligation);
     return obligation;
   }
 
@@ -85,7 +85,7 @@ export class Context implements RuleContext {
     if (evidence.at > obligation.dueAt) return false;
     if (progress.status === "fulfilled") return true;
     this.state.obligations.fulfil(obligation, evidence);
-    this.state.changes.obligation(obligation.id);
+    this.state.changes.obligation(obligation);
     if (progress.status === "breached" && progress.claimId !== null) {
       const claim = this.state.claims.get(progress.claimId)!;
       const reason = `late evidence: kept at ${formatInstant(evidence.at)}, before the due time ${formatInstant(obligation.dueAt)}`;
@@ -97,7 +97,7 @@ export class Context implements RuleContext {
   /** Marks an open obligation breached (the sweep found it due) and lets its rule react. */
   breach(obligation: Obligation, react: () => void): void {
     breach(obligation, { at: this.now });
-    this.state.changes.obligation(obligation.id);
+    this.state.changes.obligation(obligation);
     this.state.notices.push({ kind: "obligation.breached", at: this.now, city: obligation.city, brand: obligation.brand, claimId: null, obligationId: obligation.id, riskKey: null });
     this.breaching = obligation;
     try {

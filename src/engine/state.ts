@@ -3,6 +3,7 @@ import type { Claim } from "../domain/claims.js";
 import type { Rejection } from "../domain/events/validate.js";
 import { createFacts, type Facts } from "../domain/facts.js";
 import { createLedger, type Ledger } from "../domain/ledger.js";
+import type { Obligation } from "../domain/obligations.js";
 import type { Risk } from "../domain/risk.js";
 import type { AlertKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
@@ -50,7 +51,8 @@ export interface Notice {
  */
 export class Changes {
   readonly claims = new Set<string>();
-  readonly obligations = new Set<string>();
+  /** The obligations themselves: a settled one is not read back from its columns to be written. */
+  readonly obligations = new Map<string, Obligation>();
   readonly risks = new Set<string>();
   /** Journal entries from this index on are new. */
   entriesFrom = 0;
@@ -61,8 +63,8 @@ export class Changes {
     if (this.kept) this.claims.add(id);
   }
 
-  obligation(id: string): void {
-    if (this.kept) this.obligations.add(id);
+  obligation(obligation: Obligation): void {
+    if (this.kept) this.obligations.set(obligation.id, obligation);
   }
 
   risk(key: string): void {

@@ -243,7 +243,7 @@ export class Workflow {
     const obligation = claim.fulfilsObligationId === null ? undefined : this.state.obligations.get(claim.fulfilsObligationId);
     if (obligation === undefined || obligation.progress.status !== "open" || now > obligation.dueAt) return;
     this.state.obligations.fulfil(obligation, { at: now, eventId: eventId ?? claim.causedBy[0]! });
-    this.state.changes.obligation(obligation.id);
+    this.state.changes.obligation(obligation);
   }
 
   private notify(kind: "claim.opened" | "claim.paid", claim: Claim, at: Instant): void {

@@ -80,7 +80,7 @@ export class Service {
       if ((await trx.selectFrom("schedules").select("name").where("name", "=", name).executeTakeFirst()) !== undefined) return [];
       const { state } = this.engine;
       for (const id of state.claims.keys()) state.changes.claims.add(id);
-      for (const o of state.obligations.values()) state.changes.obligations.add(o.id);
+      for (const o of state.obligations.values()) state.changes.obligation(o);
       for (const key of state.risks.keys()) state.changes.risks.add(key);
       for (let after = 0; ;) {
         const rows = await trx.selectFrom("log").selectAll().where("kind", "=", "event").where("seq", ">", after).orderBy("seq").limit(5_000).execute();

@@ -18,7 +18,7 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     beneficiary_id: eb.ref("excluded.beneficiary_id"), status: eb.ref("excluded.status"), body: eb.ref("excluded.body"),
     breach_at: eb.ref("excluded.breach_at"), paid_at: eb.ref("excluded.paid_at"),
   }))));
-  const obligations = [...changes.obligations].map((id) => state.obligations.get(id)!);
+  const obligations = [...changes.obligations.values()];
   await insertRows(trx, obligations, (o) => ({
     id: o.id, commitment: o.commitment, city: o.city, brand: o.brand, subject_id: o.subjectId, responsible_id: o.responsibleId,
     beneficiary_id: o.beneficiaryId, due_at: o.dueAt, status: o.progress.status, body: JSON.stringify(obligationView(o)), stage: o.stage,
