@@ -7,6 +7,8 @@
 /** Arena chunks grow from 64 KiB to 16 MiB; a place is chunk × 2^24 + offset; a text never straddles two chunks. */
 const firstChunk = 1 << 16;
 const lastChunk = 1 << 24;
+/** Places are 32-bit: at most 256 chunks (~4 GiB of text, ~200 million ids: a city-year is ~38 million). */
+const maxChunks = 256;
 const maxLoad = 0.7;
 /** Texts are stored with a one-byte length. */
 const maxTextLength = 255;
@@ -95,6 +97,7 @@ export class StringTable {
     const length = text.length;
     let chunk = this.arena.length - 1;
     if (this.used + 2 + 2 * length > this.arena[chunk]!.length) {
+      if (this.arena.length === maxChunks) throw new RangeError("a string table holds at most ~4 GiB of text: partition the state (docs/scaling.md)");
       this.arena.push(new Uint8Array(Math.min(lastChunk, 2 * this.arena[chunk]!.length)));
       this.used = 0;
       chunk++;
@@ -160,7 +163,8 @@ export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Ar
 
 /**
  * Few distinct strings (people, listings, commitments) as small numbers, in a Map: short ids are
- * interned by V8 with their hash kept, so this is cheaper than a string table where few repeat.
+ * interned by V8 with their hash kept, so a Map is cheaper here than a string table, which hashes
+ * the text again on every lookup.
  */
 export class Dictionary {
   private readonly codes = new Map<string, number>();
