@@ -86,16 +86,15 @@ export class SettledObligations {
   /** The subject's settled obligations in the order they were opened. */
   ofSubject(subjectId: string): Obligation[] {
     const found: Obligation[] = [];
-    const s = this.subjects.indexOf(subjectId);
-    for (let r = s < 0 ? -1 : this.latestOfSubject[s]!; r >= 0; r = this.previous[r]!) found.push(this.read(r, subjectId));
+    for (let r = this.latestOf(subjectId); r >= 0; r = this.previous[r]!) found.push(this.read(r, subjectId));
     return found.reverse();
   }
 
   find(commitment: string, subjectId: string, stage: string | null): Obligation | undefined {
     const c = this.symbols.known(commitment) + 1;
     const t = stage === null ? 0 : this.symbols.known(stage) + 1;
-    const s = c === 0 || (stage !== null && t === 0) ? -1 : this.subjects.indexOf(subjectId);
-    for (let r = s < 0 ? -1 : this.latestOfSubject[s]!; r >= 0; r = this.previous[r]!) {
+    if (c === 0 || (stage !== null && t === 0)) return undefined; // never settled under these keys
+    for (let r = this.latestOf(subjectId); r >= 0; r = this.previous[r]!) {
       if (this.commitment[r] === c && this.stage[r] === t) return this.read(r, subjectId);
     }
     return undefined;
@@ -104,6 +103,12 @@ export class SettledObligations {
   /** Every settled obligation, in the order they were settled. */
   *values(): Generator<Obligation> {
     for (let r = 0; r < this.count; r++) yield this.read(r, this.subjects.textAt(this.subject[r]!));
+  }
+
+  /** The subject's latest record (the others follow `previous`), or -1. */
+  private latestOf(subjectId: string): number {
+    const s = this.subjects.indexOf(subjectId);
+    return s < 0 ? -1 : this.latestOfSubject[s]!;
   }
 
   private read(r: number, subjectId: string): Obligation {
