@@ -55,7 +55,8 @@ export function parseInstant(text: string): Instant | null {
   }
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const lastDay = month === 2 && leap ? 29 : daysInMonth[month - 1];
-  // No 2026-02-30, no 24:00, no leap second: not an instant, as for Date.parse.
+  // No 2026-02-30, no leap second: not an instant, as for Date.parse. No 24:00 either: RFC 3339's
+  // hours run 00–23, where Date.parse would read it as the next midnight.
   if (lastDay === undefined || day < 1 || day > lastDay || hour > 23 || minute > 59 || second > 59) return null;
   const utc = daysFromCivil(year, month, day) * msPerDay + hour * msPerHour + minute * msPerMinute + second * 1000 + fraction;
   return utc - offsetMinutes * msPerMinute;

@@ -14,13 +14,15 @@ describe("business time", () => {
   it("parses exactly the timestamps that name a real instant, to the instant Date.parse gives", () => {
     fc.assert(fc.property(timestamp, (text) => {
       const parsed = Date.parse(text);
-      const real = !Number.isNaN(parsed) && DateTime.fromISO(text, { setZone: true }).isValid;
+      // RFC 3339's hours run 00–23: Date.parse and Luxon both read "T24:00:00" as the next midnight.
+      const real = !Number.isNaN(parsed) && DateTime.fromISO(text, { setZone: true }).isValid && !text.includes("T24:");
       expect(parseInstant(text)).toBe(real ? parsed : null);
     }), { numRuns: 20_000 });
     expect(parseInstant("2024-02-29T00:00:00+08:00")).toBe(Date.parse("2024-02-29T00:00:00+08:00"));
     expect(parseInstant("2026-02-29T00:00:00+08:00")).toBeNull();
     expect(parseInstant("0000-02-29T12:00:00Z")).toBe(Date.parse("0000-02-29T12:00:00Z"));
     expect(parseInstant("2026-03-02 15:20:00+08:00")).toBeNull();
+    expect(parseInstant("2026-03-02T24:00:00+08:00")).toBeNull();
   });
 
   it("dates an instant and counts from 00:00 of the next business day, across the years Shanghai kept summer time", () => {
