@@ -54,7 +54,7 @@ async function wrk(url: string, key: string, body: object, rate: number, seconds
     `wrk.method = "POST"`, `wrk.headers["content-type"] = "application/json"`, `wrk.headers["authorization"] = "Bearer ${key}"`,
     `wrk.body = ${JSON.stringify(JSON.stringify(body))}`,
     // Each thread has its own Lua state: seeded by an address in it, so that threads draw differently.
-    `math.randomseed(tonumber(tostring({}):match("0x(%x+)"), 16) % 2147483647)`,
+    `math.randomseed(tonumber(tostring({}):match("(%x+)$"), 16) % 2147483647)`,
     `function delay() return math.floor(-${(connections * 1000) / rate} * math.log(1 - math.random())) end`,
   ].join("\n"));
   const { stdout } = await run("wrk", ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url]);
