@@ -3,6 +3,7 @@
 // obligation of a subject is fulfilled, the subject's obligations are settled into columns
 // (settled-obligations.ts). A subject's settled obligations were all opened before any live one
 // of it, so its list in opening order is the settled ones, then the live ones.
+import { assert } from "../domain/assert.js";
 import { fulfil, type Obligation, type ObligationStatus } from "../domain/obligations.js";
 import type { Instant } from "../domain/time.js";
 import type { IdIndex } from "./id-index.js";
@@ -42,11 +43,10 @@ export class Obligations {
 
   /** A subject's obligations in the order they were opened. */
   ofSubject(subjectId: string): readonly Obligation[] {
-    const live = this.liveBySubject.get(subjectId);
+    const live = this.liveOf(subjectId);
     const settled = this.settled.ofSubject(subjectId);
-    if (live === undefined) return settled;
-    if (settled.length === 0) return Array.isArray(live) ? live : [live];
-    return settled.concat(live);
+    if (live.length === 0) return settled;
+    return settled.length === 0 ? live : settled.concat(live);
   }
 
   add(obligation: Obligation): void {
@@ -59,15 +59,21 @@ export class Obligations {
 
   /** Fulfils a live obligation and settles its subject if that was the last one outstanding. */
   fulfil(obligation: Obligation, evidence: { at: Instant; eventId: string }): void {
+    const subject = this.liveOf(obligation.subjectId);
+    assert(subject.includes(obligation), `only a live obligation is fulfilled here: ${obligation.id}`);
     fulfil(obligation, evidence);
-    const held = this.liveBySubject.get(obligation.subjectId)!;
-    const subject = Array.isArray(held) ? held : [held];
     if (subject.some((o) => o.progress.status !== "fulfilled")) return;
     this.liveBySubject.delete(obligation.subjectId);
     for (const o of subject) {
       this.settled.add(o);
       this.live.delete(o.id);
     }
+  }
+
+  /** A subject's live obligations, however they are held. */
+  private liveOf(subjectId: string): readonly Obligation[] {
+    const held = this.liveBySubject.get(subjectId);
+    return held === undefined ? [] : Array.isArray(held) ? held : [held];
   }
 
   /** How many obligations stand in each status, without reading back the settled ones. */
