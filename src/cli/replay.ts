@@ -8,9 +8,10 @@ import { formatYuan } from "../domain/money.js";
 import { formatInstant, parseInstant, type Instant } from "../domain/time.js";
 import type { Engine } from "../engine/engine.js";
 import type { EngineState } from "../engine/state.js";
-import { NotInTimeOrder, parseLine, parseLines, replay, Replayer, replayLog, type LogEntry, type ReplayOptions } from "../engine/replay.js";
+import { NotInTimeOrder, parseLines, replay, Replayer, replayLog, type LogEntry, type ReplayOptions } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
+import { readHistory } from "./history-reader.js";
 import { CliError, type Io } from "./io.js";
 
 export interface ReplayFlags {
@@ -24,8 +25,9 @@ export interface ReplayFlags {
 export const replayPhoneKey = () => process.env["ANXIN_PHONE_KEY"] ?? "anxin-replay-local-key";
 
 /**
- * Replays a file: streamed line by line when it is in time order (as `anxin simulate` writes),
- * so that a city-year need not fit in memory; read whole and sorted otherwise. Same result.
+ * Replays a file: streamed when it is in time order (as `anxin simulate` writes), so that a
+ * city-year need not fit in memory, with its lines read and validated on a second thread; read
+ * whole and sorted otherwise. Same result.
  */
 export async function replayFile(path: string, options: ReplayOptions, show: { io: Io; label: string }): Promise<Engine> {
   const size = statOrFail(path);
@@ -33,12 +35,12 @@ export async function replayFile(path: string, options: ReplayOptions, show: { i
   bar?.start(size, 0);
   try {
     const replayer = new Replayer(options);
-    const input = createReadStream(path, { encoding: "utf8" });
-    let lines = 0;
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (line.trim() === "") continue;
-      replayer.add(parseLine(line));
-      if (bar !== null && ++lines % 50_000 === 0) bar.update(input.bytesRead);
+    for await (const batch of readHistory(path, options.phoneKey)) {
+      for (const item of batch.items) {
+        if ("accepted" in item) replayer.addAccepted(item.accepted);
+        else replayer.addInvalid(item.invalid);
+      }
+      bar?.update(batch.bytesRead);
     }
     return replayer.finish();
   } catch (error) {

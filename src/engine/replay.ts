@@ -61,17 +61,11 @@ export class Replayer {
     this.engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey, keepChanges: false });
   }
 
-  /** Adds one line; throws NotInTimeOrder when an event is earlier than the one before. */
-  add(line: HistoryLine): void {
-    const validation = line.ok ? validateEvent(line.value, { phoneKey: this.options.phoneKey }) : null;
-    if (validation?.ok) this.addAccepted(validation.event);
-    else this.addInvalid(line);
-  }
-
   addInvalid(line: HistoryLine): void {
     this.invalid.push({ key: line.ok ? canonicalJson(line.value) : line.text, line });
   }
 
+  /** Adds a valid event; throws NotInTimeOrder when it is earlier than the one before. */
   addAccepted(event: AcceptedEvent): void {
     if (event.at < this.groupAt) throw new NotInTimeOrder(`event ${event.id} at ${event.occurredAt} comes after a later one`);
     if (event.at > this.groupAt) this.flush();

@@ -1,0 +1,63 @@
+// A history file for replay, read on a second thread: there its lines are read, parsed and checked
+// against the contract while this thread's engine applies the batch before. The file's order is
+// kept, so the engine sees exactly what reading it here would give (history-worker.ts).
+import { Worker } from "node:worker_threads";
+import type { AcceptedEvent } from "../domain/events/validate.js";
+import type { HistoryLine } from "../engine/replay.js";
+
+export type HistoryItem = { accepted: AcceptedEvent } | { invalid: HistoryLine };
+
+export interface HistoryBatch {
+  items: HistoryItem[];
+  /** How far into the file the reader is, for a progress bar. */
+  bytesRead: number;
+}
+
+export interface ReaderSettings {
+  path: string;
+  phoneKey: string;
+  batchSize: number;
+  window: number;
+}
+
+// The worker is compiled JavaScript. Under the test runner this module is its TypeScript source,
+// and the worker is taken from the build (`npm test` builds first).
+const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/cli/history-worker.js", import.meta.url) : new URL("./history-worker.js", import.meta.url);
+
+/** The file's lines in batches of validated events and invalid lines, in the file's order. */
+export async function* readHistory(path: string, phoneKey: string): AsyncGenerator<HistoryBatch> {
+  const settings: ReaderSettings = { path, phoneKey, batchSize: 2_000, window: 4 };
+  const worker = new Worker(workerUrl, { workerData: settings });
+  const arrived: Array<HistoryBatch | null> = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on("message", (batch: HistoryBatch | null) => {
+    arrived.push(batch);
+    notify();
+  });
+  worker.on("error", (error) => {
+    failure ??= error;
+    notify();
+  });
+  worker.on("exit", () => {
+    failure ??= new Error(`the reader of ${path} stopped before the end of the file`);
+    notify();
+  });
+  try {
+    for (;;) {
+      while (arrived.length === 0 && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+      const batch = arrived.shift();
+      if (batch === undefined) throw failure;
+      if (batch === null) return;
+      worker.postMessage("more");
+      yield batch;
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
