@@ -32,7 +32,7 @@ async function writeHistory(path: string, scale: number): Promise<number> {
   return count;
 }
 
-interface Measure { events: number; seconds: number; maxRssMb: number }
+interface Measure { events: number; seconds: number; cpuSeconds: number; maxRssMb: number }
 
 /**
  * Parse and replay in turn, each in a fresh process, `runs` times: the ratio is taken pair by
@@ -50,7 +50,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 async function replayPart(): Promise<void> {
   console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; the median of ${runs} parse/replay pair(s)`);
   console.log(`\nreplay of a simulated Beijing year (anxin simulate --days 365 --seed 7), streamed, in a fresh process`);
-  console.log("scale  ×   events      parse ev/s   replay ev/s  replay/parse  replay s  µs/event  vs 1×   peak RSS");
+  console.log("(the replay reads, parses and validates on a second thread: CPU s counts both threads)");
+  console.log("scale  ×   events      parse ev/s   replay ev/s  replay/parse  replay s  CPU s  µs/event  vs 1×   peak RSS");
   const dir = mkdtempSync(join(tmpdir(), "anxin-bench-"));
   let perEventAt1: number | null = null;
   try {
@@ -60,7 +61,7 @@ async function replayPart(): Promise<void> {
       const { parse, replay } = measurePair(file);
       const perEvent = (replay.seconds / replay.events) * 1e6;
       perEventAt1 ??= perEvent;
-      console.log(`${String(baseScale * factor).padEnd(6)} ${String(factor).padEnd(3)} ${fmt(replay.events).padStart(9)}  ${fmt(parse.events / parse.seconds).padStart(11)}  ${fmt(replay.events / replay.seconds).padStart(12)}  ${`${((parse.seconds / replay.seconds) * 100).toFixed(1)}%`.padStart(12)}  ${replay.seconds.toFixed(1).padStart(8)}  ${perEvent.toFixed(1).padStart(8)}  ${(perEvent / perEventAt1).toFixed(2).padStart(5)}   ${fmt(replay.maxRssMb).padStart(5)} MB`);
+      console.log(`${String(baseScale * factor).padEnd(6)} ${String(factor).padEnd(3)} ${fmt(replay.events).padStart(9)}  ${fmt(parse.events / parse.seconds).padStart(11)}  ${fmt(replay.events / replay.seconds).padStart(12)}  ${`${((parse.seconds / replay.seconds) * 100).toFixed(1)}%`.padStart(12)}  ${replay.seconds.toFixed(1).padStart(8)}  ${replay.cpuSeconds.toFixed(1).padStart(5)}  ${perEvent.toFixed(1).padStart(8)}  ${(perEvent / perEventAt1).toFixed(2).padStart(5)}   ${fmt(replay.maxRssMb).padStart(5)} MB`);
       rmSync(file);
     }
   } finally {

@@ -2,14 +2,23 @@
 // against the contract while this thread's engine applies the batch before. The file's order is
 // kept, so the engine sees exactly what reading it here would give (history-worker.ts).
 import { Worker } from "node:worker_threads";
-import type { AcceptedEvent } from "../domain/events/validate.js";
-import type { HistoryLine } from "../engine/replay.js";
+import { reviveValidated, type AcceptedEvent } from "../domain/events/validate.js";
+import { parseLine, type HistoryLine } from "../engine/replay.js";
 
 export type HistoryItem = { accepted: AcceptedEvent } | { invalid: HistoryLine };
 
 export interface HistoryBatch {
   items: HistoryItem[];
   /** How far into the file the reader is, for a progress bar. */
+  bytesRead: number;
+}
+
+/** A batch as the worker posts it (history-worker.ts); an instant of NaN marks an invalid line. */
+export interface WireBatch {
+  lines: string[];
+  instants: Float64Array;
+  digests: Float64Array;
+  redacted: Array<[number, AcceptedEvent]>;
   bytesRead: number;
 }
 
@@ -28,14 +37,14 @@ const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/cli/
 export async function* readHistory(path: string, phoneKey: string): AsyncGenerator<HistoryBatch> {
   const settings: ReaderSettings = { path, phoneKey, batchSize: 2_000, window: 4 };
   const worker = new Worker(workerUrl, { workerData: settings });
-  const arrived: Array<HistoryBatch | null> = [];
+  const arrived: Array<WireBatch | null> = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const notify = () => {
     wake?.();
     wake = null;
   };
-  worker.on("message", (batch: HistoryBatch | null) => {
+  worker.on("message", (batch: WireBatch | null) => {
     arrived.push(batch);
     notify();
   });
@@ -54,10 +63,21 @@ export async function* readHistory(path: string, phoneKey: string): AsyncGenerat
       if (batch === undefined) throw failure;
       if (batch === null) return;
       worker.postMessage("more");
-      yield batch;
+      yield items(batch);
     }
   } finally {
     worker.removeAllListeners();
     await worker.terminate();
   }
+}
+
+function items({ lines, instants, digests, redacted, bytesRead }: WireBatch): HistoryBatch {
+  const objects = new Map(redacted);
+  const out: HistoryItem[] = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const at = instants[i]!;
+    if (Number.isNaN(at)) out[i] = { invalid: parseLine(lines[i]!) };
+    else out[i] = { accepted: objects.get(i) ?? reviveValidated(lines[i]!, at, digests[i]!) };
+  }
+  return { items: out, bytesRead };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readHistory, type HistoryItem } from "../../src/cli/history-reader.js";
+import { validateEvent } from "../../src/domain/events/validate.js";
 import { replayFile } from "../../src/cli/replay.js";
 import { dataDir } from "../../src/cli/simulate.js";
 import { snapshot } from "../../src/engine/snapshot.js";
@@ -46,6 +47,14 @@ describe("reading a history for replay", () => {
     expect(items.map(idOf)).toEqual(lines.filter((l) => l !== "").map((l) => (l.startsWith("{") ? (JSON.parse(l) as { id: string }).id : l)));
     expect(items.filter((i) => "invalid" in i).map(idOf)).toEqual(["not json {", "odd-type", "odd-phone"]);
     expect(bytesRead).toBe(statSync(sorted).size);
+  });
+
+  it("gives each valid line back as validating it here would, phones redacted", async () => {
+    const items: HistoryItem[] = [];
+    for await (const batch of readHistory(sorted, phoneKey)) items.push(...batch.items);
+    const here = lines.filter((l) => l !== "").map((l) => (l.startsWith("{") ? validateEvent(JSON.parse(l), { phoneKey }) : null));
+    expect(items.map((i) => ("accepted" in i ? i.accepted : null))).toEqual(here.map((v) => (v?.ok ? v.event : null)));
+    expect(items.filter((i) => "accepted" in i && "phoneHash" in i.accepted.data).length).toBeGreaterThan(10);
   });
 
   it("replays a file in time order to the same state as the same lines sorted in memory, and a shuffled file too", async () => {
