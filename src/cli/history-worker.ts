@@ -2,7 +2,7 @@
 // line and checks it against the contract, and posts the results in batches, in the file's order.
 // A valid event travels as its line with its instant and digest: parsing the line again costs the
 // engine's thread less than receiving the parsed object would. An event whose phone was redacted
-// travels as the accepted object; an invalid line as its line alone. Up to `window` batches are
+// travels as the accepted object alone; an invalid line as its line alone. Up to `window` batches are
 // in flight; each one the engine takes back returns a credit.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
@@ -49,7 +49,10 @@ for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     const event = validation.event;
     instants[i] = event.at;
     digests[i] = event.digest;
-    if (event.data !== value!.data) redacted.push([i, event]);
+    if (event.data !== value!.data) {
+      redacted.push([i, event]);
+      lines[i] = ""; // the phone in clear stays on this thread
+    }
   } else {
     instants[i] = Number.NaN;
   }
