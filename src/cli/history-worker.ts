@@ -2,8 +2,8 @@
 // line and checks it against the contract, and posts the results in batches, in the file's order.
 // A valid event travels as its line with its instant and digest: parsing the line again costs the
 // engine's thread less than receiving the parsed object would. An event whose phone was redacted
-// travels as the accepted object alone; an invalid line as its line alone. Up to `window` batches are
-// in flight; each one the engine takes back returns a credit.
+// travels as the accepted object alone, an invalid line as its text. Up to `window` batches are in
+// flight; each one the engine takes back returns a credit.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parentPort, workerData } from "node:worker_threads";

@@ -20,7 +20,8 @@ const lines: string[] = events.map((e) => JSON.stringify(e));
 lines.splice(10, 0, "not json {");
 lines.splice(2_500, 0, JSON.stringify({ ...events[7], id: "odd-type", type: "no.such.type" }));
 lines.splice(4_100, 0, JSON.stringify({ ...events[40], id: "odd-phone", type: "call.placed", data: { callId: "X1", agentId: "A1", phone: "+861234567", purpose: "marketing" } }));
-lines.splice(3_000, 0, "", JSON.stringify(events[2_990]));
+const repeated = JSON.stringify(events[2_990]);
+lines.splice(lines.indexOf(repeated) + 1, 0, "", repeated);
 
 function write(name: string, content: string[]): string {
   const path = join(mkdtempSync(join(tmpdir(), "anxin-history-")), name);
@@ -58,6 +59,12 @@ describe("reading a history for replay", () => {
   });
 
   it("replays a file in time order to the same state as the same lines sorted in memory, and a shuffled file too", async () => {
+    // The valid lines are in time order, so that the file is streamed, not sorted.
+    const instants = lines.flatMap((l) => {
+      const validation = l.startsWith("{") ? validateEvent(JSON.parse(l), { phoneKey }) : null;
+      return validation?.ok ? [validation.event.at] : [];
+    });
+    expect(instants.every((at, i) => i === 0 || at >= instants[i - 1]!)).toBe(true);
     const expected = JSON.stringify(run(lines.filter((l) => l !== "")));
     const options = { catalogue: bundled, phoneKey };
     expect(JSON.stringify(snapshot((await replayFile(sorted, options, silent)).state))).toBe(expected);
