@@ -26,16 +26,16 @@ export const replayPhoneKey = () => process.env["ANXIN_PHONE_KEY"] ?? "anxin-rep
 
 /**
  * Replays a file: streamed when it is in time order (as `anxin simulate` writes), so that a
- * city-year need not fit in memory, with its lines read and validated on a second thread; read
- * whole and sorted otherwise. Same result.
+ * city-year need not fit in memory, a large file's lines read and validated on a second thread;
+ * read whole and sorted otherwise. Same result.
  */
-export async function replayFile(path: string, options: ReplayOptions, show: { io: Io; label: string }): Promise<Engine> {
+export async function replayFile(path: string, options: ReplayOptions, show: { io: Io; label: string }, reading: { thread?: boolean } = {}): Promise<Engine> {
   const size = statOrFail(path);
   const bar = show.io.interactive && size > 10_000_000 ? new SingleBar({ format: `${show.label} [{bar}] {percentage}% of ${Math.round(size / 1e6)} MB`, stream: process.stderr }) : null;
   bar?.start(size, 0);
   try {
     const replayer = new Replayer(options);
-    for await (const batch of readHistory(path, options.phoneKey)) {
+    for await (const batch of readHistory(path, options.phoneKey, reading)) {
       for (const item of batch.items) {
         if ("accepted" in item) replayer.addAccepted(item.accepted);
         else replayer.addInvalid(item.invalid);

@@ -1,5 +1,6 @@
-// `anxin replay FILE` reads the file on a second thread, in batches: the engine must see exactly
-// the file's lines, in the file's order, with bad lines kept; streaming and sorting agree.
+// `anxin replay FILE` reads the file in batches, a large one on a second thread: either way the
+// engine must see exactly the file's lines, in the file's order, with bad lines kept; streaming and
+// sorting agree.
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,12 +34,15 @@ const silent = { io: { out: () => undefined, err: () => undefined, interactive: 
 const sorted = write("sorted.ndjson", lines);
 const idOf = (item: HistoryItem) => ("accepted" in item ? item.accepted.id : item.invalid.ok ? (item.invalid.value as { id: string }).id : item.invalid.text);
 
-describe("reading a history for replay", () => {
+describe.each([
+  { where: "on a second thread", thread: true },
+  { where: "on the engine's thread", thread: false },
+])("reading a history for replay $where", ({ thread }) => {
   it("gives every non-blank line back once, in the file's order, in batches, to the end of the file", async () => {
     const items: HistoryItem[] = [];
     let batches = 0;
     let bytesRead = 0;
-    for await (const batch of readHistory(sorted, phoneKey)) {
+    for await (const batch of readHistory(sorted, phoneKey, { thread })) {
       items.push(...batch.items);
       batches++;
       bytesRead = batch.bytesRead;
@@ -52,7 +56,7 @@ describe("reading a history for replay", () => {
 
   it("gives each valid line back as validating it here would, phones redacted", async () => {
     const items: HistoryItem[] = [];
-    for await (const batch of readHistory(sorted, phoneKey)) items.push(...batch.items);
+    for await (const batch of readHistory(sorted, phoneKey, { thread })) items.push(...batch.items);
     const here = lines.filter((l) => l !== "").map((l) => (l.startsWith("{") ? validateEvent(JSON.parse(l), { phoneKey }) : null));
     expect(items.map((i) => ("accepted" in i ? i.accepted : null))).toEqual(here.map((v) => (v?.ok ? v.event : null)));
     expect(items.filter((i) => "accepted" in i && "phoneHash" in i.accepted.data).length).toBeGreaterThan(10);
@@ -67,13 +71,13 @@ describe("reading a history for replay", () => {
     expect(instants.every((at, i) => i === 0 || at >= instants[i - 1]!)).toBe(true);
     const expected = JSON.stringify(run(lines.filter((l) => l !== "")));
     const options = { catalogue: bundled, phoneKey };
-    expect(JSON.stringify(snapshot((await replayFile(sorted, options, silent)).state))).toBe(expected);
+    expect(JSON.stringify(snapshot((await replayFile(sorted, options, silent, { thread })).state))).toBe(expected);
     const reversed = write("reversed.ndjson", [...lines].reverse());
-    expect(JSON.stringify(snapshot((await replayFile(reversed, options, silent)).state))).toBe(expected);
+    expect(JSON.stringify(snapshot((await replayFile(reversed, options, silent, { thread })).state))).toBe(expected);
   });
 
   it("stops the reader when the engine stops reading", async () => {
-    for await (const batch of readHistory(sorted, phoneKey)) {
+    for await (const batch of readHistory(sorted, phoneKey, { thread })) {
       expect(batch.items.length).toBeGreaterThan(0);
       break;
     }
