@@ -98,12 +98,14 @@ export class Engine {
   /**
    * Processes every open obligation due by `now`: at the same instant, events come before
    * deadlines, so `inclusive: false` sweeps only what fell due strictly before `now`.
-   * A virtual clock (replay) steps through each due time; a live clock detects at `now`.
+   * A virtual clock (replay) steps through each due time; a live clock detects at `now`. With a
+   * `limit`, it stops after breaching that many: the caller calls again for the rest.
    */
-  tick(now: Instant, options: { inclusive: boolean; virtual?: boolean } = { inclusive: true }): number {
+  tick(now: Instant, options: { inclusive: boolean; virtual?: boolean; limit?: number } = { inclusive: true }): number {
     if (!options.virtual) this.advanceClock(now);
+    const limit = options.limit ?? Infinity;
     let processed = 0;
-    for (let due = this.state.deadlines.peek(); due !== undefined; due = this.state.deadlines.peek()) {
+    for (let due = this.state.deadlines.peek(); due !== undefined && processed < limit; due = this.state.deadlines.peek()) {
       if (due.dueAt > now || (due.dueAt === now && !options.inclusive)) break;
       this.state.deadlines.pop();
       if (options.virtual) this.advanceClock(due.dueAt);

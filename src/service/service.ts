@@ -15,7 +15,7 @@ import { insertRows } from "../store/bulk.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
-import { enqueue } from "./webhooks.js";
+import { outbox } from "./webhooks.js";
 import { runWeeklyReports } from "./owner-reports.js";
 
 export interface Clock {
@@ -29,6 +29,11 @@ export interface ServiceOptions {
   clock: Clock;
   /** How long before its due time an obligation.due_soon notice goes out (default 6 hours). */
   dueSoonMs?: number;
+  /**
+   * A sweep breaches this many obligations at a time (default 5,000) and writes them while it
+   * breaches the next: on SQLite the writing is on its own thread (sqlite-thread.ts).
+   */
+  sweepPart?: number;
 }
 
 type NewLogRow = Omit<LogTable, "seq">;
@@ -50,10 +55,12 @@ export class Service {
   private readonly options: ServiceOptions;
 
   private readonly dueSoonMs: number;
+  private readonly sweepPart: number;
 
   constructor(options: ServiceOptions) {
     this.options = options;
     this.dueSoonMs = options.dueSoonMs ?? 6 * 3_600_000;
+    this.sweepPart = options.sweepPart ?? 5_000;
     this.engine = this.freshEngine();
   }
 
@@ -151,12 +158,15 @@ export class Service {
    */
   async tick(): Promise<number> {
     let processed = 0;
-    await this.write(async (now, trx) => {
+    await this.write(async (now, trx, flush) => {
       await this.warnDueSoon(trx, now);
       await runWeeklyReports(trx, now);
       const due = this.engine.nextDueAt();
       if (due === null || due > now) return [];
-      processed = this.engine.tick(now);
+      for (let part = this.sweepPart; part === this.sweepPart; processed += part) {
+        part = this.engine.tick(now, { inclusive: true, limit: this.sweepPart });
+        await flush();
+      }
       return processed > 0 ? [{ tickAt: now }] : [];
     });
     return processed;
@@ -179,7 +189,7 @@ export class Service {
    * transaction rolls back and the in-memory engine is rebuilt from the log, so memory never
    * holds what the database does not.
    */
-  private async write(apply: (now: Instant, trx: Transaction<Tables>) => Appended[] | Promise<Appended[]>): Promise<number> {
+  private async write(apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>): Promise<number> {
     try {
       return await this.database.db.transaction().execute(async (trx) => {
         if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
@@ -187,14 +197,19 @@ export class Service {
         forgetChanges(this.engine);
         // The log's times never go backwards, so replaying it gives the engine the same clock.
         const now = Math.max(this.options.clock.now(), this.engine.state.clock);
-        const appended = await apply(now, trx);
+        const notify = outbox(trx);
+        /** Writes what the engine changed so far (a long write may write in parts). */
+        const flush = async () => {
+          await notify(this.engine.state.notices, this.engine.state, now);
+          await writeChanges(trx, this.engine);
+        };
+        const appended = await apply(now, trx, flush);
         if (appended.length > 0) {
           const inserted = await insertRows(trx, appended, (a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)), (rows) => trx.insertInto("log").values(rows).returning("seq"));
           this.lastSeq = Number(inserted.at(-1)!.seq);
           await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
         }
-        await enqueue(trx, this.engine.state.notices, this.engine.state, now);
-        await writeChanges(trx, this.engine);
+        await flush();
         return caughtUp;
       });
     } catch (error) {

@@ -44,16 +44,28 @@ function payload(notice: Notice, state: EngineState): unknown {
   };
 }
 
-/** Turns notices into deliveries for every webhook whose kinds and API-key scope cover them. */
-export async function enqueue(trx: Transaction<Tables>, notices: readonly Notice[], state: EngineState, now: number): Promise<void> {
-  if (notices.length === 0) return;
-  const hooks = await trx.selectFrom("webhooks").innerJoin("api_keys", "api_keys.key_hash", "webhooks.key_hash")
-    .select(["webhooks.id", "webhooks.kinds", "api_keys.brand", "api_keys.cities"]).execute();
+type Hook = { id: string; kinds: string[]; brand: string; cities: string[] };
+
+/**
+ * Turns notices into deliveries for every webhook whose kinds and API-key scope cover them. The
+ * webhooks are read once per write (a sweep enqueues part by part), and only once there is a notice.
+ */
+export function outbox(trx: Transaction<Tables>) {
+  let hooks: Promise<Hook[]> | null = null;
+  const read = async () => (await trx.selectFrom("webhooks").innerJoin("api_keys", "api_keys.key_hash", "webhooks.key_hash")
+    .select(["webhooks.id", "webhooks.kinds", "api_keys.brand", "api_keys.cities"]).execute())
+    .map((h) => ({ id: h.id, kinds: JSON.parse(h.kinds) as string[], brand: h.brand, cities: JSON.parse(h.cities) as string[] }));
+  return async (notices: readonly Notice[], state: EngineState, now: number) => {
+    if (notices.length === 0) return;
+    await enqueue(trx, await (hooks ??= read()), notices, state, now);
+  };
+}
+
+async function enqueue(trx: Transaction<Tables>, hooks: readonly Hook[], notices: readonly Notice[], state: EngineState, now: number): Promise<void> {
   if (hooks.length === 0) return;
-  const parsed = hooks.map((h) => ({ id: h.id, kinds: JSON.parse(h.kinds) as string[], brand: h.brand, cities: JSON.parse(h.cities) as string[] }));
   const rows = [];
   for (const notice of notices) {
-    for (const hook of parsed) {
+    for (const hook of hooks) {
       if (!hook.kinds.includes(notice.kind)) continue;
       if (hook.brand !== "*" && hook.brand !== notice.brand) continue;
       if (!hook.cities.includes("*") && !hook.cities.includes(notice.city)) continue;

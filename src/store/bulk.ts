@@ -2,7 +2,8 @@
 // 500-row insert into nodes and compiles them all again on each call, which profiled as costly as
 // the database executing the statement; here the SQL of a shape is kept and only the parameters
 // change. The statement is still written with Kysely's builder, so it is typed and dialect-correct.
-import { CompiledQuery, type Compilable, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, InsertQueryNode, type Compilable, type Kysely, type Transaction } from "kysely";
+import { deferred } from "./sqlite-thread.js";
 import type { Tables } from "./database.js";
 
 const chunkRows = 500;
@@ -32,8 +33,9 @@ export async function insertRows<T, R extends object, O = unknown>(
   for (let from = 0; from < items.length; from += chunkRows) {
     const chunk = items.slice(from, from + chunkRows).map(rowOf);
     const parameters = flatParameters(chunk);
-    // The one-row text names the table, columns, conflict clause and dialect; the count does the rest.
-    const key = parameters === null ? null : `${chunk.length}\n${statement(chunk.slice(0, 1)).compile().sql}`;
+    // The one-row statement names the table, columns, conflict clause and dialect; the count does the rest.
+    const one = statement(chunk.slice(0, 1)).compile();
+    const key = parameters === null ? null : `${chunk.length}\n${one.sql}`;
     const text = key === null ? undefined : compiled.get(key);
     let query: CompiledQuery<O>;
     if (text !== undefined) {
@@ -44,6 +46,8 @@ export async function insertRows<T, R extends object, O = unknown>(
       query = statement(chunk).compile();
       if (key !== null && query.parameters.length === parameters!.length) remember(key, query.sql);
     }
+    // An insert that returns nothing is not waited for (sqlite-thread.ts).
+    if (InsertQueryNode.is(one.query) && one.query.returning === undefined) deferred(query);
     out.push(...(await trx.executeQuery(query)).rows);
   }
   return out;

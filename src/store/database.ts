@@ -1,10 +1,9 @@
 // One typed query layer (Kysely) over two engines: embedded SQLite (better-sqlite3, WAL) and PostgreSQL (pg).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type Generated } from "kysely";
-import { checkpointInBackground } from "./sqlite-checkpoints.js";
-import { withStatementCache } from "./sqlite-statements.js";
+import { Kysely, PostgresDialect, sql, type Generated } from "kysely";
+import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
+import { sqliteOnThread } from "./sqlite-thread.js";
 import pg from "pg";
 
 export type EngineName = "sqlite" | "postgres";
@@ -279,14 +278,15 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("busy_timeout = 5000");
-  const checkpointer = options.backgroundCheckpoints === true && path !== ":memory:"
-    ? checkpointInBackground(sqlite, path, (error) => process.emitWarning(`WAL checkpoints are back in commits: ${error.message}`))
+  const checkpointed = options.backgroundCheckpoints === true && path !== ":memory:";
+  const pragmas = ["busy_timeout = 5000", "journal_mode = WAL", "synchronous = NORMAL", ...(checkpointed ? checkpointedPragmas : [])];
+  const db = new Kysely<Tables>({ dialect: sqliteOnThread({ path, pragmas }) });
+  const checkpointer = checkpointed
+    ? checkpointInBackground(path, (error) => {
+      process.emitWarning(`WAL checkpoints are back in commits: ${error.message}`);
+      sql`pragma wal_autocheckpoint = 1000`.execute(db).catch(() => {}); // closed meanwhile: nothing to checkpoint
+    })
     : null;
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db, engine: "sqlite",
     close: async () => {

@@ -5,7 +5,6 @@
 // the connection checkpoints for itself again.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type SQLite from "better-sqlite3";
 
 const everyMs = 100;
 /** After a checkpoint the WAL file is cut back to this size. */
@@ -24,17 +23,16 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function checkpointInBackground(sqlite: SQLite.Database, path: string, onError: (error: Error) => void): Checkpointer {
-  sqlite.pragma(`journal_size_limit = ${walBytesKept}`);
-  sqlite.pragma("wal_autocheckpoint = 0");
+/** What the service's own connection is opened with when a worker checkpoints for it. */
+export const checkpointedPragmas = [`journal_size_limit = ${walBytesKept}`, "wal_autocheckpoint = 0"];
+
+/** Starts the checkpointing thread; `onError` hears if it dies, and should turn the connection's own checkpoints back on. */
+export function checkpointInBackground(path: string, onError: (error: Error) => void): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   // No inherited flags: `--input-type=module` would make the eval'd CommonJS an ES module.
   const worker = new Worker(workerSource, { eval: true, execArgv: [], workerData: { driver, path, everyMs } });
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  worker.once("error", (error) => {
-    if (sqlite.open) sqlite.pragma("wal_autocheckpoint = 1000");
-    onError(error);
-  });
+  worker.once("error", onError);
   worker.unref();
   return {
     async stop() {

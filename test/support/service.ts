@@ -42,11 +42,11 @@ export const testUsers: Array<{ username: string; role: Role; subjectId: string;
 ];
 export const testPassword = "correct horse battery";
 
-export async function startApp(engine: EngineName, options: { start?: string; catalogue?: Catalogue; databaseUrl?: string; apiKey?: string; clock?: TestClock } = {}): Promise<Running> {
+export async function startApp(engine: EngineName, options: { start?: string; catalogue?: Catalogue; databaseUrl?: string; apiKey?: string; clock?: TestClock; sweepPart?: number } = {}): Promise<Running> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl(engine));
   const database = openDatabase(databaseUrl);
   const clock = options.clock ?? testClock(options.start ?? "2026-03-01T09:00:00+08:00");
-  const service = new Service({ database, catalogue: options.catalogue ?? bundled, phoneKey, clock });
+  const service = new Service({ database, catalogue: options.catalogue ?? bundled, phoneKey, clock, ...(options.sweepPart === undefined ? {} : { sweepPart: options.sweepPart }) });
   await service.start();
   const people = new People(database.db, clock.now);
   let apiKey = options.apiKey;
@@ -75,7 +75,7 @@ export async function startApp(engine: EngineName, options: { start?: string; ca
     },
     async restart() {
       await running.close();
-      return startApp(engine, { databaseUrl, apiKey: key, clock, ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }) });
+      return startApp(engine, { ...options, databaseUrl, apiKey: key, clock });
     },
     async close() {
       await app.close();
