@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
 import { insertRows } from "../../src/store/bulk.js";
@@ -53,6 +54,25 @@ describe.each(engines)("writes on %s", (engine) => {
 });
 
 describe("SQLite's thread", () => {
+  it("runs a query outside a transaction after the write in progress, and sees all of it", async () => {
+    const database = openDatabase(await freshDatabaseUrl("sqlite"));
+    await migrate(database);
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => { wrote = resolve; });
+    const write = database.db.transaction().execute(async (trx) => {
+      await insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      wrote();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await insertRows(trx, logRows(ids("B", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+    });
+    await written;
+    expect(await count(database)).toBe(1_200);
+    await write;
+    await expect(sql`with x as (select 1) insert into log (kind, at, received_at) select 'tick', 1, 1 from x`.execute(database.db)).resolves.toBeDefined();
+    expect(await count(database)).toBe(1_201);
+    await database.close();
+  });
+
   it("lets a process end once its work is done, and waits for an answer it awaits", () => {
     const path = join(mkdtempSync(join(tmpdir(), "anxin-thread-")), "anxin.db");
     const database = new URL("../dist/src/store/database.js", `file://${builtCli()}`).href;
