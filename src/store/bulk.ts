@@ -3,7 +3,7 @@
 // the database executing the statement; here the SQL of a shape is kept and only the parameters
 // change. The statement is still written with Kysely's builder, so it is typed and dialect-correct.
 import { CompiledQuery, InsertQueryNode, type Compilable, type Kysely, type Transaction } from "kysely";
-import { deferred } from "./sqlite-thread.js";
+import { deferred } from "./deferred.js";
 import type { Tables } from "./database.js";
 
 const chunkRows = 500;
@@ -46,7 +46,7 @@ export async function insertRows<T, R extends object, O = unknown>(
       query = statement(chunk).compile();
       if (key !== null && query.parameters.length === parameters!.length) remember(key, query.sql);
     }
-    // An insert that returns nothing is not waited for (sqlite-thread.ts).
+    // An insert that returns nothing is not waited for (deferred.ts).
     if (InsertQueryNode.is(one.query) && one.query.returning === undefined) deferred(query);
     out.push(...(await trx.executeQuery(query)).rows);
   }

@@ -3,92 +3,86 @@
 // (sqlite-worker.ts) and the engine's thread goes on while SQLite writes: on this 2-core machine
 // the projection of one part of a sweep is written while the engine breaches the next.
 //
-// Inside a transaction, a multi-row insert whose result nobody reads (bulk.ts marks them) is
-// deferred: sent without waiting for its answer. The worker executes in order, so any later read
-// sees it, and a failure fails the transaction's next awaited statement (at the latest its commit).
+// Inside a transaction, a multi-row insert whose result nobody reads is sent without waiting for
+// its answer (deferred.ts); the worker executes in order.
 //
 // A query outside any transaction (a report, a page of claims) runs on a second, reading
 // connection on the caller's thread: rows copied between threads cost more than reading them
 // (290,000 rows: ~3 µs a row to clone). It still waits its turn behind a write, as before.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import SQLite from "better-sqlite3";
+import { isDeferrable } from "./deferred.js";
+import { signalled, type ThreadData, type ThreadReply, type ThreadRequest, type ThreadSettings } from "./sqlite-protocol.js";
 import { withStatementCache } from "./sqlite-statements.js";
 import {
-  CompiledQuery, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
-  type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
+  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from "kysely";
-
-export interface ThreadSettings {
-  path: string;
-  pragmas: string[];
-}
-
-export type ThreadRequest =
-  | { kind: "query"; id: number; sql: string; parameters: readonly unknown[]; deferred: boolean }
-  | { kind: "begin" | "commit" | "rollback"; id: number }
-  | { kind: "close" };
-
-export type ThreadReply =
-  | { id: number; rows: unknown[] }
-  | { id: number; changes: number; lastInsertRowid: number }
-  | { id: number; error: { message: string; code: string | undefined } };
-
-/** Statements whose results are not read, sent without waiting when inside a transaction. */
-const deferrable = new WeakSet<CompiledQuery>();
-
-export function deferred<Q extends CompiledQuery>(query: Q): Q {
-  deferrable.add(query);
-  return query;
-}
 
 // Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
 const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/store/sqlite-worker.js", import.meta.url) : new URL("./sqlite-worker.js", import.meta.url);
 
+/** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
+const answerWithinMs = 10 * 60_000;
+
+/**
+ * The worker, and two ways to reach it: a request sent without waiting, or a call that sleeps
+ * until its answer is there. A call does not go through the event loop (a round trip through it
+ * cost ~60 µs, a write's four of them a quarter of a single event's ingest): the worker answers on a
+ * port of its own and raises a shared signal, and the caller takes the answer off that port.
+ */
+class Thread {
+  readonly worker: Worker;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly answers: MessagePort;
+  private stopped = false;
+
+  constructor(settings: ThreadSettings) {
+    const channel = new MessageChannel();
+    this.answers = channel.port1;
+    const data: ThreadData = { ...settings, answers: channel.port2, signal: this.signal };
+    // No inherited flags: a worker refuses some (`--input-type`), and needs none.
+    this.worker = new Worker(workerUrl, { workerData: data, transferList: [channel.port2], execArgv: [] });
+    this.worker.on("exit", () => { this.stopped = true; });
+    this.worker.unref();
+  }
+
+  send(request: ThreadRequest): void {
+    if (this.stopped) throw new Error("the SQLite thread has stopped");
+    this.worker.postMessage(request);
+  }
+
+  call(request: ThreadRequest): Exclude<ThreadReply, { error: unknown }> {
+    if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
+    this.send(request);
+    if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") throw new Error(`the SQLite thread gave no answer in ${answerWithinMs / 60_000} minutes`);
+    const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
+    if (answer === undefined) {
+      this.stopped = true;
+      throw new Error("the SQLite thread has stopped");
+    }
+    if ("error" in answer) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+    return answer;
+  }
+}
+
 class ThreadConnection implements DatabaseConnection {
   inTransaction = false;
-  private nextId = 0;
-  private readonly waiting = new Map<number, { resolve(reply: ThreadReply): void; reject(error: Error): void }>();
-  private broken: Error | null = null;
 
-  constructor(private readonly worker: Worker, private readonly reader: ReturnType<typeof withStatementCache> | null) {
-    worker.on("message", (reply: ThreadReply) => {
-      const waiter = this.waiting.get(reply.id)!;
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
-      if ("error" in reply) waiter.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else waiter.resolve(reply);
-    });
-    const fail = (error: Error) => {
-      this.broken = error;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
-    };
-    worker.on("error", fail);
-    worker.on("exit", () => fail(new Error("the SQLite thread has stopped")));
-    worker.unref();
-  }
-
-  /** Sends a request; resolves with its reply (never for a deferred statement, which is answered only by a failure). */
-  send(request: Omit<Extract<ThreadRequest, { kind: "query" }>, "id"> | { kind: "begin" | "commit" | "rollback" }): Promise<ThreadReply> | null {
-    if (this.broken !== null) return Promise.reject(this.broken);
-    const id = this.nextId++;
-    this.worker.postMessage({ ...request, id });
-    if (request.kind === "query" && request.deferred) return null;
-    if (this.waiting.size === 0) this.worker.ref(); // the process waits for an answer it awaits
-    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-  }
+  constructor(private readonly thread: Thread, private readonly reader: ReturnType<typeof withStatementCache> | null) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.inTransaction && this.reader !== null && /^\s*(select|with)\b/i.test(query.sql)) {
       const statement = this.reader.prepare(query.sql);
       if (statement.readonly) return { rows: statement.all(query.parameters) as R[] };
     }
-    const reply = this.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: this.inTransaction && deferrable.has(query) });
-    if (reply === null) return { rows: [] };
-    const answer = await reply;
+    if (this.inTransaction && isDeferrable(query)) {
+      this.thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
+      return { rows: [] };
+    }
+    const answer = this.thread.call({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: false });
     if ("rows" in answer) return { rows: answer.rows as R[] };
-    if ("changes" in answer) return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
-    throw new Error("unreachable: an error reply rejects");
+    return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
   }
 
   // eslint-disable-next-line require-yield
@@ -103,8 +97,8 @@ class ThreadDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
 
-  constructor(private readonly worker: Worker, private readonly reader: ReturnType<typeof withStatementCache> | null) {
-    this.connection = new ThreadConnection(worker, reader);
+  constructor(private readonly thread: Thread, private readonly reader: ReturnType<typeof withStatementCache> | null) {
+    this.connection = new ThreadConnection(thread, reader);
   }
 
   async init(): Promise<void> {}
@@ -125,24 +119,25 @@ class ThreadDriver implements Driver {
   }
 
   async beginTransaction(): Promise<void> {
-    await this.connection.send({ kind: "begin" });
+    this.thread.send({ kind: "begin" }); // should it fail, the transaction's first call says so
     this.connection.inTransaction = true;
   }
 
   async commitTransaction(): Promise<void> {
     this.connection.inTransaction = false;
-    await this.connection.send({ kind: "commit" });
+    this.thread.call({ kind: "commit" });
   }
 
   async rollbackTransaction(): Promise<void> {
     this.connection.inTransaction = false;
-    await this.connection.send({ kind: "rollback" });
+    this.thread.call({ kind: "rollback" });
   }
 
   async destroy(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.ref();
-    this.worker.postMessage({ kind: "close" } satisfies ThreadRequest);
+    const worker = this.thread.worker;
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.ref();
+    worker.postMessage({ kind: "close" } satisfies ThreadRequest);
     await exited;
     this.reader?.close();
   }
@@ -154,11 +149,11 @@ export function sqliteOnThread(settings: ThreadSettings): Dialect {
     createAdapter: () => new SqliteAdapter(),
     // No inherited flags: a worker refuses some (`--input-type`), and needs none.
     createDriver: () => {
-      const worker = new Worker(workerUrl, { workerData: settings, execArgv: [] });
+      const thread = new Thread(settings);
       // A memory database exists only on its thread. The reading connection cannot write, whatever it is given.
       const reader = settings.path === ":memory:" ? null : new SQLite(settings.path, { timeout: 5_000 });
       reader?.pragma("query_only = 1");
-      return new ThreadDriver(worker, reader === null ? null : withStatementCache(reader));
+      return new ThreadDriver(thread, reader === null ? null : withStatementCache(reader));
     },
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),

@@ -1,13 +1,26 @@
 // The SQLite connection's own thread (sqlite-thread.ts): it executes statements in the order they
-// arrive. A deferred statement is answered only if it fails; then every later statement of the
-// transaction fails with its error until the rollback, so that a commit never keeps half a write.
+// arrive and answers each call on its port, raising the shared signal. A statement sent without
+// waiting is answered by nobody; if it fails, every later statement of the transaction fails with
+// its error until the rollback, so that a commit never keeps half a write.
 import { parentPort, workerData } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { withStatementCache } from "./sqlite-statements.js";
-import type { ThreadReply, ThreadRequest, ThreadSettings } from "./sqlite-thread.js";
+import { signalled, type ThreadData, type ThreadReply, type ThreadRequest } from "./sqlite-protocol.js";
 
 const port = parentPort!;
-const { path, pragmas } = workerData as ThreadSettings;
+const { path, pragmas, answers, signal } = workerData as ThreadData;
+
+function answer(reply: ThreadReply): void {
+  answers.postMessage(reply);
+  Atomics.store(signal, 0, signalled.answered);
+  Atomics.notify(signal, 0);
+}
+
+// A caller asleep on the signal learns that no answer will come.
+process.on("exit", () => {
+  Atomics.store(signal, 0, signalled.gone);
+  Atomics.notify(signal, 0);
+});
 
 type Failure = { message: string; code: string | undefined };
 const failure = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
@@ -23,31 +36,33 @@ try {
 
 let failed: Failure | null = null;
 
-function execute(request: Extract<ThreadRequest, { kind: "query" }>): ThreadReply {
+function execute(sql: string, parameters: readonly unknown[]): ThreadReply {
   if ("message" in opened) throw Object.assign(new Error(opened.message), { code: opened.code });
-  const statement = opened.prepare(request.sql);
-  if (statement.reader) return { id: request.id, rows: statement.all(request.parameters) };
-  const { changes, lastInsertRowid } = statement.run(request.parameters);
-  return { id: request.id, changes, lastInsertRowid: Number(lastInsertRowid) };
+  const statement = opened.prepare(sql);
+  if (statement.reader) return { rows: statement.all(parameters) };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { changes, lastInsertRowid: Number(lastInsertRowid) };
 }
 
 port.on("message", (request: ThreadRequest) => {
   if (request.kind === "close") {
     if (!("message" in opened)) opened.close();
     port.close();
+    answers.close();
     return;
   }
-  const deferred = request.kind === "query" && request.deferred;
+  // Sent without waiting: a deferred insert, and the begin (its failure fails the first call).
+  const unanswered = request.kind === "begin" || (request.kind === "query" && request.deferred);
   if (request.kind === "rollback") failed = null;
   if (failed !== null) {
-    if (!deferred) port.postMessage({ id: request.id, error: failed } satisfies ThreadReply);
+    if (!unanswered) answer({ error: failed });
     return;
   }
   try {
-    const reply = execute(request.kind === "query" ? request : { kind: "query", id: request.id, sql: request.kind, parameters: [], deferred: false });
-    if (!deferred) port.postMessage(reply);
+    const reply = request.kind === "query" ? execute(request.sql, request.parameters) : execute(request.kind, []);
+    if (!unanswered) answer(reply);
   } catch (error) {
-    if (deferred) failed = failure(error);
-    else port.postMessage({ id: request.id, error: failure(error) } satisfies ThreadReply);
+    if (unanswered) failed = failure(error);
+    else answer({ error: failure(error) });
   }
 });
