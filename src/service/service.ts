@@ -158,6 +158,7 @@ export class Service {
    */
   async tick(): Promise<number> {
     let processed = 0;
+    // Written from SQLite's writer thread, a part while the engine breaches the next.
     await this.write(async (now, trx, flush) => {
       await this.warnDueSoon(trx, now);
       await runWeeklyReports(trx, now);
@@ -168,7 +169,7 @@ export class Service {
         await flush();
       }
       return processed > 0 ? [{ tickAt: now }] : [];
-    });
+    }, { onWriterThread: true });
     return processed;
   }
 
@@ -189,29 +190,33 @@ export class Service {
    * transaction rolls back and the in-memory engine is rebuilt from the log, so memory never
    * holds what the database does not.
    */
-  private async write(apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>): Promise<number> {
+  private async write(
+    apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>,
+    how: { onWriterThread?: boolean } = {},
+  ): Promise<number> {
+    const transaction = () => this.database.db.transaction().execute(async (trx) => {
+      if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+      const caughtUp = await this.catchUp(trx);
+      forgetChanges(this.engine);
+      // The log's times never go backwards, so replaying it gives the engine the same clock.
+      const now = Math.max(this.options.clock.now(), this.engine.state.clock);
+      const notify = outbox(trx);
+      /** Writes what the engine changed so far (a long write may write in parts). */
+      const flush = async () => {
+        await notify(this.engine.state.notices, this.engine.state, now);
+        await writeChanges(trx, this.engine);
+      };
+      const appended = await apply(now, trx, flush);
+      if (appended.length > 0) {
+        const inserted = await insertRows(trx, appended, (a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)), (rows) => trx.insertInto("log").values(rows).returning("seq"));
+        this.lastSeq = Number(inserted.at(-1)!.seq);
+        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
+      }
+      await flush();
+      return caughtUp;
+    });
     try {
-      return await this.database.db.transaction().execute(async (trx) => {
-        if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
-        const caughtUp = await this.catchUp(trx);
-        forgetChanges(this.engine);
-        // The log's times never go backwards, so replaying it gives the engine the same clock.
-        const now = Math.max(this.options.clock.now(), this.engine.state.clock);
-        const notify = outbox(trx);
-        /** Writes what the engine changed so far (a long write may write in parts). */
-        const flush = async () => {
-          await notify(this.engine.state.notices, this.engine.state, now);
-          await writeChanges(trx, this.engine);
-        };
-        const appended = await apply(now, trx, flush);
-        if (appended.length > 0) {
-          const inserted = await insertRows(trx, appended, (a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)), (rows) => trx.insertInto("log").values(rows).returning("seq"));
-          this.lastSeq = Number(inserted.at(-1)!.seq);
-          await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
-        }
-        await flush();
-        return caughtUp;
-      });
+      return await (how.onWriterThread === true ? this.database.onWriterThread(transaction) : transaction());
     } catch (error) {
       this.engine = this.freshEngine();
       this.lastSeq = 0;

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, PostgresDialect, sql, type Generated } from "kysely";
 import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
-import { sqliteOnThread } from "./sqlite-thread.js";
+import { onWriterThread, sqliteWithWriterThread } from "./sqlite-thread.js";
 import pg from "pg";
 
 export type EngineName = "sqlite" | "postgres";
@@ -255,6 +255,8 @@ export interface Tables {
 export interface Database {
   db: Kysely<Tables>;
   engine: EngineName;
+  /** Runs `work`, whose transactions write from SQLite's writer thread (sqlite-thread.ts); PostgreSQL's are elsewhere anyway. */
+  onWriterThread<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -274,13 +276,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: "postgres", close: () => db.destroy() };
+    return { db, engine: "postgres", onWriterThread: (work) => work(), close: () => db.destroy() };
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const checkpointed = options.backgroundCheckpoints === true && path !== ":memory:";
   const pragmas = ["busy_timeout = 5000", "journal_mode = WAL", "synchronous = NORMAL", ...(checkpointed ? checkpointedPragmas : [])];
-  const db = new Kysely<Tables>({ dialect: sqliteOnThread({ path, pragmas }) });
+  const db = new Kysely<Tables>({ dialect: sqliteWithWriterThread({ path, pragmas }) });
   const checkpointer = checkpointed
     ? checkpointInBackground(path, (error) => {
       process.emitWarning(`WAL checkpoints are back in commits: ${error.message}`);
@@ -288,7 +290,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     })
     : null;
   return {
-    db, engine: "sqlite",
+    db, engine: "sqlite", onWriterThread,
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -1,14 +1,12 @@
-// SQLite on a thread of its own. better-sqlite3 executes on the calling thread, so on the event loop
-// every statement of a write held up the engine's work; here the connection lives in a worker
-// (sqlite-worker.ts) and the engine's thread goes on while SQLite writes: on this 2-core machine
-// the projection of one part of a sweep is written while the engine breaches the next.
-//
-// Inside a transaction, a multi-row insert whose result nobody reads is sent without waiting for
-// its answer (deferred.ts); the worker executes in order.
-//
-// A query outside any transaction (a report, a page of claims) runs on a second, reading
-// connection on the caller's thread: rows copied between threads cost more than reading them
-// (290,000 rows: ~3 µs a row to clone). It still waits its turn behind a write, as before.
+// SQLite, with a second writer on a thread of its own for the writes worth it. better-sqlite3
+// executes on the thread that calls it. Most writes are short (an event, a decision) and run on
+// the event loop as they always did: a call to another thread costs tens of microseconds, four of
+// them a quarter of a single event's ingest. A transaction begun inside `onWriterThread` (the
+// deadline sweep) runs on a connection in a worker (sqlite-worker.ts) instead, and its inserts
+// that nobody reads are sent without waiting (deferred.ts): on this 2-core machine SQLite writes
+// one part of a sweep while the engine breaches the next. Both connections take turns under one
+// lock, so they never wait on each other's write lock.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { isDeferrable } from "./deferred.js";
@@ -19,6 +17,13 @@ import {
   type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from "kysely";
 
+const writerThread = new AsyncLocalStorage<true>();
+
+/** Runs `work`, whose transactions begin on the writer thread. */
+export function onWriterThread<T>(work: () => Promise<T>): Promise<T> {
+  return writerThread.run(true, work);
+}
+
 // Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
 const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/store/sqlite-worker.js", import.meta.url) : new URL("./sqlite-worker.js", import.meta.url);
 
@@ -26,10 +31,9 @@ const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/stor
 const answerWithinMs = 10 * 60_000;
 
 /**
- * The worker, and two ways to reach it: a request sent without waiting, or a call that sleeps
- * until its answer is there. A call does not go through the event loop (a round trip through it
- * cost ~60 µs, a write's four of them a quarter of a single event's ingest): the worker answers on a
- * port of its own and raises a shared signal, and the caller takes the answer off that port.
+ * The writer thread, and two ways to reach it: a request sent without waiting, or a call that
+ * sleeps until its answer is there. A call does not wait for the event loop: the worker answers on
+ * a port of its own and raises a shared signal, and the caller takes the answer off that port.
  */
 class Thread {
   readonly worker: Worker;
@@ -66,39 +70,48 @@ class Thread {
   }
 }
 
-class ThreadConnection implements DatabaseConnection {
-  inTransaction = false;
+type Statements = ReturnType<typeof withStatementCache>;
 
-  constructor(private readonly thread: Thread, private readonly reader: ReturnType<typeof withStatementCache> | null) {}
+function resultOf<R>(answer: Exclude<ThreadReply, { error: unknown }>): QueryResult<R> {
+  if ("rows" in answer) return { rows: answer.rows as R[] };
+  return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
+}
+
+/** The one connection Kysely sees: the event loop's, or during a transaction begun on it, the thread's. */
+class SqliteConnection implements DatabaseConnection {
+  /** The writer thread, while a transaction runs on it. */
+  thread: Thread | null = null;
+
+  constructor(private readonly statements: Statements) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (!this.inTransaction && this.reader !== null && /^\s*(select|with)\b/i.test(query.sql)) {
-      const statement = this.reader.prepare(query.sql);
-      if (statement.readonly) return { rows: statement.all(query.parameters) as R[] };
-    }
-    if (this.inTransaction && isDeferrable(query)) {
-      this.thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
+    const thread = this.thread;
+    if (thread !== null) {
+      if (!isDeferrable(query)) return resultOf(thread.call({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: false }));
+      thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
       return { rows: [] };
     }
-    const answer = this.thread.call({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: false });
-    if ("rows" in answer) return { rows: answer.rows as R[] };
-    return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
+    const statement = this.statements.prepare(query.sql);
+    if (statement.reader) return { rows: statement.all(query.parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.run(query.parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
   }
 
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error("streaming is not used on SQLite's thread");
+    throw new Error("streaming is not used");
   }
 }
 
-/** Kysely's single-connection discipline (one statement sequence at a time), over the thread. */
-class ThreadDriver implements Driver {
-  private readonly connection: ThreadConnection;
+/** Kysely's single-connection discipline (one statement sequence at a time) over both connections. */
+class SqliteDriver implements Driver {
+  private readonly connection: SqliteConnection;
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
+  private thread: Thread | null = null;
 
-  constructor(private readonly thread: Thread, private readonly reader: ReturnType<typeof withStatementCache> | null) {
-    this.connection = new ThreadConnection(thread, reader);
+  constructor(private readonly settings: ThreadSettings, private readonly sqlite: SQLite.Database) {
+    this.connection = new SqliteConnection(withStatementCache(sqlite));
   }
 
   async init(): Promise<void> {}
@@ -119,41 +132,56 @@ class ThreadDriver implements Driver {
   }
 
   async beginTransaction(): Promise<void> {
-    this.thread.send({ kind: "begin" }); // should it fail, the transaction's first call says so
-    this.connection.inTransaction = true;
+    // A memory database exists only on its own connection.
+    if (writerThread.getStore() === true && this.settings.path !== ":memory:") {
+      this.thread ??= new Thread(this.settings);
+      this.thread.send({ kind: "begin" }); // should it fail, the transaction's first call says so
+      this.connection.thread = this.thread;
+      return;
+    }
+    this.sqlite.prepare("begin").run();
   }
 
   async commitTransaction(): Promise<void> {
-    this.connection.inTransaction = false;
-    this.thread.call({ kind: "commit" });
+    this.end("commit");
   }
 
   async rollbackTransaction(): Promise<void> {
-    this.connection.inTransaction = false;
-    this.thread.call({ kind: "rollback" });
+    this.end("rollback");
+  }
+
+  /** A failed commit leaves the transaction where it ran, for Kysely's rollback to end it there. */
+  private end(kind: "commit" | "rollback"): void {
+    const thread = this.connection.thread;
+    if (thread === null) {
+      this.sqlite.prepare(kind).run();
+      return;
+    }
+    if (kind === "rollback") this.connection.thread = null;
+    thread.call({ kind });
+    this.connection.thread = null;
   }
 
   async destroy(): Promise<void> {
-    const worker = this.thread.worker;
-    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-    worker.ref();
-    worker.postMessage({ kind: "close" } satisfies ThreadRequest);
-    await exited;
-    this.reader?.close();
+    const worker = this.thread?.worker;
+    if (worker !== undefined) {
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.ref();
+      worker.postMessage({ kind: "close" } satisfies ThreadRequest);
+      await exited;
+    }
+    this.sqlite.close();
   }
 }
 
-/** A Kysely dialect whose one SQLite connection lives on a worker thread, opened with `pragmas`. */
-export function sqliteOnThread(settings: ThreadSettings): Dialect {
+/** A Kysely dialect for SQLite opened with `pragmas`, with a writer thread for `onWriterThread`. */
+export function sqliteWithWriterThread(settings: ThreadSettings): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    // No inherited flags: a worker refuses some (`--input-type`), and needs none.
     createDriver: () => {
-      const thread = new Thread(settings);
-      // A memory database exists only on its thread. The reading connection cannot write, whatever it is given.
-      const reader = settings.path === ":memory:" ? null : new SQLite(settings.path, { timeout: 5_000 });
-      reader?.pragma("query_only = 1");
-      return new ThreadDriver(thread, reader === null ? null : withStatementCache(reader));
+      const sqlite = new SQLite(settings.path);
+      for (const pragma of settings.pragmas) sqlite.pragma(pragma);
+      return new SqliteDriver(settings, sqlite);
     },
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
