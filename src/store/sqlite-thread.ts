@@ -57,6 +57,7 @@ class Thread {
   }
 
   call(request: ThreadRequest): Exclude<ThreadReply, { error: unknown }> {
+    // Anything but `answered` means the thread has ended.
     if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
     this.send(request);
     if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") throw new Error(`the SQLite thread gave no answer in ${answerWithinMs / 60_000} minutes`);
