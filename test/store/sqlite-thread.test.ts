@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { describe, expect, it } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
 import { insertRows } from "../../src/store/bulk.js";
@@ -63,6 +63,16 @@ describe.each(engines)("writes on %s", (engine) => {
 });
 
 describe("SQLite's writer thread", () => {
+  it("runs a transaction begun inside onWriterThread on a connection of its own", async () => {
+    const database = openDatabase(await freshDatabaseUrl("sqlite"));
+    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriterThread(() => database.db.transaction().execute(work));
+    // A temporary table exists only for the connection that made it.
+    await onThread((trx) => sql`create temp table only_there (x integer)`.execute(trx));
+    await expect(sql`select * from only_there`.execute(database.db)).rejects.toThrow(/no such table/);
+    await expect(onThread((trx) => sql`select count(*) as n from only_there`.execute(trx))).resolves.toMatchObject({ rows: [{ n: 0 }] });
+    await database.close();
+  });
+
   it("runs a query on the event loop after the thread's write in progress, and it sees all of it", async () => {
     const database = openDatabase(await freshDatabaseUrl("sqlite"));
     await migrate(database);
