@@ -1,5 +1,6 @@
 // What SQLite's thread (sqlite-worker.ts) and its caller (sqlite-thread.ts) say to each other.
 import type { MessagePort } from "node:worker_threads";
+import type { StatementResult } from "./sqlite-statements.js";
 
 export interface ThreadSettings {
   path: string;
@@ -20,7 +21,4 @@ export type ThreadRequest =
   | { kind: "begin" | "commit" | "rollback" }
   | { kind: "close" };
 
-export type ThreadReply =
-  | { rows: unknown[] }
-  | { changes: number; lastInsertRowid: number }
-  | { error: { message: string; code: string | undefined } };
+export type ThreadReply = StatementResult | { error: { message: string; code: string | undefined } };

@@ -23,3 +23,13 @@ export function withStatementCache(sqlite: SQLite.Database, size = 256) {
     },
   };
 }
+
+/** What one statement gives: its rows, or what it changed. Both of SQLite's connections answer so. */
+export type StatementResult = { rows: unknown[] } | { changes: number; lastInsertRowid: number };
+
+export function execute(statements: ReturnType<typeof withStatementCache>, sql: string, parameters: readonly unknown[]): StatementResult {
+  const statement = statements.prepare(sql);
+  if (statement.reader) return { rows: statement.all(parameters) };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { changes, lastInsertRowid: Number(lastInsertRowid) };
+}

@@ -11,7 +11,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import SQLite from "better-sqlite3";
 import { isDeferrable } from "./deferred.js";
 import { signalled, type ThreadData, type ThreadReply, type ThreadRequest, type ThreadSettings } from "./sqlite-protocol.js";
-import { withStatementCache } from "./sqlite-statements.js";
+import { execute, withStatementCache, type StatementResult } from "./sqlite-statements.js";
 import {
   SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
   type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
@@ -56,7 +56,7 @@ class Thread {
     this.worker.postMessage(request);
   }
 
-  call(request: ThreadRequest): Exclude<ThreadReply, { error: unknown }> {
+  call(request: ThreadRequest): StatementResult {
     // Anything but `answered` means the thread has ended.
     if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
     this.send(request);
@@ -73,7 +73,7 @@ class Thread {
 
 type Statements = ReturnType<typeof withStatementCache>;
 
-function resultOf<R>(answer: Exclude<ThreadReply, { error: unknown }>): QueryResult<R> {
+function resultOf<R>(answer: StatementResult): QueryResult<R> {
   if ("rows" in answer) return { rows: answer.rows as R[] };
   return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
 }
@@ -92,10 +92,7 @@ class SqliteConnection implements DatabaseConnection {
       thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
       return { rows: [] };
     }
-    const statement = this.statements.prepare(query.sql);
-    if (statement.reader) return { rows: statement.all(query.parameters) as R[] };
-    const { changes, lastInsertRowid } = statement.run(query.parameters);
-    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    return resultOf(execute(this.statements, query.sql, query.parameters));
   }
 
   // eslint-disable-next-line require-yield
@@ -110,9 +107,11 @@ class SqliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
   private thread: Thread | null = null;
+  private readonly statements: Statements;
 
-  constructor(private readonly settings: ThreadSettings, private readonly sqlite: SQLite.Database) {
-    this.connection = new SqliteConnection(withStatementCache(sqlite));
+  constructor(private readonly settings: ThreadSettings, sqlite: SQLite.Database) {
+    this.statements = withStatementCache(sqlite);
+    this.connection = new SqliteConnection(this.statements);
   }
 
   async init(): Promise<void> {}
@@ -140,7 +139,7 @@ class SqliteDriver implements Driver {
       this.connection.thread = this.thread;
       return;
     }
-    this.sqlite.prepare("begin").run();
+    execute(this.statements, "begin", []);
   }
 
   async commitTransaction(): Promise<void> {
@@ -155,7 +154,7 @@ class SqliteDriver implements Driver {
   private end(kind: "commit" | "rollback"): void {
     const thread = this.connection.thread;
     if (thread === null) {
-      this.sqlite.prepare(kind).run();
+      execute(this.statements, kind, []);
       return;
     }
     if (kind === "rollback") this.connection.thread = null;
@@ -171,7 +170,7 @@ class SqliteDriver implements Driver {
       worker.postMessage({ kind: "close" } satisfies ThreadRequest);
       await exited;
     }
-    this.sqlite.close();
+    this.statements.close();
   }
 }
 

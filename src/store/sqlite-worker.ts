@@ -4,7 +4,7 @@
 // its error until the rollback, so that a commit never keeps half a write.
 import { parentPort, workerData } from "node:worker_threads";
 import SQLite from "better-sqlite3";
-import { withStatementCache } from "./sqlite-statements.js";
+import { execute, withStatementCache } from "./sqlite-statements.js";
 import { signalled, type ThreadData, type ThreadReply, type ThreadRequest } from "./sqlite-protocol.js";
 
 const port = parentPort!;
@@ -36,12 +36,9 @@ try {
 
 let failed: Failure | null = null;
 
-function execute(sql: string, parameters: readonly unknown[]): ThreadReply {
+function run(sql: string, parameters: readonly unknown[]): ThreadReply {
   if ("message" in opened) throw Object.assign(new Error(opened.message), { code: opened.code });
-  const statement = opened.prepare(sql);
-  if (statement.reader) return { rows: statement.all(parameters) };
-  const { changes, lastInsertRowid } = statement.run(parameters);
-  return { changes, lastInsertRowid: Number(lastInsertRowid) };
+  return execute(opened, sql, parameters);
 }
 
 port.on("message", (request: ThreadRequest) => {
@@ -59,7 +56,7 @@ port.on("message", (request: ThreadRequest) => {
     return;
   }
   try {
-    const reply = request.kind === "query" ? execute(request.sql, request.parameters) : execute(request.kind, []);
+    const reply = request.kind === "query" ? run(request.sql, request.parameters) : run(request.kind, []);
     if (!unanswered) answer(reply);
   } catch (error) {
     if (unanswered) failed = failure(error);
