@@ -4,6 +4,7 @@
 // change. The statement is still written with Kysely's builder, so it is typed and dialect-correct.
 import { CompiledQuery, InsertQueryNode, type Compilable, type Kysely, type Transaction } from "kysely";
 import { deferred } from "./deferred.js";
+import { prepareByName } from "./postgres-pool.js";
 import type { Tables } from "./database.js";
 
 const chunkRows = 500;
@@ -44,7 +45,10 @@ export async function insertRows<T, R extends object, O = unknown>(
       query = CompiledQuery.raw(text, parameters!) as CompiledQuery<O>;
     } else {
       query = statement(chunk).compile();
-      if (key !== null && query.parameters.length === parameters!.length) remember(key, query.sql);
+      if (key !== null && query.parameters.length === parameters!.length) {
+        remember(key, query.sql);
+        if (chunk.length === chunkRows) prepareByName(query.sql);
+      }
     }
     // An insert that returns nothing is not waited for (deferred.ts).
     if (InsertQueryNode.is(one.query) && one.query.returning === undefined) deferred(query);

@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, PostgresDialect, sql, type Generated } from "kysely";
+import { postgresPool } from "./postgres-pool.js";
 import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
 import { onWriterThread, sqliteWithWriterThread } from "./sqlite-thread.js";
 import pg from "pg";
@@ -274,8 +275,7 @@ export interface OpenOptions {
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: postgresPool(url) }) });
     return { db, engine: "postgres", onWriterThread: (work) => work(), close: () => db.destroy() };
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;

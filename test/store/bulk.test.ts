@@ -39,3 +39,23 @@ describe.each(engines)("bulk inserts on %s", (engine) => {
     await database.close();
   });
 });
+
+describe.skipIf(!engines.includes("postgres"))("bulk inserts on postgres, prepared", () => {
+  it("sends a full chunk's statement by name, parsed once by the connection and run again with other rows", async () => {
+    const database = openDatabase(await freshDatabaseUrl("postgres"));
+    await migrate(database);
+    const ticks = (from: number) => Array.from({ length: 500 }, (_, i) => ({ kind: "tick" as const, event_id: null, type: null, at: from + i, received_at: from + i, city: null, brand: null, fingerprint: null, body: null }));
+    // One transaction holds one connection: the second run finds the statement prepared there.
+    const prepared = await database.db.transaction().execute(async (trx) => {
+      await insertRows(trx, ticks(0), (row) => row, (values) => trx.insertInto("log").values(values));
+      await insertRows(trx, ticks(500), (row) => row, (values) => trx.insertInto("log").values(values));
+      return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows;
+    });
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]!.name).toMatch(/^anxin_\d+$/);
+    expect(prepared[0]!.statement).toMatch(/^insert into "log"/);
+    const stored = await database.db.selectFrom("log").select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("at").as("total")]).executeTakeFirstOrThrow();
+    expect({ n: Number(stored.n), total: Number(stored.total) }).toEqual({ n: 1000, total: (999 * 1000) / 2 });
+    await database.close();
+  });
+});
