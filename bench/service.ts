@@ -56,6 +56,33 @@ async function rawInsertRate(url: string, rows: object[]): Promise<number> {
   return logRows.length / seconds;
 }
 
+/** Tables an event's ingest writes: the log and what the engine projects from it. */
+const ingestTables = ["log", "obligations", "showings", "listing_days", "listings", "listing_prices", "daily_figures", "claims", "entries", "postings", "risks", "alerts", "deals", "complaints"] as const;
+
+/**
+ * Every row a batched ingest left in those tables, inserted again into a fresh store of the engine
+ * by the same statements, each transaction taking the next 1,000 rows of every table (as one batch
+ * writes its rows in every table): the raw cost of storing all that the events wrote, without the
+ * API and the engine. Rows and seconds.
+ */
+async function rawRateOfAllRows(from: string, to: string): Promise<{ rows: number; seconds: number }> {
+  const source = openDatabase(from);
+  const dumped = await Promise.all(ingestTables.map(async (table) => ({ table, rows: await source.db.selectFrom(table).selectAll().execute() as object[] })));
+  await source.close();
+  const database = openDatabase(to, { backgroundCheckpoints: true });
+  await migrate(database);
+  const longest = Math.max(...dumped.map((d) => d.rows.length));
+  const started = performance.now();
+  for (let i = 0; i < longest; i += 1000) {
+    await database.db.transaction().execute(async (trx) => {
+      for (const { table, rows } of dumped) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never));
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds };
+}
+
 async function serve(url: string): Promise<{ base: string; key: string; stop(): Promise<void> }> {
   const server = await spawnServe({ ANXIN_DATABASE_URL: url, ANXIN_PHONE_KEY: phoneKey, ANXIN_LOG: "off" });
   return { base: server.base, key: server.apiKey!, stop: () => server.kill("SIGTERM") };
@@ -124,15 +151,19 @@ async function main(): Promise<void> {
     for (const engine of ["sqlite", "postgres"] as const) {
       if (engine === "postgres" && cluster === null) { console.log("postgres   (PostgreSQL binaries not found: skipped)"); continue; }
       const raw = await rawInsertRate(await freshUrl(engine, cluster?.url ?? null), events("raw", n));
-      const server = await serve(await freshUrl(engine, cluster?.url ?? null));
+      const served = await freshUrl(engine, cluster?.url ?? null);
+      const server = await serve(served);
       try {
         const batched = await ingestBatched(server.base, server.key, events("batch", n));
+        const everything = await rawRateOfAllRows(served, await freshUrl(engine, cluster?.url ?? null));
         const one = await ingestSingle(server.base, server.key, events("single", single));
         await post(server.base, "/v1/events", server.key, JSON.stringify({ id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } }));
         const call = await latencyAt(`${server.base}/v1/checks/pre-call`, server.key, { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);
         const signing = await latencyAt(`${server.base}/v1/checks/pre-signing`, server.key, { dealId: "D1", city: "suzhou" }, 500, seconds);
         const ms = (l: typeof call) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)}`;
         console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${ms(call).padStart(26)}   ${ms(signing).padStart(29)}`);
+        const rawEvents = n / everything.seconds;
+        console.log(`  every row the batched ingest wrote (log and projections: ${fmt(everything.rows)} rows, ${(everything.rows / n).toFixed(1)} an event), inserted raw: ${fmt(everything.rows / everything.seconds)} rows/s = ${fmt(rawEvents)} events/s; batched ingest at ${(batched / rawEvents * 100).toFixed(0)}% of that`);
         console.log(`  (ingest: batches of 1,000 from ${batchSenders} senders, single events from ${singleSenders}; checks: load from ${call.generator}, ${fmt(call.requestsPerSecond)} and ${fmt(signing.requestsPerSecond)} requests/s reached${call.failures + signing.failures > 0 ? `, ${call.failures + signing.failures} failed` : ""})`);
       } finally {
         await server.stop();
