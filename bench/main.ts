@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { dataDir } from "../src/cli/simulate.js";
 import { loadListings } from "../src/simulator/listings-data.js";
 import { Simulation } from "../src/simulator/world.js";
+import { useScratchDir } from "../tools/scratch.js";
+
+useScratchDir("anxin-bench-");
 
 const quick = process.argv.includes("--quick");
 /** `--only replay|service|scale-out|reports` runs one part. */

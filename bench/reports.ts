@@ -16,6 +16,9 @@ import { overdueReport, scorecardReport } from "../src/store/reports/scorecard.j
 import { loadListings } from "../src/simulator/listings-data.js";
 import { Simulation } from "../src/simulator/world.js";
 import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
+import { useScratchDir } from "../tools/scratch.js";
+
+useScratchDir("anxin-bench-");
 
 const quick = process.argv.includes("--quick");
 const scaleArg = process.argv.indexOf("--scale");

@@ -4,6 +4,9 @@ import { cpus } from "node:os";
 import pg from "pg";
 import { startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
+import { useScratchDir } from "../tools/scratch.js";
+
+useScratchDir("anxin-bench-");
 
 const quick = process.argv.includes("--quick");
 

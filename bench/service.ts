@@ -14,6 +14,9 @@ import { formatInstant } from "../src/domain/time.js";
 import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
 import { latencyAt } from "./load.js";
+import { useScratchDir } from "../tools/scratch.js";
+
+useScratchDir("anxin-bench-");
 
 const quick = process.argv.includes("--quick");
 const phoneKey = "bench-phone-key-0123456789abcdef";

@@ -1,10 +1,13 @@
-// Starts one throwaway PostgreSQL cluster for the whole suite (unless ANXIN_TEST_PG_URL names one).
+// Starts one throwaway PostgreSQL cluster for the whole suite (unless ANXIN_TEST_PG_URL names one),
+// and gives the run a scratch directory for its stores, removed at the end.
 import type { TestProject } from "vitest/node";
 import { startCluster, type Cluster } from "../../tools/postgres-cluster.js";
+import { useScratchDir } from "../../tools/scratch.js";
 
 let cluster: Cluster | null = null;
 
 export default async function setup(project: TestProject) {
+  useScratchDir("anxin-test-");
   let url = process.env["ANXIN_TEST_PG_URL"] ?? null;
   if (url === null && process.env["ANXIN_TEST_ENGINES"] !== "sqlite") {
     cluster = await startCluster();
