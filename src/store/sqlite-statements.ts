@@ -9,6 +9,7 @@ export function withStatementCache(sqlite: SQLite.Database, size = 256) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
+    inTransaction: () => sqlite.inTransaction,
     prepare(sql: string): SQLite.Statement {
       const cached = cache.get(sql);
       if (cached !== undefined && !cached.busy) {
@@ -28,6 +29,9 @@ export function withStatementCache(sqlite: SQLite.Database, size = 256) {
 export type StatementResult = { rows: unknown[] } | { changes: number; lastInsertRowid: number };
 
 export function execute(statements: ReturnType<typeof withStatementCache>, sql: string, parameters: readonly unknown[]): StatementResult {
+  // SQLite ends a transaction itself on some errors (a full disk, I/O, memory): a rollback then has
+  // nothing to undo, and failing it would hide the error that ended the transaction.
+  if (sql === "rollback" && !statements.inTransaction()) return { changes: 0, lastInsertRowid: 0 };
   const statement = statements.prepare(sql);
   if (statement.reader) return { rows: statement.all(parameters) };
   const { changes, lastInsertRowid } = statement.run(parameters);

@@ -90,6 +90,30 @@ describe("SQLite's writer thread", () => {
     await database.close();
   });
 
+  it.each(places)("fails a transaction that SQLite ended itself (the disk is full) with SQLite's error, %s, and goes on", async (_where, aside) => {
+    const database = openDatabase(await freshDatabaseUrl("sqlite"));
+    await migrate(database);
+    const transaction = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => {
+      const run = () => database.db.transaction().execute(work);
+      return aside ? database.onWriterThread(run) : run();
+    };
+    // A page limit on the connection running the transaction stands for a full disk.
+    const write = transaction(async (trx) => {
+      await sql`pragma max_page_count = ${sql.raw(String((await sql<{ page_count: number }>`pragma page_count`.execute(trx)).rows[0]!.page_count + 2))}`.execute(trx);
+      // One row a statement: SQLite then rolls back the whole transaction, not the statement alone.
+      for (const id of ids("A", 2_000)) await insertRows(trx, logRows([id]), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await sql`select 1`.execute(trx); // the deferred inserts' failure arrives by now
+    });
+    await expect(write).rejects.toMatchObject({ code: "SQLITE_FULL" });
+    expect(await count(database)).toBe(0);
+    await transaction(async (trx) => {
+      await sql`pragma max_page_count = 1073741823`.execute(trx);
+      await insertRows(trx, logRows(ids("A", 3)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+    });
+    expect(await count(database)).toBe(3);
+    await database.close();
+  });
+
   it("lets a process end once its work is done, closed or not", () => {
     const path = join(mkdtempSync(join(tmpdir(), "anxin-thread-")), "anxin.db");
     const database = new URL("../dist/src/store/database.js", `file://${builtCli()}`).href;
