@@ -6,6 +6,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
+import { isStoreUnavailable } from "../store/unavailable.js";
 import { ApiError } from "./errors.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -71,6 +72,10 @@ export async function buildServer(options: { service: Service; people: People; n
     if (fastifyError.statusCode === 413) return reply.status(413).send({ code: "body_too_large", message: `bodies are limited to ${maxBodyBytes} bytes`, field: "" });
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return reply.status(fastifyError.statusCode).send({ code: (fastifyError.code ?? "bad_request").toLowerCase(), message: fastifyError.message, field: "" });
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, "the store is unavailable");
+      return reply.status(503).header("retry-after", "5").send({ code: "store_unavailable", message: "the store cannot take this request now and nothing was applied; send it again later", field: "" });
     }
     request.log.error({ err: error }, "unexpected error");
     return reply.status(500).send({ code: "internal", message: "an unexpected error; the request was not applied", field: "" });

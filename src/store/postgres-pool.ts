@@ -1,8 +1,8 @@
-// PostgreSQL through pg's pool, with the bulk inserts prepared once per connection. PostgreSQL
-// parses and plans every statement it is sent; a 500-row insert is a 20 kB text with thousands
-// of parameters, and planning it cost the server as much as executing it (500-row inserts of log
-// rows: 32k rows/s sent as text, 50k by name, at 0.55× the server's CPU). Texts registered here
-// are sent by name, so that each connection parses each of them once.
+// PostgreSQL through pg's pool, which outlives the server's restarts, with the bulk inserts
+// prepared once per connection. PostgreSQL parses and plans every statement it is sent; a 500-row
+// insert is a 20 kB text with thousands of parameters, and planning it cost the server as much as
+// executing it (500-row inserts of log rows: 32k rows/s sent as text, 50k by name, at 0.55× the
+// server's CPU). Texts registered here are sent by name, so that each connection parses each once.
 import pg from "pg";
 
 const names = new Map<string, string>();
@@ -26,5 +26,9 @@ class NamingClient extends pg.Client {
 }
 
 export function postgresPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 10, Client: NamingClient });
+  const pool = new pg.Pool({ connectionString: url, max: 10, Client: NamingClient });
+  // An idle connection the server closed (a restart, a terminated backend) is dropped by the pool
+  // and opened afresh when next needed; unheard, its error would end the process.
+  pool.on("error", () => {});
+  return pool;
 }

@@ -1,0 +1,49 @@
+// When the store cannot take a write (SQLite's disk full; PostgreSQL taking no writes, as a standby
+// after a failover, its connections cut), the integrator is told to send it again: 503 with a code
+// and Retry-After, nothing applied, and the same events accepted afresh once the store is back.
+import { sql } from "kysely";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import type { Running } from "../support/service.js";
+import { startApp } from "../support/service.js";
+import { engines } from "../support/engines.js";
+import { ev, listing } from "../support/scenario.js";
+
+const showings = Array.from({ length: 300 }, (_, i) => ev("showing.recorded", "2026-03-01T10:00:00+08:00", { showingId: `S${i}`, listingId: "L1", buyerId: `B${i}`, agentId: "A7" }, { id: `show-${i}` }));
+
+/** Makes the store refuse writes, or take them again. */
+async function refuseWrites(app: Running, engine: string, refuse: boolean): Promise<void> {
+  if (engine === "sqlite") {
+    // A page limit on the service's connection stands for a full disk.
+    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(app.service.database.db)).rows[0]!.page_count;
+    await sql.raw(`pragma max_page_count = ${refuse ? pages : 1_073_741_823}`).execute(app.service.database.db);
+    return;
+  }
+  const admin = new pg.Client({ connectionString: app.databaseUrl });
+  await admin.connect();
+  await admin.query("set default_transaction_read_only = off"); // this session is the way back
+  const name = (await admin.query<{ name: string }>("select current_database() as name")).rows[0]!.name;
+  await admin.query(`alter database ${name} set default_transaction_read_only = ${refuse ? "on" : "off"}`);
+  // The pool's connections are cut; those it opens next have the setting.
+  await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+  await admin.end();
+}
+
+describe.each(engines)("a store that cannot take writes, on %s", (engine) => {
+  it("answers 503 store_unavailable with Retry-After, applies nothing, and takes the same batch when back", async () => {
+    const app = await startApp(engine);
+    expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
+    await refuseWrites(app, engine, true);
+    const refused = await fetch(`${app.base}/v1/events/batch`, { method: "POST", headers: { authorization: `Bearer ${app.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ events: showings }) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(await refused.json()).toMatchObject({ code: "store_unavailable", field: "" });
+    await refuseWrites(app, engine, false);
+    const again = await app.call("POST", "/v1/events/batch", { events: showings });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ accepted: 300, duplicates: 0, rejected: 0 });
+    const logged = await app.service.database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    expect(Number(logged.n)).toBe(1 + 300);
+    await app.close();
+  });
+});
