@@ -6,7 +6,7 @@ import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 import { reviveValidated, validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
-import { parseLine, type HistoryLine } from "../engine/replay.js";
+import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
 
 export type HistoryItem = { accepted: AcceptedEvent } | { invalid: HistoryLine };
 

@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parentPort, workerData } from "node:worker_threads";
 import { validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
-import { parseLine } from "../engine/replay.js";
+import { parseLine } from "../domain/events/history-line.js";
 import type { ReaderSettings, WireBatch } from "./history-reader.js";
 
 const { path, phoneKey, batchSize, window } = workerData as ReaderSettings;

@@ -3,6 +3,7 @@
 import type { Catalogue } from "../domain/catalogue/index.js";
 import { canonicalJson } from "../domain/events/canonical.js";
 import { contentDigest } from "../domain/events/digest.js";
+import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
 import { validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
 import type { Instant } from "../domain/time.js";
 import { Engine } from "./engine.js";
@@ -13,17 +14,6 @@ export interface ReplayOptions {
   /** Where the clock stops; by default at the last event. Events after it are not applied. */
   until?: Instant;
   onProgress?: (done: number, total: number) => void;
-}
-
-export type HistoryLine = { ok: true; value: unknown } | { ok: false; text: string; error: string };
-
-/** Parses one NDJSON line; an unparseable one is kept, to be rejected with its reason. */
-export function parseLine(line: string): HistoryLine {
-  try {
-    return { ok: true, value: JSON.parse(line) };
-  } catch (error) {
-    return { ok: false, text: line, error: (error as Error).message };
-  }
 }
 
 export function parseLines(lines: Iterable<string>): HistoryLine[] {
