@@ -99,7 +99,8 @@ describe("SQLite's writer thread", () => {
     };
     // A page limit on the connection running the transaction stands for a full disk.
     const write = transaction(async (trx) => {
-      await sql`pragma max_page_count = ${sql.raw(String((await sql<{ page_count: number }>`pragma page_count`.execute(trx)).rows[0]!.page_count + 2))}`.execute(trx);
+      const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(trx)).rows[0]!.page_count;
+      await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(trx);
       // One row a statement: SQLite then rolls back the whole transaction, not the statement alone.
       for (const id of ids("A", 2_000)) await insertRows(trx, logRows([id]), (row) => row, (rows) => trx.insertInto("log").values(rows));
       await sql`select 1`.execute(trx); // the deferred inserts' failure arrives by now
