@@ -75,7 +75,7 @@ export async function buildServer(options: { service: Service; people: People; n
     }
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, "the store is unavailable");
-      return reply.status(503).header("retry-after", "5").send({ code: "store_unavailable", message: "the store cannot take this request now and nothing was applied; send it again later", field: "" });
+      return reply.status(503).header("retry-after", "5").send({ code: "store_unavailable", message: "the store cannot take this request now; send it again later (the same ids are answered as duplicates if it was applied after all)", field: "" });
     }
     request.log.error({ err: error }, "unexpected error");
     return reply.status(500).send({ code: "internal", message: "an unexpected error; the request was not applied", field: "" });

@@ -9,26 +9,34 @@ const names = new Map<string, string>();
 
 /**
  * Has `text` prepared by name on every connection that runs it. The server keeps it for the
- * connection's life, so only a fixed set of texts belongs here (bulk.ts: one per table and full chunk).
+ * connection's life, so only a fixed set of texts belongs here (bulk.ts: one per table and full
+ * chunk, for either engine; SQLite's texts are never sent here and only sit in this small map).
  */
 export function prepareByName(text: string): void {
   if (!names.has(text)) names.set(text, `anxin_${names.size + 1}`);
 }
 
 class NamingClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    // A connection the server closes while in use (a restart, a failover, a terminated backend)
+    // fails its running statement with the cause, and is then dropped by the pool. The pool
+    // listens to its idle connections only: unheard here, the error would end the process.
+    this.on("error", () => {});
+  }
+
   // Kysely runs every statement as query(text, parameters).
   override query(...args: unknown[]): never {
-    const [text, values] = args;
+    const [text, values, callback] = args;
     const name = typeof text === "string" ? names.get(text) : undefined;
     const call = super.query as (...a: unknown[]) => never;
-    return name === undefined ? call.apply(this, args) : call.call(this, { name, text, values });
+    return name === undefined ? call.apply(this, args) : call.call(this, { name, text, values }, callback);
   }
 }
 
 export function postgresPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 10, Client: NamingClient });
-  // An idle connection the server closed (a restart, a terminated backend) is dropped by the pool
-  // and opened afresh when next needed; unheard, its error would end the process.
+  // An idle connection the server closed is dropped and opened afresh when next needed.
   pool.on("error", () => {});
   return pool;
 }

@@ -24,26 +24,48 @@ async function refuseWrites(app: Running, engine: string, refuse: boolean): Prom
   await admin.query("set default_transaction_read_only = off"); // this session is the way back
   const name = (await admin.query<{ name: string }>("select current_database() as name")).rows[0]!.name;
   await admin.query(`alter database ${name} set default_transaction_read_only = ${refuse ? "on" : "off"}`);
-  // The pool's connections are cut; those it opens next have the setting.
-  await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+  // The pool's connections are cut (waiting until they are gone); those it opens next have the setting.
+  await admin.query("select pg_terminate_backend(pid, 5000) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
   await admin.end();
+}
+
+/** Refuses a batch while the store takes no writes (503, nothing kept), and takes it whole once back. */
+async function refusedThenAccepted(app: Running, engine: string): Promise<void> {
+  expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
+  await refuseWrites(app, engine, true);
+  const refused = await fetch(`${app.base}/v1/events/batch`, { method: "POST", headers: { authorization: `Bearer ${app.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ events: showings }) });
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get("retry-after")).toBe("5");
+  expect(await refused.json()).toMatchObject({ code: "store_unavailable", field: "" });
+  await refuseWrites(app, engine, false);
+  const again = await app.call("POST", "/v1/events/batch", { events: showings });
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ accepted: 300, duplicates: 0, rejected: 0 });
+  const logged = await app.service.database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  expect(Number(logged.n)).toBe(1 + 300);
 }
 
 describe.each(engines)("a store that cannot take writes, on %s", (engine) => {
   it("answers 503 store_unavailable with Retry-After, applies nothing, and takes the same batch when back", async () => {
     const app = await startApp(engine);
-    expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
-    await refuseWrites(app, engine, true);
-    const refused = await fetch(`${app.base}/v1/events/batch`, { method: "POST", headers: { authorization: `Bearer ${app.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ events: showings }) });
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get("retry-after")).toBe("5");
-    expect(await refused.json()).toMatchObject({ code: "store_unavailable", field: "" });
-    await refuseWrites(app, engine, false);
-    const again = await app.call("POST", "/v1/events/batch", { events: showings });
-    expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ accepted: 300, duplicates: 0, rejected: 0 });
-    const logged = await app.service.database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
-    expect(Number(logged.n)).toBe(1 + 300);
-    await app.close();
+    try {
+      await refusedThenAccepted(app, engine);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe.skipIf(!engines.includes("postgres"))("a PostgreSQL connection cut while in use", () => {
+  it("fails the statement it was running, and the process and the service go on", async () => {
+    const app = await startApp("postgres");
+    try {
+      // The connection of this transaction is the one cut: the server ends its own backend.
+      const cut = app.service.database.db.transaction().execute((trx) => sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx));
+      await expect(cut).rejects.toThrow();
+      expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
+    } finally {
+      await app.close();
+    }
   });
 });
