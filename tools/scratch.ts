@@ -5,8 +5,11 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Points TMPDIR at a fresh directory removed on exit; inside a run that has one already (a child), does nothing. */
+/** Points TMPDIR at a fresh directory removed on exit; inside a run that has one already (a child), uses that. */
 export function useScratchDir(prefix: string): void {
+  // An interrupted run (Ctrl-C, a kill) leaves through its exit handlers too.
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
   if (process.env["ANXIN_SCRATCH"] !== undefined) return;
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755); // the throwaway PostgreSQL cluster runs as user postgres, in a directory inside

@@ -27,7 +27,13 @@ export async function spawnServe(env: Record<string, string>, args: string[] = [
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A run that ends before stopping it (a failure, an interrupt) takes it along.
+  const orphaned = () => child.kill("SIGKILL");
+  process.once("exit", orphaned);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => {
+    process.off("exit", orphaned);
+    resolve();
+  }));
   const deadline = 20_000;
   // The service writes its URL, any demo credentials and then the docs line, in that order.
   for (let waited = 0; !/API docs: /.test(output); waited += 50) {
