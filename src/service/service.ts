@@ -164,10 +164,12 @@ export class Service {
       await runWeeklyReports(trx, now);
       const due = this.engine.nextDueAt();
       if (due === null || due > now) return [];
-      for (let part = this.sweepPart; part === this.sweepPart; processed += part) {
+      let part: number;
+      do {
         part = this.engine.tick(now, { inclusive: true, limit: this.sweepPart });
+        processed += part;
         await flush();
-      }
+      } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
     }, { onWriterThread: true });
     return processed;

@@ -18,11 +18,16 @@ const count = async (database: Database) => Number((await database.db.selectFrom
 
 const places = [["on the event loop", false], ["from the writer thread", true]] as const;
 
-describe.each(engines.flatMap((engine) => places.map(([where, aside]) => [engine, where, aside] as const)))("writes on %s %s", (engine, _where, aside) => {
-  const transaction = <T>(database: Database, work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> => {
+/** A transaction on the event loop, or (`aside`) begun inside onWriterThread. */
+function transactionOf(aside: boolean) {
+  return <T>(database: Database, work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> => {
     const run = () => database.db.transaction().execute(work);
     return aside ? database.onWriterThread(run) : run();
   };
+}
+
+describe.each(engines.flatMap((engine) => places.map(([where, aside]) => [engine, where, aside] as const)))("writes on %s %s", (engine, _where, aside) => {
+  const transaction = transactionOf(aside);
 
   it("a transaction whose insert fails keeps none of its rows, and the database goes on", async () => {
     const database = openDatabase(await freshDatabaseUrl(engine));
@@ -93,12 +98,9 @@ describe("SQLite's writer thread", () => {
   it.each(places)("fails a transaction that SQLite ended itself (the disk is full) with SQLite's error, %s, and goes on", async (_where, aside) => {
     const database = openDatabase(await freshDatabaseUrl("sqlite"));
     await migrate(database);
-    const transaction = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => {
-      const run = () => database.db.transaction().execute(work);
-      return aside ? database.onWriterThread(run) : run();
-    };
+    const transaction = transactionOf(aside);
     // A page limit on the connection running the transaction stands for a full disk.
-    const write = transaction(async (trx) => {
+    const write = transaction(database, async (trx) => {
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(trx)).rows[0]!.page_count;
       await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(trx);
       // One row a statement: SQLite then rolls back the whole transaction, not the statement alone.
@@ -107,7 +109,7 @@ describe("SQLite's writer thread", () => {
     });
     await expect(write).rejects.toMatchObject({ code: "SQLITE_FULL" });
     expect(await count(database)).toBe(0);
-    await transaction(async (trx) => {
+    await transaction(database, async (trx) => {
       await sql`pragma max_page_count = 1073741823`.execute(trx);
       await insertRows(trx, logRows(ids("A", 3)), (row) => row, (rows) => trx.insertInto("log").values(rows));
     });
