@@ -6,7 +6,7 @@ import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventRow, Service } from "../src/service/service.js";
 import { insertRows } from "../src/store/bulk.js";
-import { openDatabase } from "../src/store/database.js";
+import { openDatabase, type Tables } from "../src/store/database.js";
 import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
@@ -38,52 +38,50 @@ function events(prefix: string, count: number, enteredAt = formatInstant(Date.no
   return out;
 }
 
+type TableRows = { table: keyof Tables; rows: object[] };
+
 /**
- * The engine's own rate for the same log rows, 1,000 per transaction, written by the statements
- * the service uses for them (bulk.ts), so that the baseline pays no query building ingest does not.
+ * Seconds to insert the rows into a fresh store of the engine, opened as `anxin serve` opens it, by
+ * the statements the service uses (bulk.ts), so that a baseline pays no query building ingest does
+ * not; each transaction takes the next 1,000 rows of every table, as one batch writes its rows.
  */
-async function rawInsertRate(url: string, rows: object[]): Promise<number> {
-  const database = openDatabase(url, { backgroundCheckpoints: true }); // as `anxin serve` opens it
+async function rawInsertSeconds(url: string, tables: readonly TableRows[]): Promise<number> {
+  const database = openDatabase(url, { backgroundCheckpoints: true });
   await migrate(database);
-  const logRows = rows.map((e) => {
+  const longest = Math.max(...tables.map((t) => t.rows.length));
+  const started = performance.now();
+  for (let i = 0; i < longest; i += 1000) {
+    await database.db.transaction().execute(async (trx) => {
+      for (const { table, rows } of tables) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never));
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return seconds;
+}
+
+/** The engine's own rate for the same log rows. */
+async function rawInsertRate(url: string, events: object[]): Promise<number> {
+  const rows = events.map((e) => {
     const v = validateEvent(e, { phoneKey });
     if (!v.ok) throw new Error(JSON.stringify(v.rejection));
     return eventRow(v.event, v.event.at);
   });
-  const started = performance.now();
-  for (let i = 0; i < logRows.length; i += 1000) {
-    await database.db.transaction().execute((trx) => insertRows(trx, logRows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto("log").values(values)));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await database.close();
-  return logRows.length / seconds;
+  return rows.length / (await rawInsertSeconds(url, [{ table: "log", rows }]));
 }
 
 /** Tables the ingest of this benchmark's events writes (listings and showings): the log and what the engine projects from it. */
 const ingestTables = ["log", "obligations", "showings", "listing_days", "listings", "listing_prices", "daily_figures"] as const;
 
 /**
- * Every row a batched ingest left in those tables, inserted again into a fresh store of the engine
- * by the same statements, each transaction taking the next 1,000 rows of every table (as one batch
- * writes its rows in every table): the raw cost of storing all that the events wrote, without the
- * API and the engine. Rows and seconds.
+ * Every row a batched ingest left in those tables, inserted again into a fresh store: the raw cost
+ * of storing all that the events wrote, without the API and the engine. Rows and seconds.
  */
 async function rawRateOfAllRows(from: string, to: string): Promise<{ rows: number; seconds: number }> {
   const source = openDatabase(from);
-  const dumped = await Promise.all(ingestTables.map(async (table) => ({ table, rows: await source.db.selectFrom(table).selectAll().execute() as object[] })));
+  const dumped: TableRows[] = await Promise.all(ingestTables.map(async (table) => ({ table, rows: await source.db.selectFrom(table).selectAll().execute() as object[] })));
   await source.close();
-  const database = openDatabase(to, { backgroundCheckpoints: true });
-  await migrate(database);
-  const longest = Math.max(...dumped.map((d) => d.rows.length));
-  const started = performance.now();
-  for (let i = 0; i < longest; i += 1000) {
-    await database.db.transaction().execute(async (trx) => {
-      for (const { table, rows } of dumped) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never));
-    });
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await database.close();
-  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds };
+  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds: await rawInsertSeconds(to, dumped) };
 }
 
 async function serve(url: string): Promise<{ base: string; key: string; stop(): Promise<void> }> {
