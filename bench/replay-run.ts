@@ -1,17 +1,19 @@
 // One measurement in a fresh process: parse-only or full replay of an NDJSON file; prints JSON.
 // Run by bench/main.ts: node dist/bench/replay-run.js parse|replay FILE
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { linesOf } from "../src/cli/ndjson-lines.js";
 import { replayFile, catalogueOrFail } from "../src/cli/replay.js";
 
 const [mode, file] = process.argv.slice(2);
 const started = performance.now();
 let events = 0;
 if (mode === "parse") {
-  for await (const line of createInterface({ input: createReadStream(file!, { encoding: "utf8" }), crlfDelay: Infinity })) {
-    if (line.trim() === "") continue;
-    JSON.parse(line);
-    events++;
+  // Read as replay reads (ndjson-lines.ts), the fastest way here to get a file's lines.
+  for await (const chunk of linesOf(file!)) {
+    for (const line of chunk.lines) {
+      if (line.trim() === "") continue;
+      JSON.parse(line);
+      events++;
+    }
   }
 } else {
   const io = { out: () => undefined, err: () => undefined, interactive: false };

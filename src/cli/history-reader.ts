@@ -2,26 +2,18 @@
 // order. A large file is read on a second thread: there its lines are read, parsed and checked
 // against the contract while this thread's engine applies the batch before (history-worker.ts).
 // A small one is read here: starting a thread would cost more than it saves.
-import { createReadStream, statSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { reviveValidated, validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
+import { validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
 import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
+import { WireReader, type WireBatch } from "./history-wire.js";
+import { linesOf } from "./ndjson-lines.js";
 
 export type HistoryItem = { accepted: AcceptedEvent } | { invalid: HistoryLine };
 
 export interface HistoryBatch {
   items: HistoryItem[];
   /** How far into the file the reader is, for a progress bar. */
-  bytesRead: number;
-}
-
-/** A batch as the worker posts it (history-worker.ts); an instant of NaN marks an invalid line. */
-export interface WireBatch {
-  lines: string[];
-  instants: Float64Array;
-  digests: Float64Array;
-  redacted: Array<[number, AcceptedEvent]>;
   bytesRead: number;
 }
 
@@ -47,24 +39,28 @@ export function readHistory(path: string, phoneKey: string, options: { thread?: 
 }
 
 async function* readHere(path: string, phoneKey: string): AsyncGenerator<HistoryBatch> {
-  const input = createReadStream(path, { encoding: "utf8" });
   let items: HistoryItem[] = [];
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    if (line.trim() === "") continue;
-    const parsed = parseLine(line);
-    const validation = parsed.ok ? validateEvent(parsed.value, { phoneKey }) : null;
-    items.push(validation?.ok ? { accepted: validation.event } : { invalid: parsed });
-    if (items.length === batchSize) {
-      yield { items, bytesRead: input.bytesRead };
-      items = [];
+  let bytesRead = 0;
+  for await (const chunk of linesOf(path)) {
+    bytesRead = chunk.bytesRead;
+    for (const line of chunk.lines) {
+      if (line.trim() === "") continue;
+      const parsed = parseLine(line);
+      const validation = parsed.ok ? validateEvent(parsed.value, { phoneKey }) : null;
+      items.push(validation?.ok ? { accepted: validation.event } : { invalid: parsed });
+      if (items.length === batchSize) {
+        yield { items, bytesRead };
+        items = [];
+      }
     }
   }
-  if (items.length > 0) yield { items, bytesRead: input.bytesRead };
+  if (items.length > 0) yield { items, bytesRead };
 }
 
 async function* readOnThread(path: string, phoneKey: string): AsyncGenerator<HistoryBatch> {
   const settings: ReaderSettings = { path, phoneKey, batchSize, window: 4 };
   const worker = new Worker(workerUrl, { workerData: settings });
+  const wire = new WireReader();
   const arrived: Array<WireBatch | null> = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -91,21 +87,10 @@ async function* readOnThread(path: string, phoneKey: string): AsyncGenerator<His
       if (batch === undefined) throw failure;
       if (batch === null) return;
       worker.postMessage("more");
-      yield items(batch);
+      yield { items: wire.read(batch), bytesRead: batch.bytesRead };
     }
   } finally {
     worker.removeAllListeners();
     await worker.terminate();
   }
-}
-
-function items({ lines, instants, digests, redacted, bytesRead }: WireBatch): HistoryBatch {
-  const objects = new Map(redacted);
-  const out: HistoryItem[] = new Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const at = instants[i]!;
-    if (Number.isNaN(at)) out[i] = { invalid: parseLine(lines[i]!) };
-    else out[i] = { accepted: objects.get(i) ?? reviveValidated(lines[i]!, at, digests[i]!) };
-  }
-  return { items: out, bytesRead };
 }

@@ -1,6 +1,5 @@
 // `anxin replay EVENTS.ndjson [--until T] [--catalogue FILE] [--compare] [--json]`
-import { createReadStream, statSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { statSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import { isBalanced } from "../domain/ledger.js";
@@ -13,6 +12,7 @@ import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { readHistory } from "./history-reader.js";
 import { CliError, type Io } from "./io.js";
+import { linesOf } from "./ndjson-lines.js";
 
 export interface ReplayFlags {
   log?: string;
@@ -63,8 +63,7 @@ function statOrFail(path: string): number {
 export async function readLines(path: string): Promise<string[]> {
   const lines: string[] = [];
   try {
-    const reader = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-    for await (const line of reader) lines.push(line);
+    for await (const chunk of linesOf(path)) for (const line of chunk.lines) lines.push(line);
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }

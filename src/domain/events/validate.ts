@@ -42,13 +42,31 @@ export type AcceptedEvent = {
 
 export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type: T }>;
 
+/** An event that passed the contract, before its digest is taken (a replay's reading thread checks, its engine's thread digests). */
+export type CheckedEvent = AcceptedEvent extends infer E ? (E extends AcceptedEvent ? Omit<E, "digest"> : never) : never;
+
 export type Validation = { ok: true; event: AcceptedEvent } | { ok: false; rejection: Rejection };
+export type Check = { ok: true; event: CheckedEvent } | { ok: false; rejection: Rejection };
 
 const headerCheck = TypeCompiler.Compile(EnvelopeHeader);
 /** Per type its compiled check and its name as a constant, so that every later `type ===` compares pointers. */
 const typeChecks = new Map<string, { check: TypeCheck<any>; type: EventType }>(eventTypes.map((type) => [type, { check: TypeCompiler.Compile(envelopeSchemas[type]), type }]));
 
 export function validateEvent(input: unknown, options: { phoneKey: string }): Validation {
+  const check = checkEvent(input, options);
+  return check.ok ? { ok: true, event: digested(check.event) } : check;
+}
+
+/** The event with the digest of its redacted content (of the six members of the envelope only). */
+export function digested(e: CheckedEvent): AcceptedEvent {
+  // A literal, not a spread: every accepted event then has one shape, whichever way it came.
+  const event = { brand: e.brand, city: e.city, data: e.data, id: e.id, occurredAt: e.occurredAt, type: e.type, at: e.at, digest: 0 };
+  event.digest = envelopeDigest(event);
+  return event as AcceptedEvent;
+}
+
+/** validateEvent without the digest. */
+export function checkEvent(input: unknown, options: { phoneKey: string }): Check {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return reject("invalid_envelope", "an event is a JSON object", "");
   }
@@ -72,18 +90,12 @@ export function validateEvent(input: unknown, options: { phoneKey: string }): Va
     data = { ...rest, ...identity };
   }
   const { brand, city, id, occurredAt } = event;
-  const accepted = { brand, city, data, id, occurredAt, type: known!.type, at, digest: 0 };
-  accepted.digest = envelopeDigest(accepted); // of the six members of the envelope only
-  return { ok: true, event: accepted as AcceptedEvent };
+  return { ok: true, event: { brand, city, data, id, occurredAt, type: known!.type, at } as CheckedEvent };
 }
 
-/**
- * An event validated before (on another thread), from the text it was validated from: what
- * validateEvent gave, for an event with no phone to redact. Its text is trusted, not checked.
- */
-export function reviveValidated(text: string, at: Instant, digest: number): AcceptedEvent {
-  const { brand, city, data, id, occurredAt, type } = JSON.parse(text) as ContractEvent;
-  return { brand, city, data, id, occurredAt, type: typeChecks.get(type)!.type, at, digest } as AcceptedEvent;
+/** The contract's own constant for a type's name (what `type ===` compares as a pointer), if it is a type. */
+export function eventTypeNamed(name: string): EventType | undefined {
+  return typeChecks.get(name)?.type;
 }
 
 /** What may be kept of a rejected input: never a phone in clear. */
@@ -97,7 +109,7 @@ export function redactRejected(input: unknown): unknown {
   return copy;
 }
 
-function rejectFirst(error: ValueError): Validation {
+function rejectFirst(error: ValueError): { ok: false; rejection: Rejection } {
   const field = error.path.replace(/^\//, "").replaceAll("/", ".");
   if (error.type === ValueErrorType.ObjectRequiredProperty || (error.value === undefined && field !== "")) {
     return reject("missing_field", `${field} is required`, field);
@@ -109,6 +121,6 @@ function rejectFirst(error: ValueError): Validation {
   return reject("invalid_field", `${field}: ${error.message}`, field);
 }
 
-function reject(code: RejectionCode, message: string, field: string): Validation {
+function reject(code: RejectionCode, message: string, field: string): { ok: false; rejection: Rejection } {
   return { ok: false, rejection: { code, message, field } };
 }

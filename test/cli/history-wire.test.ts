@@ -1,0 +1,50 @@
+// A replay's reading thread posts accepted events taken apart (history-wire.ts); the engine's thread
+// must get back exactly what validating the line there would give, digest and redacted phone included.
+import { describe, expect, it } from "vitest";
+import { WireReader, WireWriter } from "../../src/cli/history-wire.js";
+import { checkEvent, validateEvent } from "../../src/domain/events/validate.js";
+import { ev, phoneKey } from "../support/scenario.js";
+
+const lines = [
+  ev("listing.published", "2025-03-01T09:00:00+08:00", { listingId: "L1", ownerId: "O1", agentId: "A1", communityId: "C9", layout: "2室1厅", areaSqm: 88.5, askingPriceFen: 520_000_000 }),
+  ev("call.placed", "2025-03-01T09:05:00+08:00", { callId: "K1", phone: "+8613800138000", agentId: "A1", purpose: "marketing" }),
+  "not json {",
+  ev("funds.deposited", "2025-03-01T10:00:00Z", { dealId: "D1", amountFen: 100, custody: true }, { city: "shanghai", brand: "deyou" }),
+  ev("listing.delisted", "2025-03-01T10:00:00.250+08:00", { listingId: "L1", ownerConsent: false }),
+  ev("owner.message", "2025-03-01T11:00:00+08:00", { listingId: "L1", ownerId: "O1", text: "带看太少，也没有反馈" }),
+  ev("listing.viewed", "2025-03-01T11:00:00+08:00", { listingId: "L1" }),
+].map((line) => (typeof line === "string" ? line : JSON.stringify(line)));
+
+/** Each line as the reading thread hands it on: an accepted event, or the line itself. */
+function write(writer: WireWriter, batch: string[]) {
+  for (const line of batch) {
+    const check = line.startsWith("{") ? checkEvent(JSON.parse(line), { phoneKey }) : null;
+    if (check?.ok) writer.accepted(check.event);
+    else writer.invalid(line);
+  }
+  const { batch: posted, transfer } = writer.take(1234);
+  return structuredClone(posted, { transfer });
+}
+
+describe("an event handed from the reading thread to the engine's", () => {
+  it("arrives as validating its line would give it, in order, invalid lines as themselves", () => {
+    const writer = new WireWriter();
+    const reader = new WireReader();
+    const items = [...reader.read(write(writer, lines.slice(0, 4))), ...reader.read(write(writer, lines.slice(4)))];
+    const expected = lines.map((line) => (line.startsWith("{") ? validateEvent(JSON.parse(line), { phoneKey }) : null));
+    expect(items.map((item) => ("accepted" in item ? item.accepted : null))).toEqual(expected.map((v) => (v?.ok ? v.event : null)));
+    expect(items[2]).toEqual({ invalid: { ok: false, text: "not json {", error: expect.any(String) } });
+    // The same fields in the same order, and the type as the contract's own string.
+    expect(items.map((item) => ("accepted" in item ? Object.keys(item.accepted.data) : []))).toEqual(expected.map((v) => (v?.ok ? Object.keys(v.event.data) : [])));
+  });
+
+  it("never carries a phone in clear, and names each type, city, brand and field once", () => {
+    const writer = new WireWriter();
+    const first = write(writer, lines);
+    const again = write(writer, lines);
+    expect(JSON.stringify(first)).not.toContain("13800138000");
+    expect(first.names).toEqual(expect.arrayContaining(["call.placed", "beijing", "shanghai", "lianjia", "phoneHash", "custody"]));
+    expect(again.names).toEqual([]);
+    expect(again.bytesRead).toBe(1234);
+  });
+});

@@ -1,0 +1,52 @@
+// Replay reads a history's lines a chunk at a time (ndjson-lines.ts): cut where a chunk ends, a line
+// and a character must still come back whole, and the file's last line even without its "\n".
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { linesOf } from "../../src/cli/ndjson-lines.js";
+
+function file(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "anxin-lines-")), "history.ndjson");
+  writeFileSync(path, content);
+  return path;
+}
+
+async function read(path: string): Promise<{ lines: string[]; chunks: number; bytesRead: number }> {
+  const lines: string[] = [];
+  let chunks = 0;
+  let bytesRead = 0;
+  for await (const chunk of linesOf(path)) {
+    lines.push(...chunk.lines);
+    chunks++;
+    bytesRead = chunk.bytesRead;
+  }
+  return { lines, chunks, bytesRead };
+}
+
+describe("the lines of an NDJSON history", () => {
+  it("are cut at \\n and at \\r\\n, blank lines kept, the last one read without a final newline", async () => {
+    const content = '{"a":1}\r\n\n{"b":"x\\r\\n"}\n  \n{"c":3}';
+    const { lines, bytesRead } = await read(file(content));
+    expect(lines).toEqual(['{"a":1}', "", '{"b":"x\\r\\n"}', "  ", '{"c":3}']);
+    expect(bytesRead).toBe(content.length);
+  });
+
+  it("come back whole across chunks, a line and a Chinese character cut by a chunk's end included", async () => {
+    // Chunks are 1 MiB: the first line ends one byte before it, so that the three bytes of 房 run
+    // across it; more lines make further chunks.
+    const chunk = 2 ** 20;
+    const first = "a".repeat(chunk - 2);
+    const message = "房东说带看太少，价格也谈不拢";
+    const content = [first, message, ...Array.from({ length: 3_000 }, (_, i) => `${JSON.stringify({ text: message })}${" ".repeat(i % 700)}`)].join("\n");
+    expect(Buffer.from(content).subarray(chunk - 1, chunk + 2).toString()).toBe("房");
+    const { lines, chunks, bytesRead } = await read(file(content));
+    expect(chunks).toBeGreaterThan(1);
+    expect(bytesRead).toBe(Buffer.byteLength(content));
+    expect(lines).toEqual(content.split("\n"));
+  });
+
+  it("of an empty file are none", async () => {
+    expect((await read(file(""))).lines).toEqual([]);
+  });
+});
