@@ -22,11 +22,23 @@ function digitsAt(text: string, from: number, count: number): number {
   return value;
 }
 
+// The text read last and its instant: a history comes in time order, many events to a minute.
+let lastText = "";
+let lastInstant: Instant | null = null;
+
 /**
  * Parses an RFC 3339 timestamp that carries an offset, YYYY-MM-DDTHH:mm:ss[.fraction](Z|±HH:MM);
  * null if it is not one or names no real instant. Read character by character: every event has one.
  */
 export function parseInstant(text: string): Instant | null {
+  if (text !== lastText) {
+    lastInstant = readInstant(text);
+    lastText = text;
+  }
+  return lastInstant;
+}
+
+function readInstant(text: string): Instant | null {
   const at = (i: number) => text.charCodeAt(i);
   if (at(4) !== 45 || at(7) !== 45 || at(10) !== 84 || at(13) !== 58 || at(16) !== 58) return null; // "-", "-", "T", ":", ":"
   const year = digitsAt(text, 0, 4);

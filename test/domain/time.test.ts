@@ -25,6 +25,11 @@ describe("business time", () => {
     expect(parseInstant("2026-03-02T24:00:00+08:00")).toBeNull();
   });
 
+  it("gives the same instant for a text read again, after another or after one that is not an instant", () => {
+    const texts = ["2025-01-01T12:00:00+08:00", "2025-01-01T12:00:00+08:00", "2025-01-01T12:01:00+08:00", "2025-13-01T12:00:00+08:00", "2025-01-01T12:00:00+08:00", "2025-13-01T12:00:00+08:00"];
+    expect(texts.map((text) => parseInstant(`${text}`))).toEqual(texts.map((text) => (text.includes("-13-") ? null : Date.parse(text))));
+  });
+
   it("dates an instant and counts from 00:00 of the next business day, across the years Shanghai kept summer time", () => {
     fc.assert(fc.property(fc.integer({ min: Date.UTC(1985, 0, 1), max: Date.UTC(2040, 0, 1) }), (at) => {
       const local = DateTime.fromMillis(at, { zone: "Asia/Shanghai" });
