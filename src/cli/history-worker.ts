@@ -23,9 +23,14 @@ port.on("message", () => {
 const writer = new WireWriter();
 let bytesRead = 0;
 
+/** The engine waits for the first batch while this thread's code is still cold: it is kept small. */
+const firstBatchSize = Math.min(batchSize, 200);
+let posted = 0;
+
 async function post(): Promise<void> {
   while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
   credits--;
+  posted++;
   const { batch, transfer } = writer.take(bytesRead);
   port.postMessage(batch, transfer);
 }
@@ -38,7 +43,7 @@ for await (const chunk of linesOf(path)) {
     const check = parsed.ok ? checkEvent(parsed.value, { phoneKey }) : null;
     if (check?.ok) writer.accepted(check.event);
     else writer.invalid(line);
-    if (writer.size === batchSize) await post();
+    if (writer.size === (posted === 0 ? firstBatchSize : batchSize)) await post();
   }
 }
 if (writer.size > 0) await post();

@@ -43,10 +43,11 @@ export type AcceptedEvent = {
 export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type: T }>;
 
 /** An event that passed the contract, before its digest is taken (a replay's reading thread checks, its engine's thread digests). */
-export type CheckedEvent = AcceptedEvent extends infer E ? (E extends AcceptedEvent ? Omit<E, "digest"> : never) : never;
+export type CheckedEvent = AcceptedEvent extends infer E ? (E extends unknown ? Omit<E, "digest"> : never) : never;
 
-export type Validation = { ok: true; event: AcceptedEvent } | { ok: false; rejection: Rejection };
-export type Check = { ok: true; event: CheckedEvent } | { ok: false; rejection: Rejection };
+type Rejected = { ok: false; rejection: Rejection };
+export type Validation = { ok: true; event: AcceptedEvent } | Rejected;
+export type Check = { ok: true; event: CheckedEvent } | Rejected;
 
 const headerCheck = TypeCompiler.Compile(EnvelopeHeader);
 /** Per type its compiled check and its name as a constant, so that every later `type ===` compares pointers. */
@@ -109,7 +110,7 @@ export function redactRejected(input: unknown): unknown {
   return copy;
 }
 
-function rejectFirst(error: ValueError): { ok: false; rejection: Rejection } {
+function rejectFirst(error: ValueError): Rejected {
   const field = error.path.replace(/^\//, "").replaceAll("/", ".");
   if (error.type === ValueErrorType.ObjectRequiredProperty || (error.value === undefined && field !== "")) {
     return reject("missing_field", `${field} is required`, field);
@@ -121,6 +122,6 @@ function rejectFirst(error: ValueError): { ok: false; rejection: Rejection } {
   return reject("invalid_field", `${field}: ${error.message}`, field);
 }
 
-function reject(code: RejectionCode, message: string, field: string): { ok: false; rejection: Rejection } {
+function reject(code: RejectionCode, message: string, field: string): Rejected {
   return { ok: false, rejection: { code, message, field } };
 }
