@@ -1,21 +1,23 @@
 // How the reading thread hands validated events to the engine's thread (history-worker.ts →
 // history-reader.ts). Parsing a line is the largest cost on both threads; a posted line would be
 // parsed twice. Instead an accepted event travels taken apart: its strings in one array, its
-// numbers in one column and its layout in another, with the few names that repeat on every event
-// (types, cities, brands, field names) sent once and referred to by number. Rebuilding it costs
-// the engine's thread a seventh of parsing the line again. An invalid line travels as its text.
-// Event data is flat by contract (strings, numbers, booleans), which is all this carries.
+// numbers in one column and its layout in another. Types and field names, which the contract
+// bounds and every event repeats, are sent once and referred to by number; a city or brand only
+// when it differs from the event before. Rebuilding an event costs the engine's thread a seventh of
+// parsing its line again. An invalid line travels as its text. Event data is flat by contract
+// (strings, numbers, booleans), which is all this carries.
+import { assert, unreachable } from "../domain/assert.js";
 import { digested, eventTypeNamed, type CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
 import { parseLine } from "../domain/events/history-line.js";
 
 /** A batch as posted: `layout` and `numbers` are transferred, not copied. */
 export interface WireBatch {
-  /** Names first used in this batch: the reader numbers them after those it knows. */
+  /** Types and field names first used in this batch: the reader numbers them after those it knows. */
   names: string[];
-  /** Per item: an event's id, occurredAt and string fields in order, or an invalid line's text. */
+  /** In order: per event its city and brand where they change, id, occurredAt and string fields; per invalid line its text. */
   texts: string[];
-  /** Per item: its type's name number, or `invalidLine`; then city, brand, field count, and per field its name and kind. */
+  /** Per item: its type's name number, or `invalidLine`; then where its city and brand come from, its field count, and per field its name and kind. */
   layout: Int32Array;
   /** Per event: its instant, then its number fields in order. */
   numbers: Float64Array;
@@ -23,6 +25,11 @@ export interface WireBatch {
 }
 
 const invalidLine = -1;
+/** Where an event's city or brand is: the next text, or the same as the event before's. */
+const enum Place {
+  Text = 0,
+  AsBefore = 1,
+}
 const enum Kind {
   Text = 0,
   Number = 1,
@@ -38,6 +45,8 @@ export class WireWriter {
   private layout: number[] = [];
   private numbers: number[] = [];
   private items = 0;
+  private city: string | null = null;
+  private brand: string | null = null;
 
   get size(): number {
     return this.items;
@@ -45,8 +54,10 @@ export class WireWriter {
 
   accepted(event: CheckedEvent): void {
     const { layout, texts, numbers } = this;
-    layout.push(this.number(event.type), this.number(event.city), this.number(event.brand), 0);
+    layout.push(this.number(event.type), this.place(event.city, this.city), this.place(event.brand, this.brand), 0);
     const countAt = layout.length - 1;
+    this.city = event.city;
+    this.brand = event.brand;
     texts.push(event.id, event.occurredAt);
     numbers.push(event.at);
     const data = event.data as Record<string, unknown>;
@@ -87,6 +98,12 @@ export class WireWriter {
     return { batch, transfer: [batch.layout.buffer as ArrayBuffer, batch.numbers.buffer as ArrayBuffer] };
   }
 
+  private place(text: string, before: string | null): Place {
+    if (text === before) return Place.AsBefore;
+    this.texts.push(text);
+    return Place.Text;
+  }
+
   private number(name: string): number {
     let number = this.numbered.get(name);
     if (number === undefined) {
@@ -101,6 +118,8 @@ export class WireWriter {
 /** Puts events back together on the engine's thread, from the batches of one writer in order. */
 export class WireReader {
   private readonly names: string[] = [];
+  private city = "";
+  private brand = "";
 
   read({ names, texts, layout, numbers }: WireBatch): HistoryItem[] {
     // A name as a property key or a type must be the one string V8 keeps for it (what source
@@ -111,13 +130,13 @@ export class WireReader {
     let t = 0;
     let n = 0;
     while (l < layout.length) {
-      const type = layout[l++]!;
-      if (type === invalidLine) {
+      const typeNumber = layout[l++]!;
+      if (typeNumber === invalidLine) {
         items.push({ invalid: parseLine(texts[t++]!) });
         continue;
       }
-      const city = this.names[layout[l++]!]!;
-      const brand = this.names[layout[l++]!]!;
+      if (layout[l++] === Place.Text) this.city = texts[t++]!;
+      if (layout[l++] === Place.Text) this.brand = texts[t++]!;
       const fields = layout[l++]!;
       const id = texts[t++]!;
       const occurredAt = texts[t++]!;
@@ -125,11 +144,20 @@ export class WireReader {
       const data: Record<string, unknown> = {};
       for (let f = 0; f < fields; f++) {
         const name = this.names[layout[l++]!]!;
-        const kind = layout[l++]!;
-        data[name] = kind === Kind.Text ? texts[t++] : kind === Kind.Number ? numbers[n++] : kind === Kind.True;
+        const kind = layout[l++] as Kind;
+        switch (kind) {
+          case Kind.Text: data[name] = texts[t++]; break;
+          case Kind.Number: data[name] = numbers[n++]; break;
+          case Kind.True: data[name] = true; break;
+          case Kind.False: data[name] = false; break;
+          default: unreachable(kind, "kind of field");
+        }
       }
-      items.push({ accepted: digested({ brand, city, data, id, occurredAt, type: this.names[type], at } as CheckedEvent) });
+      const type = this.names[typeNumber];
+      assert(type !== undefined, `no name numbered ${typeNumber}`);
+      items.push({ accepted: digested({ brand: this.brand, city: this.city, data, id, occurredAt, type, at } as CheckedEvent) });
     }
+    assert(t === texts.length && n === numbers.length, "a batch's layout does not account for all its texts and numbers");
     return items;
   }
 }

@@ -1,8 +1,9 @@
 // The reading half of `anxin replay`, on a thread of its own: it reads a history file, parses each
 // line and checks it against the contract, and posts the results in batches, in the file's order,
-// taken apart (history-wire.ts) so that the engine's thread need not parse the line again. A phone
-// in clear never leaves this thread: an accepted event carries its hash and mask. Up to `window`
-// batches are in flight; each one the engine takes back returns a credit.
+// accepted events taken apart (history-wire.ts) so that the engine's thread need not parse their
+// lines again. An accepted event's phone is replaced by its hash and mask here; an invalid line
+// crosses as its text, and the engine redacts any phone in it when it keeps the rejection. Up to
+// `window` batches are in flight; each one the engine takes back returns a credit.
 import { parentPort, workerData } from "node:worker_threads";
 import { checkEvent } from "../domain/events/validate.js";
 import { parseLine } from "../domain/events/history-line.js";
@@ -25,12 +26,12 @@ let bytesRead = 0;
 
 /** The engine waits for the first batch while this thread's code is still cold: it is kept small. */
 const firstBatchSize = Math.min(batchSize, 200);
-let posted = 0;
+let first = true;
 
 async function post(): Promise<void> {
   while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
   credits--;
-  posted++;
+  first = false;
   const { batch, transfer } = writer.take(bytesRead);
   port.postMessage(batch, transfer);
 }
@@ -43,7 +44,7 @@ for await (const chunk of linesOf(path)) {
     const check = parsed.ok ? checkEvent(parsed.value, { phoneKey }) : null;
     if (check?.ok) writer.accepted(check.event);
     else writer.invalid(line);
-    if (writer.size === (posted === 0 ? firstBatchSize : batchSize)) await post();
+    if (writer.size === (first ? firstBatchSize : batchSize)) await post();
   }
 }
 if (writer.size > 0) await post();

@@ -2,7 +2,8 @@
 // line decoded from UTF-8 on its own (a "\r" before its "\n" dropped). A byte 0x0A is never part of
 // another character in UTF-8, so this is exact; and it costs a fifth of decoding the chunk into one
 // string and cutting that, or of a line iterator (node:readline: an await and a regular expression
-// a line), which for a city-year were most of the time spent reading.
+// a line), which for a city-year were most of the time spent reading. Lines end at "\n" only, as
+// NDJSON's do: a lone "\r" (which node:readline also took for a line's end) is part of its line.
 import { createReadStream } from "node:fs";
 
 export interface LinesChunk {
@@ -12,34 +13,58 @@ export interface LinesChunk {
 }
 
 const chunkBytes = 1 << 20;
+/** No event comes near this (the contract bounds every field): of a longer line only this much is kept, to be rejected. */
+export const maxLineBytes = 1 << 20;
 const newline = 0x0a;
 const carriageReturn = 0x0d;
 
 /** Every line of the file in order, blank ones included; the last one even without a final "\n". */
 export async function* linesOf(path: string): AsyncGenerator<LinesChunk> {
   let bytesRead = 0;
-  /** The start of a line the chunk before did not finish. */
-  let rest: Buffer | null = null;
+  const unfinished = new UnfinishedLine();
   for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
     bytesRead += chunk.length;
     const lines: string[] = [];
     let start = 0;
     for (let end = chunk.indexOf(newline); end >= 0; end = chunk.indexOf(newline, start)) {
-      if (rest === null) {
+      if (unfinished.empty) {
         lines.push(decode(chunk, start, end));
       } else {
-        const joined = Buffer.concat([rest, chunk.subarray(0, end)]);
-        lines.push(decode(joined, 0, joined.length));
-        rest = null;
+        unfinished.add(chunk.subarray(0, end));
+        lines.push(unfinished.take());
       }
       start = end + 1;
     }
-    if (start < chunk.length) rest = rest === null ? chunk.subarray(start) : Buffer.concat([rest, chunk]);
+    if (start < chunk.length) unfinished.add(chunk.subarray(start));
     yield { lines, bytesRead };
   }
-  if (rest !== null) yield { lines: [decode(rest, 0, rest.length)], bytesRead };
+  if (!unfinished.empty) yield { lines: [unfinished.take()], bytesRead };
+}
+
+/** The pieces of a line that runs across chunks, up to maxLineBytes: joined once, when it ends. */
+class UnfinishedLine {
+  private pieces: Buffer[] = [];
+  private bytes = 0;
+
+  get empty(): boolean {
+    return this.pieces.length === 0;
+  }
+
+  add(piece: Buffer): void {
+    const kept = piece.subarray(0, maxLineBytes - this.bytes);
+    this.pieces.push(kept);
+    this.bytes += kept.length;
+  }
+
+  take(): string {
+    const line = Buffer.concat(this.pieces, this.bytes);
+    this.pieces = [];
+    this.bytes = 0;
+    return decode(line, 0, line.length);
+  }
 }
 
 function decode(bytes: Buffer, start: number, end: number): string {
-  return bytes.toString("utf8", start, end > start && bytes[end - 1] === carriageReturn ? end - 1 : end);
+  const last = end > start && bytes[end - 1] === carriageReturn ? end - 1 : end;
+  return bytes.toString("utf8", start, Math.min(last, start + maxLineBytes));
 }

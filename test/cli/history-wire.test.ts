@@ -34,17 +34,20 @@ describe("an event handed from the reading thread to the engine's", () => {
     const expected = lines.map((line) => (line.startsWith("{") ? validateEvent(JSON.parse(line), { phoneKey }) : null));
     expect(items.map((item) => ("accepted" in item ? item.accepted : null))).toEqual(expected.map((v) => (v?.ok ? v.event : null)));
     expect(items[2]).toEqual({ invalid: { ok: false, text: "not json {", error: expect.any(String) } });
-    // The same fields in the same order, and the type as the contract's own string.
+    // The same fields in the same order.
     expect(items.map((item) => ("accepted" in item ? Object.keys(item.accepted.data) : []))).toEqual(expected.map((v) => (v?.ok ? Object.keys(v.event.data) : [])));
   });
 
-  it("never carries a phone in clear, and names each type, city, brand and field once", () => {
+  it("carries an accepted event's phone as its hash and mask, and names each type and field once", () => {
     const writer = new WireWriter();
     const first = write(writer, lines);
     const again = write(writer, lines);
     expect(JSON.stringify(first)).not.toContain("13800138000");
-    expect(first.names).toEqual(expect.arrayContaining(["call.placed", "beijing", "shanghai", "lianjia", "phoneHash", "custody"]));
+    expect(first.names).toEqual(expect.arrayContaining(["call.placed", "phoneHash", "phoneMasked", "custody"]));
+    expect(first.names).not.toContain("beijing");
     expect(again.names).toEqual([]);
     expect(again.bytesRead).toBe(1234);
+    // A city or brand is sent where it changes: beijing and lianjia, shanghai and deyou, then back.
+    expect(first.texts.filter((text) => ["beijing", "lianjia", "shanghai", "deyou"].includes(text))).toEqual(["beijing", "lianjia", "shanghai", "deyou", "beijing", "lianjia"]);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { linesOf } from "../../src/cli/ndjson-lines.js";
+import { linesOf, maxLineBytes } from "../../src/cli/ndjson-lines.js";
 
 function file(content: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "anxin-lines-")), "history.ndjson");
@@ -34,17 +34,32 @@ describe("the lines of an NDJSON history", () => {
 
   it("come back whole across chunks, a line and a Chinese character cut by a chunk's end included", async () => {
     // Chunks are 1 MiB: the first line ends one byte before it, so that the three bytes of 房 run
-    // across it; more lines make further chunks, and the last but one spans three of them.
+    // across it; more lines make further chunks, and the last but one, near the longest line kept, spans two.
     const chunk = 2 ** 20;
     const first = "a".repeat(chunk - 2);
     const message = "房东说带看太少，价格也谈不拢";
-    const long = `${"房".repeat(2 ** 20)}\r`;
+    const long = `${"房".repeat(340_000)}\r`; // 1,020,001 bytes
     const content = [first, message, ...Array.from({ length: 3_000 }, (_, i) => `${JSON.stringify({ text: message })}${" ".repeat(i % 700)}`), long, "end"].join("\n");
     expect(Buffer.from(content).subarray(chunk - 1, chunk + 2).toString()).toBe("房");
+    const longStart = Buffer.byteLength(content.slice(0, content.indexOf(long)));
+    expect(Math.floor(longStart / chunk)).toBeLessThan(Math.floor((longStart + Buffer.byteLength(long)) / chunk));
     const { lines, chunks, bytesRead } = await read(file(content));
     expect(chunks).toBeGreaterThan(1);
     expect(bytesRead).toBe(Buffer.byteLength(content));
     expect(lines).toEqual(content.split("\n").map((line) => (line === long ? long.slice(0, -1) : line)));
+  });
+
+  it("end at \\n only: a lone \\r is part of its line, and a \\r\\n cut by a chunk's end is still one line end", async () => {
+    const chunk = 2 ** 20;
+    const content = `${"a".repeat(chunk - 1)}\r\n{"b":1}\r{"c":2}\n`;
+    expect(content[chunk - 1]).toBe("\r");
+    expect((await read(file(content))).lines).toEqual(["a".repeat(chunk - 1), '{"b":1}\r{"c":2}']);
+  });
+
+  it("keep only the first megabyte of a longer line, which no event comes near, so that it is rejected, not held whole", async () => {
+    const content = `{"a":1}\n${"x".repeat(3 * maxLineBytes + 5)}\n{"b":2}`;
+    const { lines } = await read(file(content));
+    expect(lines).toEqual(['{"a":1}', "x".repeat(maxLineBytes), '{"b":2}']);
   });
 
   it("of an empty file are none", async () => {
