@@ -44,7 +44,6 @@ async function* readHere(path: string, phoneKey: string): AsyncGenerator<History
   for await (const chunk of linesOf(path)) {
     bytesRead = chunk.bytesRead;
     for (const line of chunk.lines) {
-      if (line.trim() === "") continue;
       const parsed = parseLine(line);
       const validation = parsed.ok ? validateEvent(parsed.value, { phoneKey }) : null;
       items.push(validation?.ok ? { accepted: validation.event } : { invalid: parsed });

@@ -39,7 +39,6 @@ async function post(): Promise<void> {
 for await (const chunk of linesOf(path)) {
   bytesRead = chunk.bytesRead;
   for (const line of chunk.lines) {
-    if (line.trim() === "") continue;
     const parsed = parseLine(line);
     const check = parsed.ok ? checkEvent(parsed.value, { phoneKey }) : null;
     if (check?.ok) writer.accepted(check.event);

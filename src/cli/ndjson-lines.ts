@@ -4,6 +4,8 @@
 // string and cutting that, or of a line iterator (node:readline: an await and a regular expression
 // a line), which for a city-year were most of the time spent reading. Lines end at "\n" only, as
 // NDJSON's do: a lone "\r" (which node:readline also took for a line's end) is part of its line.
+// A blank line (nothing or only white space) carries nothing in NDJSON and is left out here, once,
+// for every reader.
 import { createReadStream } from "node:fs";
 
 export interface LinesChunk {
@@ -18,7 +20,7 @@ export const maxLineBytes = 1 << 20;
 const newline = 0x0a;
 const carriageReturn = 0x0d;
 
-/** Every line of the file in order, blank ones included; the last one even without a final "\n". */
+/** Every non-blank line of the file in order; the last one even without a final "\n". */
 export async function* linesOf(path: string): AsyncGenerator<LinesChunk> {
   let bytesRead = 0;
   const unfinished = new UnfinishedLine();
@@ -27,18 +29,21 @@ export async function* linesOf(path: string): AsyncGenerator<LinesChunk> {
     const lines: string[] = [];
     let start = 0;
     for (let end = chunk.indexOf(newline); end >= 0; end = chunk.indexOf(newline, start)) {
+      let line: string;
       if (unfinished.empty) {
-        lines.push(decode(chunk, start, end));
+        line = decode(chunk, start, end);
       } else {
         unfinished.add(chunk.subarray(0, end));
-        lines.push(unfinished.take());
+        line = unfinished.take();
       }
+      if (line.trim() !== "") lines.push(line);
       start = end + 1;
     }
     if (start < chunk.length) unfinished.add(chunk.subarray(start));
     yield { lines, bytesRead };
   }
-  if (!unfinished.empty) yield { lines: [unfinished.take()], bytesRead };
+  const last = unfinished.empty ? "" : unfinished.take();
+  if (last.trim() !== "") yield { lines: [last], bytesRead };
 }
 
 /** The pieces of a line that runs across chunks, up to maxLineBytes: joined once, when it ends. */

@@ -86,7 +86,7 @@ function untilOrFail(text?: string): Instant | undefined {
 export async function replayCommand(file: string | undefined, flags: ReplayFlags, io: Io): Promise<number> {
   if (flags.log !== undefined) {
     if (file !== undefined || flags.until !== undefined || flags.compare) throw new CliError("--log replays a service's exported log as it was applied: give no events file, --until or --compare");
-    const entries = (await readLines(flags.log)).filter((l) => l.trim() !== "").map((line, i) => {
+    const entries = (await readLines(flags.log)).map((line, i) => {
       try {
         return JSON.parse(line) as LogEntry;
       } catch {

@@ -25,10 +25,10 @@ async function read(path: string): Promise<{ lines: string[]; chunks: number; by
 }
 
 describe("the lines of an NDJSON history", () => {
-  it("are cut at \\n and at \\r\\n, blank lines kept, the last one read without a final newline", async () => {
+  it("are cut at \\n and at \\r\\n, blank ones left out, the last one read without a final newline", async () => {
     const content = '{"a":1}\r\n\n{"b":"x\\r\\n"}\n  \n{"c":3}';
     const { lines, bytesRead } = await read(file(content));
-    expect(lines).toEqual(['{"a":1}', "", '{"b":"x\\r\\n"}', "  ", '{"c":3}']);
+    expect(lines).toEqual(['{"a":1}', '{"b":"x\\r\\n"}', '{"c":3}']);
     expect(bytesRead).toBe(content.length);
   });
 
@@ -62,7 +62,8 @@ describe("the lines of an NDJSON history", () => {
     expect(lines).toEqual(['{"a":1}', "x".repeat(maxLineBytes), '{"b":2}']);
   });
 
-  it("of an empty file are none", async () => {
+  it("of an empty file, or one of blank lines only, are none", async () => {
     expect((await read(file(""))).lines).toEqual([]);
+    expect((await read(file("\n  \n \r\n\t"))).lines).toEqual([]);
   });
 });
