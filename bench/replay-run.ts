@@ -16,7 +16,7 @@ if (mode === "parse") {
   }
 } else {
   const io = { out: () => undefined, err: () => undefined, interactive: false };
-  const engine = await replayFile(file!, { catalogue: catalogueOrFail(), phoneKey: "bench-phone-key" }, { io, label: "replay" });
+  const engine = await replayFile(file!, { catalogue: () => catalogueOrFail(), phoneKey: "bench-phone-key" }, { io, label: "replay" });
   events = engine.state.counts.accepted + engine.state.counts.duplicates + engine.state.counts.rejected;
 }
 const seconds = (performance.now() - started) / 1000;

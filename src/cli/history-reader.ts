@@ -24,6 +24,16 @@ export interface ReaderSettings {
   window: number;
 }
 
+/** A history being read; `close` stops its reading thread, whether it was read to the end or not at all. */
+export interface History extends AsyncIterable<HistoryBatch> {
+  close(): Promise<void>;
+}
+
+export interface ReadingOptions {
+  /** Overrides the choice of a second thread by the file's size. */
+  thread?: boolean;
+}
+
 // The worker is compiled JavaScript. Under the test runner this module is its TypeScript source,
 // and the worker is taken from the build (`npm test` builds first).
 const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/cli/history-worker.js", import.meta.url) : new URL("./history-worker.js", import.meta.url);
@@ -32,10 +42,14 @@ const batchSize = 2_000;
 /** From this size on a file is read on a second thread (a thread takes ~0.4 s to start here). */
 const threadFromBytes = 16 * 2 ** 20;
 
-/** The file's non-blank lines in batches, in the file's order; `thread` overrides the choice by size. */
-export function readHistory(path: string, phoneKey: string, options: { thread?: boolean } = {}): AsyncGenerator<HistoryBatch> {
+/**
+ * The file's non-blank lines in batches, in the file's order. A large file's reading thread starts
+ * now, so that the caller's own setup (loading a catalogue) overlaps it.
+ */
+export function readHistory(path: string, phoneKey: string, options: ReadingOptions = {}): History {
   const thread = options.thread ?? statSync(path).size >= threadFromBytes;
-  return thread ? readOnThread(path, phoneKey) : readHere(path, phoneKey);
+  if (thread) return new ThreadedHistory(path, phoneKey);
+  return { [Symbol.asyncIterator]: () => readHere(path, phoneKey), close: async () => undefined };
 }
 
 async function* readHere(path: string, phoneKey: string): AsyncGenerator<HistoryBatch> {
@@ -56,40 +70,56 @@ async function* readHere(path: string, phoneKey: string): AsyncGenerator<History
   if (items.length > 0) yield { items, bytesRead };
 }
 
-async function* readOnThread(path: string, phoneKey: string): AsyncGenerator<HistoryBatch> {
-  const settings: ReaderSettings = { path, phoneKey, batchSize, window: 4 };
-  const worker = new Worker(workerUrl, { workerData: settings });
-  const wire = new WireReader();
-  const arrived: Array<WireBatch | null> = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  worker.on("message", (batch: WireBatch | null) => {
-    arrived.push(batch);
-    notify();
-  });
-  worker.on("error", (error) => {
-    failure ??= error;
-    notify();
-  });
-  worker.on("exit", () => {
-    failure ??= new Error(`the reader of ${path} stopped before the end of the file`);
-    notify();
-  });
-  try {
-    for (;;) {
-      while (arrived.length === 0 && failure === null) await new Promise<void>((resolve) => (wake = resolve));
-      const batch = arrived.shift();
-      if (batch === undefined) throw failure;
-      if (batch === null) return;
-      worker.postMessage("more");
-      yield { items: wire.read(batch), bytesRead: batch.bytesRead };
+/** The file read on a second thread, which sends its batches as they are read. */
+class ThreadedHistory implements History {
+  private readonly worker: Worker;
+  private readonly wire = new WireReader();
+  private readonly arrived: Array<WireBatch | null> = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private stopped = false;
+
+  constructor(path: string, phoneKey: string) {
+    const settings: ReaderSettings = { path, phoneKey, batchSize, window: 4 };
+    this.worker = new Worker(workerUrl, { workerData: settings });
+    this.worker.on("message", (batch: WireBatch | null) => {
+      this.arrived.push(batch);
+      this.notify();
+    });
+    this.worker.on("error", (error) => {
+      this.failure ??= error;
+      this.notify();
+    });
+    this.worker.on("exit", () => {
+      this.failure ??= new Error(`the reader of ${path} stopped before the end of the file`);
+      this.notify();
+    });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<HistoryBatch> {
+    try {
+      for (;;) {
+        while (this.arrived.length === 0 && this.failure === null) await new Promise<void>((resolve) => (this.wake = resolve));
+        const batch = this.arrived.shift();
+        if (batch === undefined) throw this.failure;
+        if (batch === null) return;
+        this.worker.postMessage("more");
+        yield { items: this.wire.read(batch), bytesRead: batch.bytesRead };
+      }
+    } finally {
+      await this.close();
     }
-  } finally {
-    worker.removeAllListeners();
-    await worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.worker.terminate();
+    this.worker.removeAllListeners();
+  }
+
+  private notify(): void {
+    this.wake?.();
+    this.wake = null;
   }
 }

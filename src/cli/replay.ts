@@ -10,7 +10,7 @@ import type { EngineState } from "../engine/state.js";
 import { NotInTimeOrder, parseLines, replay, Replayer, replayLog, type LogEntry, type ReplayOptions } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
-import { readHistory } from "./history-reader.js";
+import { readHistory, type ReadingOptions } from "./history-reader.js";
 import { CliError, type Io } from "./io.js";
 import { linesOf } from "./ndjson-lines.js";
 
@@ -24,30 +24,39 @@ export interface ReplayFlags {
 
 export const replayPhoneKey = () => process.env["ANXIN_PHONE_KEY"] ?? "anxin-replay-local-key";
 
+/** ReplayOptions with the catalogue still to load: it is loaded while a large file's reading thread starts. */
+export type FileReplayOptions = Omit<ReplayOptions, "catalogue"> & { catalogue: () => Catalogue };
+
 /**
  * Replays a file: streamed when it is in time order (as `anxin simulate` writes), so that a
  * city-year need not fit in memory, a large file's lines read and validated on a second thread;
  * read whole and sorted otherwise. Same result.
  */
-export async function replayFile(path: string, options: ReplayOptions, show: { io: Io; label: string }, reading: { thread?: boolean } = {}): Promise<Engine> {
+export async function replayFile(path: string, fileOptions: FileReplayOptions, show: { io: Io; label: string }, reading: ReadingOptions = {}): Promise<Engine> {
   const size = statOrFail(path);
+  const history = readHistory(path, fileOptions.phoneKey, reading);
   const bar = show.io.interactive && size > 10_000_000 ? new SingleBar({ format: `${show.label} [{bar}] {percentage}% of ${Math.round(size / 1e6)} MB`, stream: process.stderr }) : null;
-  bar?.start(size, 0);
   try {
-    const replayer = new Replayer(options);
-    for await (const batch of readHistory(path, options.phoneKey, reading)) {
-      for (const item of batch.items) {
-        if ("accepted" in item) replayer.addAccepted(item.accepted);
-        else replayer.addInvalid(item.invalid);
+    const options: ReplayOptions = { ...fileOptions, catalogue: fileOptions.catalogue() };
+    bar?.start(size, 0);
+    try {
+      const replayer = new Replayer(options);
+      for await (const batch of history) {
+        for (const item of batch.items) {
+          if ("accepted" in item) replayer.addAccepted(item.accepted);
+          else replayer.addInvalid(item.invalid);
+        }
+        bar?.update(batch.bytesRead);
       }
-      bar?.update(batch.bytesRead);
+      return replayer.finish();
+    } catch (error) {
+      if (!(error instanceof NotInTimeOrder)) throw error;
     }
-    return replayer.finish();
-  } catch (error) {
-    if (!(error instanceof NotInTimeOrder)) throw error;
+    await history.close();
     bar?.update(0);
     return replay(parseLines(await readLines(path)), { ...options, ...(bar === null ? {} : { onProgress: (done, total) => bar.update(Math.round((done / Math.max(1, total)) * size)) }) });
   } finally {
+    await history.close();
     bar?.stop();
   }
 }
@@ -100,7 +109,7 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
   if (file === undefined) throw new CliError("give an events file, or --log FILE");
   const until = untilOrFail(flags.until);
   const run = async (catalogue: Catalogue, label: string): Promise<Snapshot> => {
-    const options = { catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) };
+    const options = { catalogue: () => catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) };
     return snapshot((await replayFile(file, options, { io, label })).state);
   };
   if (flags.compare) {
@@ -111,7 +120,7 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
     io.out(flags.json ? `${JSON.stringify({ compare: difference }, null, 2)}\n` : formatComparison(difference));
     return 0;
   }
-  const engine = await replayFile(file, { catalogue: catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) }, { io, label: "replay" });
+  const engine = await replayFile(file, { catalogue: () => catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) }, { io, label: "replay" });
   io.out(flags.json ? `${JSON.stringify(snapshot(engine.state), null, 2)}\n` : formatSummary(summarise(engine.state)));
   return 0;
 }

@@ -1,9 +1,11 @@
 // `anxin replay FILE` reads the file in batches, a large one on a second thread: either way the
 // engine must see exactly the file's lines, in the file's order, with bad lines kept; streaming and
 // sorting agree.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readHistory, type HistoryItem } from "../../src/cli/history-reader.js";
 import { validateEvent } from "../../src/domain/events/validate.js";
@@ -70,7 +72,7 @@ describe.each([
     });
     expect(instants.every((at, i) => i === 0 || at >= instants[i - 1]!)).toBe(true);
     const expected = JSON.stringify(run(lines.filter((l) => l !== "")));
-    const options = { catalogue: bundled, phoneKey };
+    const options = { catalogue: () => bundled, phoneKey };
     expect(JSON.stringify(snapshot((await replayFile(sorted, options, silent, { thread })).state))).toBe(expected);
     const reversed = write("reversed.ndjson", [...lines].reverse());
     expect(JSON.stringify(snapshot((await replayFile(reversed, options, silent, { thread })).state))).toBe(expected);
@@ -81,5 +83,24 @@ describe.each([
       expect(batch.items.length).toBeGreaterThan(0);
       break;
     }
+  });
+});
+
+describe("a reading thread started before the catalogue is loaded", () => {
+  it("is stopped when the history is closed unread, and when the catalogue is not valid, so that the process ends", () => {
+    // More lines than the reader sends ahead unasked: a thread left running would wait for the
+    // engine to take them, and keep the process alive.
+    const long = write("long.ndjson", [...lines, ...lines, ...lines]);
+    const dist = (module: string) => JSON.stringify(pathToFileURL(join(import.meta.dirname, "../../dist/src/cli", module)).href);
+    const script = join(mkdtempSync(join(tmpdir(), "anxin-close-")), "close.mjs");
+    writeFileSync(script, [
+      `import { readHistory } from ${dist("history-reader.js")};`,
+      `import { replayFile } from ${dist("replay.js")};`,
+      `await readHistory(${JSON.stringify(long)}, "k", { thread: true }).close();`,
+      `const silent = { io: { out: () => undefined, err: () => undefined, interactive: false }, label: "test" };`,
+      `const invalid = () => { throw new Error("catalogue draft.yaml is not valid"); };`,
+      `await replayFile(${JSON.stringify(long)}, { catalogue: invalid, phoneKey: "k" }, silent, { thread: true }).catch((error) => console.log(error.message));`,
+    ].join("\n"));
+    expect(execFileSync(process.execPath, [script], { encoding: "utf8", timeout: 30_000 })).toBe("catalogue draft.yaml is not valid\n");
   });
 });
