@@ -1,4 +1,5 @@
 // What a city-year keeps in columns rather than objects reads back exactly as it went in.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ShowingColumns } from "../../src/engine/showings.js";
 import { StringTable } from "../../src/engine/string-table.js";
@@ -15,6 +16,30 @@ describe("the string table", () => {
     for (let i = 0; i < 5_000; i++) table.add(`t${i}`);
     expect(table.indexOf("t4999")).toBe(7 + 4_999);
     expect(table.textAt(table.indexOf("t123"))).toBe("t123");
+  });
+
+  it("keeps a prefix-and-counter id as compactly as it finds, and as exactly as any other text", () => {
+    // Counters with leading zeros, of up to nine digits and longer, all digits, wide prefixes,
+    // and texts one digit or one character away from each other.
+    const prefix = fc.constantFrom("", "crm-", "beijing-7-", "订单-", "a1-", "x");
+    const digits = fc.stringMatching(/^[0-9]{0,12}$/);
+    const tail = fc.constantFrom("", "", "", "x", "-", "é");
+    const text = fc.tuple(prefix, digits, tail).map(([p, d, t]) => p + d + t);
+    fc.assert(fc.property(fc.uniqueArray(text, { maxLength: 40 }), fc.array(text, { maxLength: 40 }), (added, probes) => {
+      const table = new StringTable();
+      added.forEach((t, i) => expect(table.add(t)).toBe(i));
+      added.forEach((t, i) => expect(table.textAt(i)).toBe(t));
+      for (const probe of probes) expect(table.indexOf(probe)).toBe(added.indexOf(probe));
+    }), { numRuns: 1_000 });
+  });
+
+  it("keeps texts unit by unit once it has numbered as many prefixes as two bytes hold", () => {
+    const table = new StringTable();
+    const texts = Array.from({ length: 70_000 }, (_, i) => `p${i.toString(36)}-x7`);
+    texts.forEach((t) => table.add(t));
+    expect(texts.every((t, i) => table.indexOf(t) === i && table.textAt(i) === t)).toBe(true);
+    expect(table.indexOf("p0-x8")).toBe(-1);
+    expect(table.indexOf(`p${(69_999).toString(36)}-x07`)).toBe(-1);
   });
 });
 
