@@ -50,8 +50,6 @@ export class StringTable {
   private lastHash = 0;
   private readonly prefixes: string[] = [];
   private readonly prefixNumbers = new Map<string, number>();
-  /** The counter of the text `numberedPrefix` last looked at. */
-  private counter = 0;
 
   get size(): number {
     return this.count;
@@ -89,7 +87,7 @@ export class StringTable {
     const length = buffer[at]!;
     const form = buffer[at + 1] as Form;
     if (form === Form.Numbered) {
-      const prefix = this.prefixes[buffer[at + 2]! | (buffer[at + 3]! << 8)]!;
+      const prefix = this.prefixes[prefixAt(buffer, at)]!;
       return prefix + String(counterAt(buffer, at)).padStart(length - prefix.length, "0");
     }
     const units = new Array<number>(length);
@@ -120,15 +118,17 @@ export class StringTable {
     const length = text.length;
     const prefix = this.numberedPrefix(text);
     const at = this.reserve(prefix >= 0 ? numberedBytes : 2 + 2 * length);
+    const place = (this.arena.length - 1) * lastChunk + at;
     const buffer = this.arena[this.arena.length - 1]!;
     buffer[at] = length;
     if (prefix >= 0) {
       buffer[at + 1] = Form.Numbered;
       buffer[at + 2] = prefix & 255;
       buffer[at + 3] = prefix >> 8;
-      for (let i = 0, counter = this.counter; i < 4; i++, counter >>= 8) buffer[at + 4 + i] = counter & 255;
+      const counter = counterOf(text, this.prefixes[prefix]!.length);
+      for (let i = 0; i < 4; i++) buffer[at + 4 + i] = (counter >> (8 * i)) & 255;
       this.used += numberedBytes;
-      return (this.arena.length - 1) * lastChunk + at;
+      return place;
     }
     // One byte a unit, written over again at two if a unit turns out to be wide.
     let wide = 0;
@@ -147,7 +147,7 @@ export class StringTable {
     }
     buffer[at + 1] = wide ? Form.Wide : Form.Narrow;
     this.used += 2 + length * (1 + wide);
-    return (this.arena.length - 1) * lastChunk + at;
+    return place;
   }
 
   /** Where `bytes` more fit in the arena's last chunk, a new chunk started if they do not. */
@@ -163,17 +163,11 @@ export class StringTable {
 
   /**
    * For a text that ends in 1 to 9 digits, the number of the prefix before them (numbering it if
-   * it is new and there is room), its counter left in `counter`; -1 for a text kept unit by unit.
+   * it is new and there is room); -1 for a text kept unit by unit.
    */
   private numberedPrefix(text: string): number {
     let start = text.length;
-    let counter = 0;
-    for (let scale = 1; start > 0 && text.length - start < maxCounterDigits; scale *= 10) {
-      const digit = text.charCodeAt(start - 1) - digitZero;
-      if (digit < 0 || digit > 9) break;
-      counter += digit * scale;
-      start--;
-    }
+    while (start > 0 && text.length - start < maxCounterDigits && isDigit(text.charCodeAt(start - 1))) start--;
     if (start === text.length) return -1;
     const prefix = text.slice(0, start);
     let number = this.prefixNumbers.get(prefix);
@@ -182,7 +176,6 @@ export class StringTable {
       number = this.prefixes.push(prefix) - 1;
       this.prefixNumbers.set(prefix, number);
     }
-    this.counter = counter;
     return number;
   }
 
@@ -192,15 +185,8 @@ export class StringTable {
     if (buffer[at] !== text.length) return false;
     const form = buffer[at + 1] as Form;
     if (form === Form.Numbered) {
-      const prefix = this.prefixes[buffer[at + 2]! | (buffer[at + 3]! << 8)]!;
-      if (!text.startsWith(prefix)) return false;
-      let counter = 0;
-      for (let i = prefix.length; i < text.length; i++) {
-        const digit = text.charCodeAt(i) - digitZero;
-        if (digit < 0 || digit > 9) return false;
-        counter = counter * 10 + digit;
-      }
-      return counter === counterAt(buffer, at);
+      const prefix = this.prefixes[prefixAt(buffer, at)]!;
+      return text.startsWith(prefix) && counterOf(text, prefix.length) === counterAt(buffer, at);
     }
     for (let i = 0, p = at + 2; i < text.length; i++) {
       const unit = form === Form.Wide ? buffer[p++]! | (buffer[p++]! << 8) : buffer[p++]!;
@@ -224,6 +210,25 @@ export class StringTable {
     }
     this.lastText = null;
   }
+}
+
+function isDigit(unit: number): boolean {
+  return unit >= digitZero && unit <= digitZero + 9;
+}
+
+/** The number the text's units from `from` on write in decimal; -1 if any of them is not a digit. */
+function counterOf(text: string, from: number): number {
+  let counter = 0;
+  for (let i = from; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (!isDigit(unit)) return -1;
+    counter = counter * 10 + unit - digitZero;
+  }
+  return counter;
+}
+
+function prefixAt(buffer: Uint8Array, at: number): number {
+  return buffer[at + 2]! | (buffer[at + 3]! << 8);
 }
 
 function counterAt(buffer: Uint8Array, at: number): number {
