@@ -1,5 +1,6 @@
 // `anxin replay EVENTS.ndjson [--until T] [--catalogue FILE] [--compare] [--json]`
 import { statSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import { isBalanced } from "../domain/ledger.js";
@@ -24,6 +25,18 @@ export interface ReplayFlags {
 
 export const replayPhoneKey = () => process.env["ANXIN_PHONE_KEY"] ?? "anxin-replay-local-key";
 
+/** A simulated year's lines average 211 bytes; the engine's columns are sized from the file by this (state.ts). */
+const typicalLineBytes = 200;
+/**
+ * How far past what is live V8 lets a replay's heap grow before it collects in full. A replay
+ * keeps a city's facts for the whole run, and open obligations and batches in flight outlive young
+ * collections at a steady rate. With the engine's columns allocated up front, nothing else makes V8
+ * collect in full, and it lets such a heap reach about four times what is live (2.2 GB of 590 MB
+ * in a Beijing year), which costs memory and slows every young collection; at half again, full
+ * collections came three times as often and took longer in all (docs/benchmarks.md).
+ */
+const heapGrowthPercent = 100;
+
 /** ReplayOptions with the catalogue still to load: it is loaded while a large file's reading thread starts. */
 export type FileReplayOptions = Omit<ReplayOptions, "catalogue"> & { catalogue: () => Catalogue };
 
@@ -34,10 +47,11 @@ export type FileReplayOptions = Omit<ReplayOptions, "catalogue"> & { catalogue: 
  */
 export async function replayFile(path: string, fileOptions: FileReplayOptions, show: { io: Io; label: string }, reading: ReadingOptions = {}): Promise<Engine> {
   const size = statOrFail(path);
+  setFlagsFromString(`--heap-growing-percent=${heapGrowthPercent}`);
   const history = readHistory(path, fileOptions.phoneKey, reading);
   const bar = show.io.interactive && size > 10_000_000 ? new SingleBar({ format: `${show.label} [{bar}] {percentage}% of ${Math.round(size / 1e6)} MB`, stream: process.stderr }) : null;
   try {
-    const options: ReplayOptions = { ...fileOptions, catalogue: fileOptions.catalogue() };
+    const options: ReplayOptions = { expectedEvents: Math.ceil(size / typicalLineBytes), ...fileOptions, catalogue: fileOptions.catalogue() };
     bar?.start(size, 0);
     try {
       const replayer = new Replayer(options);

@@ -20,6 +20,8 @@ export interface EngineOptions {
   phoneKey: string;
   /** Whether to keep what changed for a store to write (default); a replay writes nothing. */
   keepChanges?: boolean;
+  /** Roughly how many events it will hold, if known (state.ts). */
+  expectedEvents?: number;
 }
 
 export type Outcome =
@@ -48,7 +50,7 @@ export class Engine {
   private readonly followers = new Map<EventType, AnyRuleKind[]>();
 
   constructor(options: EngineOptions) {
-    this.state = createState({ keepChanges: options.keepChanges ?? true });
+    this.state = createState({ keepChanges: options.keepChanges ?? true, expectedEvents: options.expectedEvents });
     this.catalogue = options.catalogue;
     this.phoneKey = options.phoneKey;
     this.versions = versionIndex(options.catalogue.versions);

@@ -9,12 +9,18 @@ import { grown, StringTable } from "./string-table.js";
 export type Verdict = "new" | "duplicate" | "conflict";
 
 export class IdIndex {
-  private readonly ids = new StringTable();
+  private readonly ids: StringTable;
   /** Per id index: its content digest. */
-  private digests = new Float64Array(1 << 10);
+  private digests: Float64Array;
   /** The id set last, and its index: the event being applied, which what it fulfils refers to. */
   private lastSet: string | null = null;
   private lastSetIndex = -1;
+
+  /** `capacity`: the ids to make room for at the start (string-table.ts). */
+  constructor(capacity = 0) {
+    this.ids = new StringTable(capacity);
+    this.digests = new Float64Array(Math.max(1 << 10, capacity));
+  }
 
   get size(): number {
     return this.ids.size;

@@ -9,6 +9,7 @@ import type { Instant } from "../domain/time.js";
 import type { IdIndex } from "./id-index.js";
 import { obligationIdOf, partsOf } from "./ids.js";
 import { SettledObligations } from "./settled-obligations.js";
+import type { StringTable } from "./string-table.js";
 
 export class Obligations {
   private readonly live = new Map<string, Obligation>();
@@ -16,8 +17,9 @@ export class Obligations {
   private readonly liveBySubject = new Map<string, Obligation | Obligation[]>();
   private readonly settled: SettledObligations;
 
-  constructor(events: IdIndex) {
-    this.settled = new SettledObligations(events);
+  /** `subjects` numbers subject ids (settled-obligations.ts); `capacity`: the settled obligations to make room for at the start (string-table.ts). */
+  constructor(events: IdIndex, subjects?: StringTable, capacity = 0) {
+    this.settled = new SettledObligations(events, subjects, capacity);
   }
 
   get size(): number {

@@ -14,6 +14,8 @@ export interface ReplayOptions {
   /** Where the clock stops; by default at the last event. Events after it are not applied. */
   until?: Instant;
   onProgress?: (done: number, total: number) => void;
+  /** Roughly how many events the history holds, if known (state.ts). */
+  expectedEvents?: number;
 }
 
 export function parseLines(lines: Iterable<string>): HistoryLine[] {
@@ -48,7 +50,8 @@ export class Replayer {
   private readonly invalid: Array<{ key: string; line: HistoryLine }> = [];
 
   constructor(private readonly options: ReplayOptions) {
-    this.engine = new Engine({ catalogue: options.catalogue, phoneKey: options.phoneKey, keepChanges: false });
+    const { catalogue, phoneKey, expectedEvents } = options;
+    this.engine = new Engine({ catalogue, phoneKey, keepChanges: false, expectedEvents });
   }
 
   addInvalid(line: HistoryLine): void {

@@ -18,33 +18,44 @@ interface Unusual {
 }
 
 export class SettledObligations {
-  private readonly subjects = new StringTable();
   /** People (a null one is -1); the few commitments, versions, cities, brands and stages (code + 1, so that 0 is null). */
   private readonly people = new Dictionary();
   private readonly symbols = new Dictionary();
-  /** Per subject index: its latest record, or -1. */
-  private latestOfSubject = new Int32Array(1 << 10).fill(-1);
+  /** Per subject index: its latest record + 1, or 0 (so that room made up front needs no filling). */
+  private latestOfSubject: Int32Array;
   private readonly unusual = new Map<number, Unusual>();
   private count = 0;
-  // Per record, one column each.
-  private previous = new Int32Array(1 << 10); // the subject's record before this one, or -1
-  private subject = new Int32Array(1 << 10);
-  private commitment = new Uint16Array(1 << 10);
-  private version = new Uint16Array(1 << 10);
-  private city = new Uint16Array(1 << 10);
-  private brand = new Uint16Array(1 << 10);
-  private stage = new Uint16Array(1 << 10);
-  private beneficiary = new Int32Array(1 << 10); // -1 is null
-  private responsible = new Int32Array(1 << 10);
-  private openedAt = new Float64Array(1 << 10);
-  private dueAt = new Float64Array(1 << 10);
-  private fulfilledAt = new Float64Array(1 << 10);
-  private afterBreach = new Uint8Array(1 << 10);
-  private cause = new Int32Array(1 << 10); // -1: see `unusual`
-  private byEvent = new Int32Array(1 << 10);
+  // Per record, one column each; allocated by `grow`.
+  private previous = new Int32Array(0); // the subject's record before this one, or -1
+  private subject = new Int32Array(0);
+  private commitment = new Uint16Array(0);
+  private version = new Uint16Array(0);
+  private city = new Uint16Array(0);
+  private brand = new Uint16Array(0);
+  private stage = new Uint16Array(0);
+  private beneficiary = new Int32Array(0); // -1 is null
+  private responsible = new Int32Array(0);
+  private openedAt = new Float64Array(0);
+  private dueAt = new Float64Array(0);
+  private fulfilledAt = new Float64Array(0);
+  private afterBreach = new Uint8Array(0);
+  private cause = new Int32Array(0); // -1: see `unusual`
+  private byEvent = new Int32Array(0);
 
-  /** Event ids are kept as references into the accepted-id index. */
-  constructor(private readonly events: IdIndex) {}
+  /**
+   * Event ids are kept as references into the accepted-id index, subjects as their numbers in
+   * `subjects` (shared with the showings' columns: state.ts). `capacity`: the records to make
+   * room for at the start (string-table.ts).
+   */
+  constructor(
+    private readonly events: IdIndex,
+    private readonly subjects = new StringTable(),
+    capacity = 0,
+  ) {
+    const length = Math.max(1 << 10, capacity);
+    this.latestOfSubject = new Int32Array(length);
+    this.grow(length);
+  }
 
   get size(): number {
     return this.count;
@@ -56,13 +67,9 @@ export class SettledObligations {
     if (this.count === this.previous.length) this.grow();
     const r = this.count++;
     const s = this.subjects.add(obligation.subjectId);
-    if (s === this.latestOfSubject.length) {
-      const larger = grown(this.latestOfSubject);
-      larger.fill(-1, s);
-      this.latestOfSubject = larger;
-    }
-    this.previous[r] = this.latestOfSubject[s]!;
-    this.latestOfSubject[s] = r;
+    if (s >= this.latestOfSubject.length) this.latestOfSubject = grown(this.latestOfSubject, s + 1);
+    this.previous[r] = this.latestOfSubject[s]! - 1;
+    this.latestOfSubject[s] = r + 1;
     this.subject[r] = s;
     this.commitment[r] = this.symbols.code(obligation.commitment) + 1;
     this.version[r] = this.symbols.code(obligation.versionKey) + 1;
@@ -108,7 +115,7 @@ export class SettledObligations {
   /** The subject's latest record (the others follow `previous`), or -1. */
   private latestOf(subjectId: string): number {
     const s = this.subjects.indexOf(subjectId);
-    return s < 0 ? -1 : this.latestOfSubject[s]!;
+    return s < 0 ? -1 : this.latestOfSubject[s]! - 1;
   }
 
   private read(r: number, subjectId: string): Obligation {
@@ -139,21 +146,22 @@ export class SettledObligations {
     });
   }
 
-  private grow(): void {
-    this.previous = grown(this.previous);
-    this.subject = grown(this.subject);
-    this.commitment = grown(this.commitment);
-    this.version = grown(this.version);
-    this.city = grown(this.city);
-    this.brand = grown(this.brand);
-    this.stage = grown(this.stage);
-    this.beneficiary = grown(this.beneficiary);
-    this.responsible = grown(this.responsible);
-    this.openedAt = grown(this.openedAt);
-    this.dueAt = grown(this.dueAt);
-    this.fulfilledAt = grown(this.fulfilledAt);
-    this.afterBreach = grown(this.afterBreach);
-    this.cause = grown(this.cause);
-    this.byEvent = grown(this.byEvent);
+  /** Every column made half as long again, or `atLeast` long, its records copied. */
+  private grow(atLeast?: number): void {
+    this.previous = grown(this.previous, atLeast);
+    this.subject = grown(this.subject, atLeast);
+    this.commitment = grown(this.commitment, atLeast);
+    this.version = grown(this.version, atLeast);
+    this.city = grown(this.city, atLeast);
+    this.brand = grown(this.brand, atLeast);
+    this.stage = grown(this.stage, atLeast);
+    this.beneficiary = grown(this.beneficiary, atLeast);
+    this.responsible = grown(this.responsible, atLeast);
+    this.openedAt = grown(this.openedAt, atLeast);
+    this.dueAt = grown(this.dueAt, atLeast);
+    this.fulfilledAt = grown(this.fulfilledAt, atLeast);
+    this.afterBreach = grown(this.afterBreach, atLeast);
+    this.cause = grown(this.cause, atLeast);
+    this.byEvent = grown(this.byEvent, atLeast);
   }
 }

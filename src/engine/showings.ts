@@ -5,38 +5,61 @@ import type { ShowingFacts, ShowingRecords } from "../domain/facts.js";
 import { Dictionary, grown, StringTable } from "./string-table.js";
 
 export class ShowingColumns implements ShowingRecords {
-  /** A showing's index in this table is its record. */
-  private readonly showings = new StringTable();
   /** Listing and agent ids. */
   private readonly keys = new Dictionary();
-  private listing = new Int32Array(1 << 10);
-  private agent = new Int32Array(1 << 10);
-  private recordedAt = new Float64Array(1 << 10);
+  private count = 0;
+  // Per number of a showing id in `ids`, one column each.
+  private listing: Int32Array;
+  private agent: Int32Array; // code + 1; 0 where the id is not a showing's
+  private recordedAt: Float64Array;
+
+  /**
+   * `ids`: where showing ids are numbered, a showing's number being its record here. The engine
+   * shares it with the settled obligations, whose subjects are mostly showings (state.ts), so
+   * it may hold ids that are not showings'. `capacity`: the showings to make room for at the
+   * start (string-table.ts).
+   */
+  constructor(
+    private readonly ids = new StringTable(),
+    capacity = 0,
+  ) {
+    const columns = Math.max(1 << 10, capacity);
+    this.listing = new Int32Array(columns);
+    this.agent = new Int32Array(columns);
+    this.recordedAt = new Float64Array(columns);
+  }
 
   get size(): number {
-    return this.showings.size;
+    return this.count;
   }
 
   has(showingId: string): boolean {
-    return this.showings.indexOf(showingId) >= 0;
+    return this.recordOf(showingId) >= 0;
   }
 
   get(showingId: string): ShowingFacts | undefined {
-    const r = this.showings.indexOf(showingId);
+    const r = this.recordOf(showingId);
     if (r < 0) return undefined;
-    return Object.freeze({ showingId, listingId: this.keys.text(this.listing[r]!), agentId: this.keys.text(this.agent[r]!), recordedAt: this.recordedAt[r]! });
+    return Object.freeze({ showingId, listingId: this.keys.text(this.listing[r]!), agentId: this.keys.text(this.agent[r]! - 1), recordedAt: this.recordedAt[r]! });
   }
 
   set(showingId: string, showing: ShowingFacts): this {
-    const r = this.showings.add(showingId);
-    if (r === this.listing.length) {
-      this.listing = grown(this.listing);
-      this.agent = grown(this.agent);
-      this.recordedAt = grown(this.recordedAt);
+    const r = this.ids.add(showingId);
+    if (r >= this.listing.length) {
+      this.listing = grown(this.listing, r + 1);
+      this.agent = grown(this.agent, r + 1);
+      this.recordedAt = grown(this.recordedAt, r + 1);
     }
+    if (this.agent[r] === 0) this.count++;
     this.listing[r] = this.keys.code(showing.listingId);
-    this.agent[r] = this.keys.code(showing.agentId);
+    this.agent[r] = this.keys.code(showing.agentId) + 1;
     this.recordedAt[r] = showing.recordedAt;
     return this;
+  }
+
+  /** The showing's record, or -1. */
+  private recordOf(showingId: string): number {
+    const r = this.ids.indexOf(showingId);
+    return r >= 0 && r < this.agent.length && this.agent[r] !== 0 ? r : -1;
   }
 }

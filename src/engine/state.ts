@@ -11,6 +11,7 @@ import { DeadlineQueue } from "./deadline-queue.js";
 import { IdIndex } from "./id-index.js";
 import { Obligations } from "./obligations.js";
 import { ShowingColumns } from "./showings.js";
+import { StringTable } from "./string-table.js";
 
 export interface RejectedEvent extends Rejection {
   /** The event's id where it had one. */
@@ -95,12 +96,23 @@ export interface EngineState {
   changes: Changes;
 }
 
-export function createState(options: { keepChanges: boolean }): EngineState {
-  const seen = new IdIndex();
+/**
+ * `expectedEvents`: how many events the state will hold, roughly (a replay estimates it from its
+ * file's size). Its columns get room for them at the start (string-table.ts says why): an id each,
+ * and showings and settled obligations for half of them each (a simulated year has about a sixth).
+ * Guessed low, the columns grow as they would without it; guessed high, the room costs address space.
+ */
+export function createState(options: { keepChanges: boolean; expectedEvents?: number | undefined }): EngineState {
+  const expected = options.expectedEvents ?? 0;
+  const half = Math.ceil(expected / 2);
+  const seen = new IdIndex(expected);
+  // What obligations are about (showings, deals, calls, complaints), numbered once: a Beijing
+  // year's 6 million showing ids would otherwise be kept twice, as showings and as subjects.
+  const subjects = new StringTable(half);
   return {
     seen,
-    facts: createFacts(new ShowingColumns()),
-    obligations: new Obligations(seen),
+    facts: createFacts(new ShowingColumns(subjects, half)),
+    obligations: new Obligations(seen, subjects, half),
     deadlines: new DeadlineQueue(),
     claims: new Map(),
     claimsBySubject: new Map(),

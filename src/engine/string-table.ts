@@ -40,9 +40,11 @@ export class StringTable {
   private hashes = new Int32Array(this.mask + 1);
   private slots = new Int32Array(this.mask + 1);
   /** Per index: where the text's bytes are in the arena. */
-  private places = new Uint32Array(1 << 9);
-  private readonly arena: Uint8Array[] = [new Uint8Array(firstChunk)];
-  private used = 0; // bytes used in the last arena chunk
+  private places: Uint32Array;
+  private readonly arena: Uint8Array[];
+  /** The arena chunk texts are written to (chunks after it were reserved up front), and the bytes used in it. */
+  private current = 0;
+  private used = 0;
   private count = 0;
   /** Where the last lookup ended, so that looking the same text up again (`add` after `indexOf`) does not probe again. */
   private lastText: string | null = null;
@@ -50,6 +52,19 @@ export class StringTable {
   private lastHash = 0;
   private readonly prefixes: string[] = [];
   private readonly prefixNumbers = new Map<string, number>();
+
+  /**
+   * `capacity`: how many texts to make room for at the start (a replay knows roughly how many
+   * events its file holds). The room is allocated but not written, so until a text is stored in
+   * it, it takes address space, not memory; and since nothing is allocated later, the garbage
+   * collector sees no external memory growing (every 64 MB grown starts a full collection).
+   */
+  constructor(capacity = 0) {
+    this.places = new Uint32Array(Math.max(1 << 9, capacity));
+    const reserved = capacity * numberedBytes; // most ids are numbered; other texts take more, and more is allocated as needed
+    this.arena = [new Uint8Array(reserved > firstChunk ? lastChunk : firstChunk)];
+    while (this.arena.length * lastChunk < reserved && this.arena.length < maxChunks) this.arena.push(new Uint8Array(lastChunk));
+  }
 
   get size(): number {
     return this.count;
@@ -118,8 +133,8 @@ export class StringTable {
     const length = text.length;
     const prefix = this.numberedPrefix(text);
     const at = this.reserve(prefix >= 0 ? numberedBytes : 2 + 2 * length);
-    const place = (this.arena.length - 1) * lastChunk + at;
-    const buffer = this.arena[this.arena.length - 1]!;
+    const place = this.current * lastChunk + at;
+    const buffer = this.arena[this.current]!;
     buffer[at] = length;
     if (prefix >= 0) {
       buffer[at + 1] = Form.Numbered;
@@ -150,12 +165,14 @@ export class StringTable {
     return place;
   }
 
-  /** Where `bytes` more fit in the arena's last chunk, a new chunk started if they do not. */
+  /** Where `bytes` more fit in the arena's current chunk, the next chunk started if they do not. */
   private reserve(bytes: number): number {
-    const chunk = this.arena.length - 1;
-    if (this.used + bytes > this.arena[chunk]!.length) {
-      if (this.arena.length === maxChunks) throw new RangeError("a string table holds at most ~4 GiB of text: partition the state (docs/scaling.md)");
-      this.arena.push(new Uint8Array(Math.min(lastChunk, 2 * this.arena[chunk]!.length)));
+    if (this.used + bytes > this.arena[this.current]!.length) {
+      if (this.current + 1 === this.arena.length) {
+        if (this.arena.length === maxChunks) throw new RangeError("a string table holds at most ~4 GiB of text: partition the state (docs/scaling.md)");
+        this.arena.push(new Uint8Array(Math.min(lastChunk, 2 * this.arena[this.current]!.length)));
+      }
+      this.current++;
       this.used = 0;
     }
     return this.used;
@@ -235,9 +252,9 @@ function counterAt(buffer: Uint8Array, at: number): number {
   return buffer[at + 4]! | (buffer[at + 5]! << 8) | (buffer[at + 6]! << 16) | (buffer[at + 7]! << 24);
 }
 
-/** A typed array half as large again, its contents copied (a column that grows as records come). */
-export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(array: T): T {
-  const larger = new (array.constructor as new (length: number) => T)(Math.ceil(array.length * 1.5) + 16);
+/** A typed array half as long again, or `atLeast` long if that is longer, its contents copied (a column that grows as records come). */
+export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(array: T, atLeast = 0): T {
+  const larger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, Math.ceil(array.length * 1.5) + 16));
   larger.set(array);
   return larger;
 }

@@ -25,8 +25,8 @@ describe("the string table", () => {
     const digits = fc.stringMatching(/^[0-9]{0,12}$/);
     const tail = fc.constantFrom("", "", "", "x", "-", "é");
     const text = fc.tuple(prefix, digits, tail).map(([p, d, t]) => p + d + t);
-    fc.assert(fc.property(fc.uniqueArray(text, { maxLength: 40 }), fc.array(text, { maxLength: 40 }), (added, probes) => {
-      const table = new StringTable();
+    fc.assert(fc.property(fc.uniqueArray(text, { maxLength: 40 }), fc.array(text, { maxLength: 40 }), fc.constantFrom(0, 3, 100_000), (added, probes, capacity) => {
+      const table = new StringTable(capacity);
       added.forEach((t, i) => expect(table.add(t)).toBe(i));
       added.forEach((t, i) => expect(table.textAt(i)).toBe(t));
       for (const probe of probes) expect(table.indexOf(probe)).toBe(added.indexOf(probe));
@@ -40,6 +40,22 @@ describe("the string table", () => {
     expect(texts.every((t, i) => table.indexOf(t) === i && table.textAt(i) === t)).toBe(true);
     expect(table.indexOf("p0-x8")).toBe(-1);
     expect(table.indexOf(`p${(69_999).toString(36)}-x07`)).toBe(-1);
+  });
+
+  it("fills the room made for it up front, then grows as it would without it", () => {
+    // Room for 2.1 million numbered texts (8 bytes each) is two arena chunks of 16 MiB; half of
+    // these texts are kept unit by unit (23 bytes each), so 2.3 million of them need a third.
+    const table = new StringTable(2_100_000);
+    const textOf = (i: number) => (i % 2 === 0 ? `unit-by-unit-${i}/` : `beijing-7-${i}`);
+    let misnumbered = 0;
+    for (let i = 0; i < 2_300_000; i++) if (table.add(textOf(i)) !== i) misnumbered++;
+    expect(misnumbered).toBe(0);
+    for (let i = 0; i < 2_300_000; i += 997) {
+      expect(table.indexOf(textOf(i))).toBe(i);
+      expect(table.textAt(i)).toBe(textOf(i));
+    }
+    expect(table.textAt(2_299_999)).toBe(textOf(2_299_999));
+    expect(table.indexOf("beijing-7-2300001")).toBe(-1);
   });
 });
 

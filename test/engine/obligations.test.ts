@@ -2,10 +2,13 @@
 // and read back exactly as they were; a subject lists its obligations in the order they were opened.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { ShowingFacts } from "../../src/domain/facts.js";
 import { breach, fulfil, type Obligation } from "../../src/domain/obligations.js";
 import { IdIndex } from "../../src/engine/id-index.js";
 import { obligationIdOf, partsOf } from "../../src/engine/ids.js";
 import { Obligations } from "../../src/engine/obligations.js";
+import { ShowingColumns } from "../../src/engine/showings.js";
+import { StringTable } from "../../src/engine/string-table.js";
 
 function obligation(commitment: string, subjectId: string, stage: string | null, causedBy: string[]): Obligation {
   return {
@@ -75,18 +78,29 @@ describe("the obligations register", () => {
 
 describe("the obligations register, for any sequence of openings, fulfilments and breaches", () => {
   // The model: every obligation an object in a Map, as the engine held them before columns.
-  const step = fc.record({ op: fc.constantFrom("open", "open", "fulfil", "fulfil", "breach", "late"), commitment: fc.constantFrom("c1", "c/2"), subject: fc.constantFrom("S1", "S2", "看房%3"), stage: fc.constantFrom(null, "a", "b"), pick: fc.nat() });
+  const step = fc.record({ op: fc.constantFrom("open", "open", "fulfil", "fulfil", "breach", "late", "showing"), commitment: fc.constantFrom("c1", "c/2"), subject: fc.constantFrom("S1", "S2", "看房%3"), stage: fc.constantFrom(null, "a", "b"), pick: fc.nat() });
 
   it("answers every question as a Map of obligation objects would", () => {
-    fc.assert(fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+    // With no room made up front, or room for more than will come (a replay sizes its columns from
+    // its file); subjects numbered in one table with showings, as the engine does.
+    fc.assert(fc.property(fc.array(step, { maxLength: 60 }), fc.constantFrom(0, 5_000), (steps, capacity) => {
       const events = ["e0", "e1", "e2"];
+      const subjects = new StringTable(capacity);
+      const showings = new ShowingColumns(subjects, capacity);
       const register = (() => {
-        const index = new IdIndex();
+        const index = new IdIndex(capacity);
         for (const id of events) index.set(id, 1);
-        return new Obligations(index);
+        return new Obligations(index, subjects, capacity);
       })();
       const model = new Map<string, Obligation>();
+      const showingModel = new Map<string, ShowingFacts>();
       steps.forEach(({ op, commitment, subject, stage, pick }, i) => {
+        if (op === "showing") {
+          const showing = { showingId: subject, listingId: `L${pick % 3}`, agentId: `A${i}`, recordedAt: i };
+          showings.set(subject, showing);
+          showingModel.set(subject, showing);
+          return;
+        }
         const id = obligationIdOf(commitment, subject, stage);
         if (op === "open") {
           if (model.has(id)) return;
@@ -116,7 +130,9 @@ describe("the obligations register, for any sequence of openings, fulfilments an
       }
       for (const subject of ["S1", "S2", "看房%3", "S9"]) {
         expect(register.ofSubject(subject)).toEqual([...model.values()].filter((o) => o.subjectId === subject));
+        expect(showings.get(subject)).toEqual(showingModel.get(subject));
       }
+      expect(showings.size).toBe(showingModel.size);
       expect(register.values().map((o) => o.id).sort()).toEqual([...model.keys()].sort());
       const counts = new Map<string, number>();
       for (const o of model.values()) counts.set(o.progress.status, (counts.get(o.progress.status) ?? 0) + 1);
