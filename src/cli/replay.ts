@@ -33,7 +33,7 @@ const typicalLineBytes = 200;
  * collections at a steady rate. With the engine's columns allocated up front, nothing else makes V8
  * collect in full, and it lets such a heap reach about four times what is live (2.2 GB of 590 MB
  * in a Beijing year), which costs memory and slows every young collection; at half again, full
- * collections came three times as often and took longer in all (docs/benchmarks.md).
+ * collections came three times as often and took longer in all (docs/benchmarks-history.md).
  */
 const heapGrowthPercent = 100;
 
