@@ -52,6 +52,8 @@ export const maxBatchEvents = 1_000;
 export class Service {
   engine: Engine;
   private lastSeq = 0;
+  /** Whether the engine holds every row of the log up to lastSeq: false until caught up, and after a failed write. */
+  private caughtUp = false;
   private readonly options: ServiceOptions;
 
   private readonly dueSoonMs: number;
@@ -105,7 +107,10 @@ export class Service {
     return outcome!;
   }
 
-  /** Applies events in order, each on its own merits, in one transaction. */
+  /**
+   * Applies events in order, each on its own merits, in one transaction. On SQLite a batch is
+   * written from the writer thread, so that the next batch is applied while this one commits.
+   */
   async submitBatch(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
     await this.write((now) => {
@@ -114,7 +119,7 @@ export class Service {
         return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
       });
       return outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
-    });
+    }, { onWriterThread: inputs.length > 1 });
     return outcomes;
   }
 
@@ -190,15 +195,23 @@ export class Service {
   /**
    * One write: lock, catch up from the log, apply, append, project. If anything fails the
    * transaction rolls back and the in-memory engine is rebuilt from the log, so memory never
-   * holds what the database does not.
+   * holds what the database does not. On SQLite's writer thread a write that follows a good one
+   * does not catch up: no other writer shares the file, and one would show itself by the log's
+   * numbers, which this process gives (a taken number fails the write and the engine is rebuilt).
+   * That write, and those applied after it before it failed, fail together (sqlite-thread.ts);
+   * the first to fail rebuilds the engine, the others find it rebuilt.
    */
   private async write(
     apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>,
     how: { onWriterThread?: boolean } = {},
   ): Promise<number> {
+    let touched: Engine | null = null;
     const transaction = () => this.database.db.transaction().execute(async (trx) => {
       if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
-      const caughtUp = await this.catchUp(trx);
+      touched = this.engine;
+      // A read on SQLite's writer thread would wait for the commits before it.
+      const caughtUp = how.onWriterThread === true && this.database.engine === "sqlite" && this.caughtUp ? 0 : await this.catchUp(trx);
+      this.caughtUp = true;
       forgetChanges(this.engine);
       // The log's times never go backwards, so replaying it gives the engine the same clock.
       const now = Math.max(this.options.clock.now(), this.engine.state.clock);
@@ -210,8 +223,8 @@ export class Service {
       };
       const appended = await apply(now, trx, flush);
       if (appended.length > 0) {
-        const inserted = await insertRows(trx, appended, (a) => ("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)), (rows) => trx.insertInto("log").values(rows).returning("seq"));
-        this.lastSeq = Number(inserted.at(-1)!.seq);
+        // Numbered here, so that nothing waits for the insert (a number taken meanwhile fails it).
+        await insertRows(trx, appended, (a) => ({ seq: ++this.lastSeq, ...("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)) }), (rows) => trx.insertInto("log").values(rows));
         await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
       }
       await flush();
@@ -220,8 +233,11 @@ export class Service {
     try {
       return await (how.onWriterThread === true ? this.database.onWriterThread(transaction) : transaction());
     } catch (error) {
-      this.engine = this.freshEngine();
-      this.lastSeq = 0;
+      if (touched === this.engine) {
+        this.engine = this.freshEngine();
+        this.lastSeq = 0;
+        this.caughtUp = false;
+      }
       throw error;
     }
   }

@@ -18,7 +18,16 @@ export const signalled = { answered: 0, asked: 1, gone: 2 } as const;
 
 export type ThreadRequest =
   | { kind: "query"; sql: string; parameters: readonly unknown[]; deferred: boolean }
-  | { kind: "begin" | "commit" | "rollback" }
+  | { kind: "begin" | "rollback" }
+  /** Answered later, on the worker's own channel, so that the next transaction need not wait for it. */
+  | { kind: "commit" }
+  /** Ends the refusals that follow a failed commit (the caller has seen every outcome). */
+  | { kind: "reset" }
   | { kind: "close" };
 
-export type ThreadReply = StatementResult | { error: { message: string; code: string | undefined } };
+export type Failure = { message: string; code: string | undefined };
+
+export type ThreadReply = StatementResult | { error: Failure };
+
+/** The outcome of a commit, posted on the worker's channel in the order of the commits. */
+export type CommitOutcome = { committed: true } | { error: Failure };

@@ -2,26 +2,34 @@
 // executes on the thread that calls it. Most writes are short (an event, a decision) and run on
 // the event loop as they always did: a call to another thread costs tens of microseconds, four of
 // them a quarter of a single event's ingest. A transaction begun inside `onWriterThread` (the
-// deadline sweep) runs on a connection in a worker (sqlite-worker.ts) instead, and its inserts
-// that nobody reads are sent without waiting (deferred.ts): on this 2-core machine SQLite writes
-// one part of a sweep while the engine breaches the next. Both connections take turns under one
-// lock, so they never wait on each other's write lock.
+// deadline sweep, a batch of events) runs on a connection in a worker (sqlite-worker.ts) instead,
+// and its inserts that nobody reads are sent without waiting (deferred.ts): on this 2-core machine
+// SQLite writes one part of a sweep while the engine breaches the next. Its commit is not waited
+// for either: the next transaction on the thread may begin (a batch be applied) while SQLite
+// commits the one before, and `onWriterThread` returns once its own commits are durable. Should a
+// commit fail, the thread refuses what was sent after it until every outcome is in. Both
+// connections take turns under one lock, and the event loop's waits until the thread has
+// committed, so they never wait on each other's write lock and a read sees every write answered.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { isDeferrable } from "./deferred.js";
-import { signalled, type ThreadData, type ThreadReply, type ThreadRequest, type ThreadSettings } from "./sqlite-protocol.js";
+import { signalled, type CommitOutcome, type Failure, type ThreadData, type ThreadReply, type ThreadRequest, type ThreadSettings } from "./sqlite-protocol.js";
 import { execute, withStatementCache, type StatementResult } from "./sqlite-statements.js";
 import {
   SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
   type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from "kysely";
 
-const writerThread = new AsyncLocalStorage<true>();
+/** Inside `onWriterThread`: the outcomes of the commits its transactions sent. */
+const writerThread = new AsyncLocalStorage<Promise<void>[]>();
 
-/** Runs `work`, whose transactions begin on the writer thread. */
-export function onWriterThread<T>(work: () => Promise<T>): Promise<T> {
-  return writerThread.run(true, work);
+/** Runs `work`, whose transactions begin on the writer thread; returns once their commits are durable. */
+export async function onWriterThread<T>(work: () => Promise<T>): Promise<T> {
+  const commits: Promise<void>[] = [];
+  const result = await writerThread.run(commits, work);
+  await Promise.all(commits);
+  return result;
 }
 
 // Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
@@ -40,6 +48,13 @@ class Thread {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly answers: MessagePort;
   private stopped = false;
+  /** Commits sent and not yet answered, oldest first. */
+  private readonly outcomes: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private readonly waiting: Array<() => void> = [];
+  /** A commit failed: the worker refuses everything until it is reset. */
+  private refused = false;
+  /** A transaction is open on the thread: no reset may fall in the middle of it. */
+  private open = false;
 
   constructor(settings: ThreadSettings) {
     const channel = new MessageChannel();
@@ -47,8 +62,71 @@ class Thread {
     const data: ThreadData = { ...settings, answers: channel.port2, signal: this.signal };
     // No inherited flags: a worker refuses some (`--input-type`), and needs none.
     this.worker = new Worker(workerUrl, { workerData: data, transferList: [channel.port2], execArgv: [] });
-    this.worker.on("exit", () => { this.stopped = true; });
+    this.worker.on("message", (outcome: CommitOutcome) => this.settle("error" in outcome ? outcome.error : null));
+    this.worker.on("exit", () => {
+      this.stopped = true;
+      this.open = false;
+      while (this.outcomes.length > 0) this.settle({ message: "the SQLite thread has stopped", code: undefined });
+      this.resetWhenDone();
+    });
     this.worker.unref();
+  }
+
+  get busy(): boolean {
+    return this.outcomes.length > 0 || this.refused;
+  }
+
+  get refusing(): boolean {
+    return this.refused;
+  }
+
+  /** Once every commit sent has its outcome, and a refusal is over. */
+  async idle(): Promise<void> {
+    while (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  begin(): void {
+    this.open = true;
+    this.send({ kind: "begin" }); // should it fail, the transaction's first call says so
+  }
+
+  /** Sends the open transaction's commit; its outcome comes later. */
+  commitLater(): Promise<void> {
+    this.open = false;
+    this.send({ kind: "commit" });
+    // A process must not end while a commit it waits for is under way.
+    if (this.outcomes.length === 0) this.worker.ref();
+    const outcome = new Promise<void>((resolve, reject) => this.outcomes.push({ resolve, reject }));
+    outcome.catch(() => {}); // its waiter hears of it; until then it is not unhandled
+    return outcome;
+  }
+
+  rollback(): void {
+    this.open = false;
+    try {
+      this.call({ kind: "rollback" });
+    } finally {
+      this.resetWhenDone();
+    }
+  }
+
+  private settle(failure: Failure | null): void {
+    const waiter = this.outcomes.shift()!;
+    if (failure === null) waiter.resolve();
+    else {
+      this.refused = true;
+      waiter.reject(Object.assign(new Error(failure.message), { code: failure.code }));
+    }
+    if (this.outcomes.length === 0) this.worker.unref();
+    this.resetWhenDone();
+  }
+
+  /** The worker refused what followed a failed commit; once none of it is left, it may go on. */
+  private resetWhenDone(): void {
+    if (this.outcomes.length > 0 || this.open) return;
+    if (this.refused && !this.stopped) this.send({ kind: "reset" });
+    this.refused = false;
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   send(request: ThreadRequest): void {
@@ -82,6 +160,8 @@ function resultOf<R>(answer: StatementResult): QueryResult<R> {
 class SqliteConnection implements DatabaseConnection {
   /** The writer thread, while a transaction runs on it. */
   thread: Thread | null = null;
+  /** The writer thread, once there is one. */
+  writer: Thread | null = null;
 
   constructor(private readonly statements: Statements) {}
 
@@ -92,6 +172,7 @@ class SqliteConnection implements DatabaseConnection {
       thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
       return { rows: [] };
     }
+    if (this.writer?.busy === true) await this.writer.idle();
     return resultOf(execute(this.statements, query.sql, query.parameters));
   }
 
@@ -133,12 +214,15 @@ class SqliteDriver implements Driver {
 
   async beginTransaction(): Promise<void> {
     // A memory database exists only on its own connection.
-    if (writerThread.getStore() === true && this.settings.path !== ":memory:") {
-      this.thread ??= new Thread(this.settings);
-      this.thread.send({ kind: "begin" }); // should it fail, the transaction's first call says so
+    if (writerThread.getStore() !== undefined && this.settings.path !== ":memory:") {
+      this.thread ??= this.connection.writer = new Thread(this.settings);
+      // After a failed commit, what follows waits until the thread is no longer refusing.
+      if (this.thread.refusing) await this.thread.idle();
+      this.thread.begin();
       this.connection.thread = this.thread;
       return;
     }
+    await this.thread?.idle();
     execute(this.statements, "begin", []);
   }
 
@@ -150,19 +234,23 @@ class SqliteDriver implements Driver {
     this.end("rollback");
   }
 
-  /** A failed commit leaves the transaction where it ran, for Kysely's rollback to end it there. */
+  /**
+   * On the event loop a failed commit leaves the transaction open, for Kysely's rollback to end it.
+   * The thread's commit is answered later, to `onWriterThread`, and a failed one ends there.
+   */
   private end(kind: "commit" | "rollback"): void {
     const thread = this.connection.thread;
     if (thread === null) {
       execute(this.statements, kind, []);
       return;
     }
-    if (kind === "rollback") this.connection.thread = null;
-    thread.call({ kind });
     this.connection.thread = null;
+    if (kind === "rollback") thread.rollback();
+    else writerThread.getStore()!.push(thread.commitLater()); // begun on the thread, so inside onWriterThread
   }
 
   async destroy(): Promise<void> {
+    await this.thread?.idle();
     const worker = this.thread?.worker;
     if (worker !== undefined) {
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));

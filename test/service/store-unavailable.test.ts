@@ -14,9 +14,13 @@ const showings = Array.from({ length: 300 }, (_, i) => ev("showing.recorded", "2
 /** Makes the store refuse writes, or take them again. */
 async function refuseWrites(app: Running, engine: string, refuse: boolean): Promise<void> {
   if (engine === "sqlite") {
-    // A page limit on the service's connection stands for a full disk.
-    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(app.service.database.db)).rows[0]!.page_count;
-    await sql.raw(`pragma max_page_count = ${refuse ? pages : 1_073_741_823}`).execute(app.service.database.db);
+    // A page limit on the service's connections stands for a full disk: the event loop's, and the
+    // writer thread's, which writes batches.
+    const { database } = app.service;
+    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(database.db)).rows[0]!.page_count;
+    const limit = sql.raw(`pragma max_page_count = ${refuse ? pages : 1_073_741_823}`);
+    await limit.execute(database.db);
+    await database.onWriterThread(() => database.db.transaction().execute((trx) => limit.execute(trx)));
     return;
   }
   const admin = new pg.Client({ connectionString: app.databaseUrl });

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SQLite from "better-sqlite3";
 import { sql, type Transaction } from "kysely";
 import { describe, expect, it } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
@@ -92,6 +93,38 @@ describe("SQLite's writer thread", () => {
     await written;
     expect(await count(database)).toBe(1_200);
     await write;
+    await database.close();
+  });
+
+  it("begins a transaction while the one before commits, and returns each once its own commit is durable", async () => {
+    const url = await freshDatabaseUrl("sqlite");
+    const database = openDatabase(url);
+    await migrate(database);
+    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriterThread(() => database.db.transaction().execute(work));
+    const first = onThread((trx) => insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    const second = onThread((trx) => insertRows(trx, logRows(ids("B", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    await first;
+    // Another connection, which waits for nothing, sees the first whole.
+    const other = new SQLite(url.slice("sqlite:".length), { readonly: true });
+    expect((other.prepare("select count(*) as n from log where event_id like 'A%'").get() as { n: number }).n).toBe(600);
+    other.close();
+    await second;
+    expect(await count(database)).toBe(1_200);
+    await database.close();
+  });
+
+  it("fails the transactions sent after a failed commit, keeps none of their rows, and goes on", async () => {
+    const database = openDatabase(await freshDatabaseUrl("sqlite"));
+    await migrate(database);
+    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriterThread(() => database.db.transaction().execute(work));
+    // Neither waits for the thread, so the second is sent before the first's outcome is back.
+    const first = onThread((trx) => insertRows(trx, logRows([...ids("A", 600), "A7"]), (row) => row, (rows) => trx.insertInto("log").values(rows))); // A7 again: unique
+    const second = onThread((trx) => insertRows(trx, logRows(ids("B", 10)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    await expect(first).rejects.toThrow(/UNIQUE/);
+    await expect(second).rejects.toThrow(/UNIQUE/);
+    expect(await count(database)).toBe(0);
+    await onThread((trx) => insertRows(trx, logRows(ids("C", 3)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    expect(await count(database)).toBe(3);
     await database.close();
   });
 

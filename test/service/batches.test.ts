@@ -1,0 +1,91 @@
+// On SQLite a batch is written from the writer thread, and the next batch is applied while it
+// commits. Batches sent at once are applied in the order they came and each is answered once it
+// is durable. If one's write fails, those applied after it fail with it: the log and the engine
+// keep none of them, and sent again they are accepted whole.
+import SQLite from "better-sqlite3";
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../src/engine/engine.js";
+import { snapshot } from "../../src/engine/snapshot.js";
+import { Service } from "../../src/service/service.js";
+import { bundled, ev, listing, phoneKey } from "../support/scenario.js";
+import { startApp, type Running } from "../support/service.js";
+
+const batches = [0, 1, 2].map((b) => Array.from({ length: 300 }, (_, i) => ev("showing.recorded", "2026-03-01T10:30:00+08:00", { showingId: `S${b}-${i}`, listingId: "L1", buyerId: `B${i}`, agentId: "A7" }, { id: `show-${b}-${i}` })));
+const published = listing("L1");
+const sentAtOnce = (app: Running) => Promise.allSettled(batches.map((events) => app.service.submitBatch(events)));
+
+async function loggedIds(app: Running): Promise<string[]> {
+  const rows = await app.service.database.db.selectFrom("log").select(["seq", "event_id"]).orderBy("seq").execute();
+  expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
+  return rows.map((r) => r.event_id!);
+}
+
+/** The running engine equals one rebuilt from the log alone. */
+async function expectEngineFromLog(app: Running): Promise<void> {
+  const rebuilt = new Service({ database: app.service.database, catalogue: bundled, phoneKey, clock: app.clock });
+  await rebuilt.start();
+  expect(snapshot(rebuilt.engine.state)).toEqual(snapshot(app.service.engine.state));
+}
+
+/** Makes the writer thread's connection find the disk full, or not. */
+async function diskFull(app: Running, full: boolean): Promise<void> {
+  const { database } = app.service;
+  const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(database.db)).rows[0]!.page_count;
+  await database.onWriterThread(() => database.db.transaction().execute((trx) => sql.raw(`pragma max_page_count = ${full ? pages : 1_073_741_823}`).execute(trx)));
+}
+
+const accepted = (outcomes: Outcome[]) => outcomes.filter((o) => o.status === "accepted").length;
+
+describe("batches sent at once on SQLite", () => {
+  it("are applied in the order they came, and the engine is what the log makes", async () => {
+    const app = await startApp("sqlite");
+    try {
+      expect((await app.service.submit(published)).status).toBe("accepted");
+      const results = await sentAtOnce(app);
+      expect(results.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
+      expect(await loggedIds(app)).toEqual([published.id, ...batches.flat().map((e) => e.id)]);
+      await expectEngineFromLog(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fail together when the first one's write fails, keep nothing, and are taken whole when sent again", async () => {
+    const app = await startApp("sqlite");
+    try {
+      expect((await app.service.submit(published)).status).toBe("accepted");
+      await diskFull(app, true);
+      const refused = await sentAtOnce(app);
+      expect(refused.map((r) => (r.status === "rejected" ? (r.reason as { code?: string }).code : "applied"))).toEqual(["SQLITE_FULL", "SQLITE_FULL", "SQLITE_FULL"]);
+      expect(await loggedIds(app)).toEqual([published.id]);
+      await diskFull(app, false);
+      const again = await sentAtOnce(app);
+      expect(again.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
+      expect(await loggedIds(app)).toHaveLength(1 + 900);
+      await expectEngineFromLog(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fail together when another writer took the first one's log number, and are taken whole when sent again", async () => {
+    const app = await startApp("sqlite");
+    try {
+      expect((await app.service.submit(published)).status).toBe("accepted");
+      // One writer per file is the rule; a second shows itself by the log number it takes.
+      const other = new SQLite(app.databaseUrl.slice("sqlite:".length));
+      other.prepare("insert into log (seq, kind, at, received_at) values (2, 'tick', 0, 0)").run();
+      other.close();
+      const refused = await sentAtOnce(app);
+      expect(refused.map((r) => (r.status === "rejected" ? (r.reason as { code?: string }).code : "applied"))).toEqual(Array(3).fill("SQLITE_CONSTRAINT_PRIMARYKEY"));
+      expect(await loggedIds(app)).toHaveLength(2);
+      const again = await sentAtOnce(app);
+      expect(again.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
+      expect(await loggedIds(app)).toHaveLength(2 + 900);
+      await expectEngineFromLog(app);
+    } finally {
+      await app.close();
+    }
+  });
+});
