@@ -37,55 +37,48 @@ async function diskFull(app: Running, full: boolean): Promise<void> {
 
 const accepted = (outcomes: Outcome[]) => outcomes.filter((o) => o.status === "accepted").length;
 
+/** A fresh SQLite service, with the listing the showings are of. */
+async function withListing(test: (app: Running) => Promise<void>): Promise<void> {
+  const app = await startApp("sqlite");
+  try {
+    expect((await app.service.submit(published)).status).toBe("accepted");
+    await test(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The batches sent at once all fail with `code` and leave nothing; once `recover`ed, they are taken whole. */
+async function failTogetherThenTakenWhole(app: Running, code: string, recover: () => Promise<void>): Promise<void> {
+  const logged = (await loggedIds(app)).length;
+  const refused = await sentAtOnce(app);
+  expect(refused.map((r) => (r.status === "rejected" ? (r.reason as { code?: string }).code : "applied"))).toEqual([code, code, code]);
+  expect(await loggedIds(app)).toHaveLength(logged);
+  await recover();
+  const again = await sentAtOnce(app);
+  expect(again.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
+  expect(await loggedIds(app)).toHaveLength(logged + 900);
+  await expectEngineFromLog(app);
+}
+
 describe("batches sent at once on SQLite", () => {
-  it("are applied in the order they came, and the engine is what the log makes", async () => {
-    const app = await startApp("sqlite");
-    try {
-      expect((await app.service.submit(published)).status).toBe("accepted");
-      const results = await sentAtOnce(app);
-      expect(results.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
-      expect(await loggedIds(app)).toEqual([published.id, ...batches.flat().map((e) => e.id)]);
-      await expectEngineFromLog(app);
-    } finally {
-      await app.close();
-    }
-  });
+  it("are applied in the order they came, and the engine is what the log makes", () => withListing(async (app) => {
+    const results = await sentAtOnce(app);
+    expect(results.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
+    expect(await loggedIds(app)).toEqual([published.id, ...batches.flat().map((e) => e.id)]);
+    await expectEngineFromLog(app);
+  }));
 
-  it("fail together when the first one's write fails, keep nothing, and are taken whole when sent again", async () => {
-    const app = await startApp("sqlite");
-    try {
-      expect((await app.service.submit(published)).status).toBe("accepted");
-      await diskFull(app, true);
-      const refused = await sentAtOnce(app);
-      expect(refused.map((r) => (r.status === "rejected" ? (r.reason as { code?: string }).code : "applied"))).toEqual(["SQLITE_FULL", "SQLITE_FULL", "SQLITE_FULL"]);
-      expect(await loggedIds(app)).toEqual([published.id]);
-      await diskFull(app, false);
-      const again = await sentAtOnce(app);
-      expect(again.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
-      expect(await loggedIds(app)).toHaveLength(1 + 900);
-      await expectEngineFromLog(app);
-    } finally {
-      await app.close();
-    }
-  });
+  it("fail together when the first one's write fails, keep nothing, and are taken whole when sent again", () => withListing(async (app) => {
+    await diskFull(app, true);
+    await failTogetherThenTakenWhole(app, "SQLITE_FULL", () => diskFull(app, false));
+  }));
 
-  it("fail together when another writer took the first one's log number, and are taken whole when sent again", async () => {
-    const app = await startApp("sqlite");
-    try {
-      expect((await app.service.submit(published)).status).toBe("accepted");
-      // One writer per file is the rule; a second shows itself by the log number it takes.
-      const other = new SQLite(app.databaseUrl.slice("sqlite:".length));
-      other.prepare("insert into log (seq, kind, at, received_at) values (2, 'tick', 0, 0)").run();
-      other.close();
-      const refused = await sentAtOnce(app);
-      expect(refused.map((r) => (r.status === "rejected" ? (r.reason as { code?: string }).code : "applied"))).toEqual(Array(3).fill("SQLITE_CONSTRAINT_PRIMARYKEY"));
-      expect(await loggedIds(app)).toHaveLength(2);
-      const again = await sentAtOnce(app);
-      expect(again.map((r) => (r.status === "fulfilled" ? accepted(r.value) : r.reason))).toEqual([300, 300, 300]);
-      expect(await loggedIds(app)).toHaveLength(2 + 900);
-      await expectEngineFromLog(app);
-    } finally {
-      await app.close();
-    }
-  });
+  it("fail together when another writer took the first one's log number, and are taken whole when sent again", () => withListing(async (app) => {
+    // One writer per file is the rule; a second shows itself by the log number it takes.
+    const other = new SQLite(app.databaseUrl.slice("sqlite:".length));
+    other.prepare("insert into log (seq, kind, at, received_at) values (2, 'tick', 0, 0)").run();
+    other.close();
+    await failTogetherThenTakenWhole(app, "SQLITE_CONSTRAINT_PRIMARYKEY", async () => {});
+  }));
 });
