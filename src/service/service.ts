@@ -199,7 +199,10 @@ export class Service {
    * does not catch up: no other writer shares the file, and one would show itself by the log's
    * numbers, which this process gives (a taken number fails the write and the engine is rebuilt).
    * That write, and those applied after it before it failed, fail together (sqlite-thread.ts);
-   * the first to fail rebuilds the engine, the others find it rebuilt.
+   * the first to fail rebuilds the engine, the others find it rebuilt. A failure is reported as
+   * an event of the event loop, and on SQLite a write never yields to the event loop between its
+   * begin and its commit (the thread's statements are sent, or answered, synchronously), so no
+   * rebuild falls in the middle of one.
    */
   private async write(
     apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>,
