@@ -4,7 +4,7 @@
 import { sql, type Transaction } from "kysely";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
-import { canonicalJson, envelopeFingerprint, type Envelope } from "../domain/events/canonical.js";
+import { canonicalEnvelope, canonicalJson, fingerprintOf, type Envelope } from "../domain/events/canonical.js";
 import { envelopeDigest } from "../domain/events/digest.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
@@ -267,10 +267,13 @@ function tickRow(at: Instant): NewLogRow {
   return { kind: "tick", event_id: null, type: null, at, received_at: at, city: null, brand: null, fingerprint: null, body: null };
 }
 
-/** The log row of an accepted event, with the published fingerprint of its content. */
+/**
+ * The log row of an accepted event: its canonical JSON as the body, and the published fingerprint,
+ * which anyone can therefore take again from the body.
+ */
 export function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
-  const { at, digest: _digest, ...contract } = event;
-  return { kind: "event", event_id: event.id, type: event.type, at, received_at: now, city: event.city, brand: event.brand, fingerprint: envelopeFingerprint(contract), body: JSON.stringify(contract) };
+  const body = canonicalEnvelope(event);
+  return { kind: "event", event_id: event.id, type: event.type, at: event.at, received_at: now, city: event.city, brand: event.brand, fingerprint: fingerprintOf(body), body };
 }
 
 /** Applies one log row: the same engine calls the live service made. */

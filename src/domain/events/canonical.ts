@@ -67,11 +67,20 @@ export interface Envelope {
 }
 
 /**
- * A short digest of an envelope's canonical content: what makes "the same id with the same
- * content" a duplicate. Spelled from its members (already in sorted order) with no copy.
+ * An envelope's canonical JSON, of its six members only: spelled from them (already in sorted
+ * order) with no copy, so that an accepted event's other fields (its instant, its digest) are left out.
  */
-export function envelopeFingerprint(e: Envelope): string {
+export function canonicalEnvelope(e: Envelope): string {
   const s = JSON.stringify;
-  const canonical = `{"brand":${s(e.brand)},"city":${s(e.city)},"data":${canonicalJson(e.data)},"id":${s(e.id)},"occurredAt":${s(e.occurredAt)},"type":${s(e.type)}}`;
+  return `{"brand":${s(e.brand)},"city":${s(e.city)},"data":${canonicalJson(e.data)},"id":${s(e.id)},"occurredAt":${s(e.occurredAt)},"type":${s(e.type)}}`;
+}
+
+/** The short digest of canonical JSON that a fingerprint is. */
+export function fingerprintOf(canonical: string): string {
   return hash("sha256", canonical, "base64url").slice(0, 22);
+}
+
+/** What makes "the same id with the same content" a duplicate, published with every logged event. */
+export function envelopeFingerprint(e: Envelope): string {
+  return fingerprintOf(canonicalEnvelope(e));
 }
