@@ -3,7 +3,7 @@
 // outside the collector's object graph, past the 2^24 entries of one Map), digests in a column.
 // Ids are compared in full, so the index is exact on ids; another content under a known id would
 // pass for the same only if its 53-bit digest (digest.ts) collided.
-import { grown, StringTable } from "./string-table.js";
+import { columnLength, grown, StringTable } from "./string-table.js";
 
 /** How an id and its content stand against what was accepted before. */
 export type Verdict = "new" | "duplicate" | "conflict";
@@ -19,7 +19,7 @@ export class IdIndex {
   /** `capacity`: the ids to make room for at the start (string-table.ts). */
   constructor(capacity = 0) {
     this.ids = new StringTable(capacity);
-    this.digests = new Float64Array(Math.max(1 << 10, capacity));
+    this.digests = new Float64Array(columnLength(capacity));
   }
 
   get size(): number {

@@ -9,7 +9,7 @@ import { assert } from "../domain/assert.js";
 import type { Obligation } from "../domain/obligations.js";
 import type { IdIndex } from "./id-index.js";
 import { obligationIdOf } from "./ids.js";
-import { Dictionary, grown, StringTable } from "./string-table.js";
+import { columnLength, Dictionary, grown, StringTable } from "./string-table.js";
 
 /** What does not fit the columns (several causes, or ids the index does not hold), kept as it is. */
 interface Unusual {
@@ -52,7 +52,7 @@ export class SettledObligations {
     private readonly subjects = new StringTable(),
     capacity = 0,
   ) {
-    const length = Math.max(1 << 10, capacity);
+    const length = columnLength(capacity);
     this.latestOfSubject = new Int32Array(length);
     this.grow(length);
   }

@@ -2,7 +2,7 @@
 // were the largest part of a city-year replay's heap (~150 bytes each). Here a showing costs ~60
 // bytes outside the collector's object graph; reading one back builds a frozen copy.
 import type { ShowingFacts, ShowingRecords } from "../domain/facts.js";
-import { Dictionary, grown, StringTable } from "./string-table.js";
+import { columnLength, Dictionary, grown, StringTable } from "./string-table.js";
 
 export class ShowingColumns implements ShowingRecords {
   /** Listing and agent ids. */
@@ -23,7 +23,7 @@ export class ShowingColumns implements ShowingRecords {
     private readonly ids = new StringTable(),
     capacity = 0,
   ) {
-    const columns = Math.max(1 << 10, capacity);
+    const columns = columnLength(capacity);
     this.listing = new Int32Array(columns);
     this.agent = new Int32Array(columns);
     this.recordedAt = new Float64Array(columns);

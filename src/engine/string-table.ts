@@ -252,6 +252,11 @@ function counterAt(buffer: Uint8Array, at: number): number {
   return buffer[at + 4]! | (buffer[at + 5]! << 8) | (buffer[at + 6]! << 16) | (buffer[at + 7]! << 24);
 }
 
+/** The first length of a column meant to hold `capacity` records: room made up front, or a small start. */
+export function columnLength(capacity: number): number {
+  return Math.max(1 << 10, capacity);
+}
+
 /** A typed array half as long again, or `atLeast` long if that is longer, its contents copied (a column that grows as records come). */
 export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(array: T, atLeast = 0): T {
   const larger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, Math.ceil(array.length * 1.5) + 16));

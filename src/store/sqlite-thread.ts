@@ -172,8 +172,13 @@ class SqliteConnection implements DatabaseConnection {
       thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
       return { rows: [] };
     }
-    if (this.writer?.busy === true) await this.writer.idle();
+    await this.afterWriter();
     return resultOf(execute(this.statements, query.sql, query.parameters));
+  }
+
+  /** The event loop's connection goes on once every commit sent to the writer thread is in. */
+  async afterWriter(): Promise<void> {
+    if (this.writer?.busy === true) await this.writer.idle();
   }
 
   // eslint-disable-next-line require-yield
@@ -187,7 +192,6 @@ class SqliteDriver implements Driver {
   private readonly connection: SqliteConnection;
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
-  private thread: Thread | null = null;
   private readonly statements: Statements;
 
   constructor(private readonly settings: ThreadSettings, sqlite: SQLite.Database) {
@@ -215,14 +219,14 @@ class SqliteDriver implements Driver {
   async beginTransaction(): Promise<void> {
     // A memory database exists only on its own connection.
     if (writerThread.getStore() !== undefined && this.settings.path !== ":memory:") {
-      this.thread ??= this.connection.writer = new Thread(this.settings);
+      const thread = (this.connection.writer ??= new Thread(this.settings));
       // After a failed commit, what follows waits until the thread is no longer refusing.
-      if (this.thread.refusing) await this.thread.idle();
-      this.thread.begin();
-      this.connection.thread = this.thread;
+      if (thread.refusing) await thread.idle();
+      thread.begin();
+      this.connection.thread = thread;
       return;
     }
-    await this.thread?.idle();
+    await this.connection.afterWriter();
     execute(this.statements, "begin", []);
   }
 
@@ -250,8 +254,8 @@ class SqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await this.thread?.idle();
-    const worker = this.thread?.worker;
+    await this.connection.afterWriter();
+    const worker = this.connection.writer?.worker;
     if (worker !== undefined) {
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.ref();
