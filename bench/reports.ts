@@ -88,7 +88,7 @@ async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | nul
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom("schedules").where("name", "=", weeklyReportSchedule).execute();
           await trx.insertInto("schedules").values({ name: weeklyReportSchedule, done_until: week.from }).execute();
-          weeklyGenerated = await runWeeklyReports(trx, week.to);
+          weeklyGenerated = (await runWeeklyReports(trx, week.to)).generated;
           throw new Rollback();
         }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
       }, "read all listing_days", readAll("listing_days")],

@@ -11,13 +11,16 @@ import { listingReportView } from "../domain/reports/listing.js";
 export const weeklyReportSchedule = "owner-weekly-reports";
 const week = 7 * msPerDay;
 
-/** Generates the reports of every week that has ended since the last run; returns how many reports. */
-export async function runWeeklyReports(trx: Transaction<Tables>, now: Instant): Promise<number> {
+/**
+ * Generates the reports of every week that has ended since the last run: how many reports, and
+ * when the next week ends (no run before then has anything to do).
+ */
+export async function runWeeklyReports(trx: Transaction<Tables>, now: Instant): Promise<{ generated: number; nextAt: Instant }> {
   const schedule = await trx.selectFrom("schedules").select("done_until").where("name", "=", weeklyReportSchedule).executeTakeFirst();
   if (schedule === undefined) {
     // The first week reported is the one running when the service first ticked.
     await trx.insertInto("schedules").values({ name: weeklyReportSchedule, done_until: startOfBusinessWeek(now) }).execute();
-    return 0;
+    return { generated: 0, nextAt: startOfBusinessWeek(now) + week };
   }
   let generated = 0;
   let from = Number(schedule.done_until);
@@ -31,5 +34,5 @@ export async function runWeeklyReports(trx: Transaction<Tables>, now: Instant): 
     generated += reports.size;
   }
   if (from !== Number(schedule.done_until)) await trx.updateTable("schedules").set({ done_until: from }).where("name", "=", weeklyReportSchedule).execute();
-  return generated;
+  return { generated, nextAt: from + week };
 }

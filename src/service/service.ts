@@ -58,6 +58,8 @@ export class Service {
 
   private readonly dueSoonMs: number;
   private readonly sweepPart: number;
+  /** When the next week's owner reports fall due, once a tick has read the schedule (another process may have run them since). */
+  private weeklyReportsAt: Instant | null = null;
 
   constructor(options: ServiceOptions) {
     this.options = options;
@@ -163,11 +165,13 @@ export class Service {
    */
   async tick(): Promise<number> {
     let processed = 0;
+    let reportsAt: Instant | null = null;
     // Written from SQLite's writer thread, a part while the engine breaches the next.
     await this.write(async (now, trx, flush) => {
-      await this.warnDueSoon(trx, now);
-      await runWeeklyReports(trx, now);
+      // A read on SQLite's writer thread waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
+      if (due !== null && due <= now + this.dueSoonMs) await this.warnDueSoon(trx, now);
+      if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) reportsAt = (await runWeeklyReports(trx, now)).nextAt;
       if (due === null || due > now) return [];
       let part: number;
       do {
@@ -177,6 +181,8 @@ export class Service {
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
     }, { onWriterThread: true });
+    // Only once committed: a rolled-back run reported nothing.
+    if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
     return processed;
   }
 

@@ -106,6 +106,14 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     const after = (await running.call("GET", "/v1/weekly-reports?listingId=L1", undefined, { token: await running.login("owner-o1") })).body.reports;
     expect(after.map((r: { weekStart: string }) => r.weekStart)).toEqual(["2026-03-09", "2026-03-02", "2026-02-23"]);
     expect(after[0].report.activity.views).toBe(1_000);
+    // Running on: the week of 03-16 is reported by the first tick after it ends, and only once.
+    running.clock.set("2026-03-22T23:00:00+08:00");
+    await running.service.tick();
+    running.clock.set("2026-03-23T00:30:00+08:00");
+    await running.service.tick();
+    await running.service.tick();
+    const later = (await running.call("GET", "/v1/weekly-reports?listingId=L1", undefined, { token: await running.login("owner-o1") })).body.reports;
+    expect(later.map((r: { weekStart: string }) => r.weekStart)).toEqual(["2026-03-16", "2026-03-09", "2026-03-02", "2026-02-23"]);
   });
 
   it("anxin report listing prints the figures beside the community's", async () => {

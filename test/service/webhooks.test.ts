@@ -46,8 +46,10 @@ describe.each(engines)("webhooks on %s", (engine) => {
     expect(registered.status).toBe(201);
     const secret = registered.body.secret as string;
     await running.call("POST", "/v1/events/batch", { events: [listing(), ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" })] });
+    running.clock.set("2026-03-03T12:00:00+08:00");
+    await running.service.tick(); // due at 03-05 00:00: not yet within 6 hours
     running.clock.set("2026-03-04T20:00:00+08:00");
-    await running.service.tick(); // due at 03-05 00:00: within 6 hours
+    await running.service.tick(); // now within 6 hours
     running.clock.set("2026-03-05T00:00:00+08:00");
     await running.service.tick();
     expect(await deliverDue(running.service.database, running.clock.now, () => undefined)).toBe(4);
