@@ -15,6 +15,7 @@ import { insertRows } from "../store/bulk.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
+import { logLockKey } from "../store/postgres-writer.js";
 import { outbox } from "./webhooks.js";
 import { runWeeklyReports } from "./owner-reports.js";
 
@@ -31,7 +32,7 @@ export interface ServiceOptions {
   dueSoonMs?: number;
   /**
    * A sweep breaches this many obligations at a time (default 5,000) and writes them while it
-   * breaches the next: on SQLite the writing is on its own thread (sqlite-thread.ts).
+   * breaches the next (the engine's writer, writer-scope.ts).
    */
   sweepPart?: number;
 }
@@ -45,8 +46,6 @@ export interface SubmitOptions {
   admit?: (input: unknown) => Rejection | null;
 }
 
-/** Serialises writers across processes on PostgreSQL; SQLite has one writer per file. */
-const logLockKey = 20_130_924;
 export const maxBatchEvents = 1_000;
 
 export class Service {
@@ -54,6 +53,10 @@ export class Service {
   private lastSeq = 0;
   /** Whether the engine holds every row of the log up to lastSeq: false until caught up, and after a failed write. */
   private caughtUp = false;
+  /** The writer's lease under which the engine was last caught up (Database.writerLease). */
+  private caughtUpLease: number | null = null;
+  /** A write failed after applying to the engine: the next one starts from a fresh engine. */
+  private rebuildFirst = false;
   private readonly options: ServiceOptions;
 
   private readonly dueSoonMs: number;
@@ -110,8 +113,8 @@ export class Service {
   }
 
   /**
-   * Applies events in order, each on its own merits, in one transaction. On SQLite a batch is
-   * written from the writer thread, so that the next batch is applied while this one commits.
+   * Applies events in order, each on its own merits, in one transaction. A batch is written by the
+   * engine's writer (writer-scope.ts), so that the next batch is applied while this one commits.
    */
   async submitBatch(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
@@ -121,7 +124,7 @@ export class Service {
         return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
       });
       return outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
-    }, { onWriterThread: inputs.length > 1 });
+    }, { onWriter: inputs.length > 1 });
     return outcomes;
   }
 
@@ -166,9 +169,9 @@ export class Service {
   async tick(): Promise<number> {
     let processed = 0;
     let reportsAt: Instant | null = null;
-    // Written from SQLite's writer thread, a part while the engine breaches the next.
+    // Written by the engine's writer, a part while the engine breaches the next.
     await this.write(async (now, trx, flush) => {
-      // A read on SQLite's writer thread waits for every batch before it: each is made only when it may find something.
+      // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
       if (due !== null && due <= now + this.dueSoonMs) await this.warnDueSoon(trx, now);
       if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) reportsAt = (await runWeeklyReports(trx, now)).nextAt;
@@ -180,7 +183,7 @@ export class Service {
         await flush();
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
-    }, { onWriterThread: true });
+    }, { onWriter: true });
     // Only once committed: a rolled-back run reported nothing.
     if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
     return processed;
@@ -200,27 +203,25 @@ export class Service {
 
   /**
    * One write: lock, catch up from the log, apply, append, project. If anything fails the
-   * transaction rolls back and the in-memory engine is rebuilt from the log, so memory never
-   * holds what the database does not. On SQLite's writer thread a write that follows a good one
-   * does not catch up: no other writer shares the file, and one would show itself by the log's
-   * numbers, which this process gives (a taken number fails the write and the engine is rebuilt).
-   * That write, and those applied after it before it failed, fail together (sqlite-thread.ts);
-   * the first to fail rebuilds the engine, the others find it rebuilt. A failure is reported as
-   * an event of the event loop, and on SQLite a write never yields to the event loop between its
-   * begin and its commit (the thread's statements are sent, or answered, synchronously), so no
-   * rebuild falls in the middle of one.
+   * transaction rolls back and the engine is rebuilt from the log before the next write, so memory
+   * never holds what the database does not. A write on the engine's writer (a batch, a sweep)
+   * that follows a good one under the same lease does not catch up: nobody else can have appended
+   * (database.ts, writerLease), and a read there would wait for the commits before it. Should one
+   * fail, those applied after it fail with it (writer-scope.ts); they find the rebuild pending.
    */
   private async write(
     apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>,
-    how: { onWriterThread?: boolean } = {},
+    how: { onWriter?: boolean } = {},
   ): Promise<number> {
     let touched: Engine | null = null;
     const transaction = () => this.database.db.transaction().execute(async (trx) => {
-      if (this.database.engine === "postgres") await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+      const lease = this.database.writerLease();
+      if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+      if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
       touched = this.engine;
-      // A read on SQLite's writer thread would wait for the commits before it.
-      const caughtUp = how.onWriterThread === true && this.database.engine === "sqlite" && this.caughtUp ? 0 : await this.catchUp(trx);
+      const caughtUp = lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
       this.caughtUp = true;
+      if (lease !== null) this.caughtUpLease = lease;
       forgetChanges(this.engine);
       // The log's times never go backwards, so replaying it gives the engine the same clock.
       const now = Math.max(this.options.clock.now(), this.engine.state.clock);
@@ -240,13 +241,10 @@ export class Service {
       return caughtUp;
     });
     try {
-      return await (how.onWriterThread === true ? this.database.onWriterThread(transaction) : transaction());
+      return await (how.onWriter === true ? this.database.onWriter(transaction) : transaction());
     } catch (error) {
-      if (touched === this.engine) {
-        this.engine = this.freshEngine();
-        this.lastSeq = 0;
-        this.caughtUp = false;
-      }
+      // Not here: a write under way may still be applying to this engine (it will fail with this one).
+      if (touched === this.engine) this.rebuildFirst = true;
       throw error;
     }
   }

@@ -1,11 +1,12 @@
 // One typed query layer (Kysely) over two engines: embedded SQLite (better-sqlite3, WAL) and PostgreSQL (pg).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, PostgresDialect, sql, type Generated } from "kysely";
+import { Kysely, sql, type Generated } from "kysely";
 import { postgresPool } from "./postgres-pool.js";
+import { LeasingDialect } from "./postgres-writer.js";
 import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
-import { onWriterThread, sqliteWithWriterThread } from "./sqlite-thread.js";
-import pg from "pg";
+import { sqliteWithWriterThread } from "./sqlite-thread.js";
+import { insideWriter, onWriter } from "./writer-scope.js";
 
 export type EngineName = "sqlite" | "postgres";
 
@@ -256,17 +257,12 @@ export interface Tables {
 export interface Database {
   db: Kysely<Tables>;
   engine: EngineName;
-  /** Runs `work`, whose transactions write from SQLite's writer thread (sqlite-thread.ts); PostgreSQL's are elsewhere anyway. */
-  onWriterThread<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `work`, whose transactions begin on the engine's writer (writer-scope.ts); returns once they are durable. */
+  onWriter<T>(work: () => Promise<T>): Promise<T>;
+  /** Inside `onWriter`, in a transaction: a number kept while no other process can append (SQLite: ever; PostgreSQL: a lease of the log's lock). */
+  writerLease(): number | null;
   close(): Promise<void>;
 }
-
-// int8 columns hold fen and epoch milliseconds, always below 2^53: read them as numbers.
-pg.types.setTypeParser(20, (text) => {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new Error(`int8 ${text} is beyond a safe integer`);
-  return value;
-});
 
 export interface OpenOptions {
   /** SQLite: checkpoint the WAL from a worker thread (a long-lived service), not inside commits. */
@@ -275,8 +271,9 @@ export interface OpenOptions {
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: postgresPool(url) }) });
-    return { db, engine: "postgres", onWriterThread: (work) => work(), close: () => db.destroy() };
+    const dialect = new LeasingDialect(postgresPool(url), url);
+    const db = new Kysely<Tables>({ dialect });
+    return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), close: () => db.destroy() };
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -290,7 +287,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     })
     : null;
   return {
-    db, engine: "sqlite", onWriterThread,
+    db, engine: "sqlite", onWriter, writerLease: () => (insideWriter() ? 0 : null),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -5,6 +5,13 @@
 // server's CPU). Texts registered here are sent by name, so that each connection parses each once.
 import pg from "pg";
 
+// int8 columns hold fen and epoch milliseconds, always below 2^53: read them as numbers.
+pg.types.setTypeParser(20, (text) => {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`int8 ${text} is beyond a safe integer`);
+  return value;
+});
+
 const names = new Map<string, string>();
 
 /**
@@ -15,6 +22,9 @@ const names = new Map<string, string>();
 export function prepareByName(text: string): void {
   if (!names.has(text)) names.set(text, `anxin_${names.size + 1}`);
 }
+
+/** The name `text` is prepared under, if it is one of those. */
+export const preparedName = (text: string): string | undefined => names.get(text);
 
 class NamingClient extends pg.Client {
   constructor(config?: pg.ClientConfig) {
@@ -28,7 +38,7 @@ class NamingClient extends pg.Client {
   // Kysely runs every statement as query(text, parameters).
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
-    const name = typeof text === "string" ? names.get(text) : undefined;
+    const name = typeof text === "string" ? preparedName(text) : undefined;
     const call = super.query as (...a: unknown[]) => never;
     return name === undefined ? call.apply(this, args) : call.call(this, { name, text, values }, callback);
   }

@@ -8,10 +8,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { execute, withStatementCache } from "./sqlite-statements.js";
-import { signalled, type CommitOutcome, type Failure, type ThreadData, type ThreadReply, type ThreadRequest } from "./sqlite-protocol.js";
+import { signalled, type CommitOutcome, type Failure, type SqliteSettings, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 const port = parentPort!;
-const { path, pragmas, answers, signal } = workerData as ThreadData;
+const { path, pragmas, answers, signal } = workerData as ThreadData<SqliteSettings>;
 
 function answer(reply: ThreadReply): void {
   answers.postMessage(reply);

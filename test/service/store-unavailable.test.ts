@@ -20,7 +20,7 @@ async function refuseWrites(app: Running, engine: string, refuse: boolean): Prom
     const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(database.db)).rows[0]!.page_count;
     const limit = sql.raw(`pragma max_page_count = ${refuse ? pages : 1_073_741_823}`);
     await limit.execute(database.db);
-    await database.onWriterThread(() => database.db.transaction().execute((trx) => limit.execute(trx)));
+    await database.onWriter(() => database.db.transaction().execute((trx) => limit.execute(trx)));
     return;
   }
   const admin = new pg.Client({ connectionString: app.databaseUrl });

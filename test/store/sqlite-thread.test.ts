@@ -1,4 +1,4 @@
-// A transaction runs on the event loop, or begun inside onWriterThread, on SQLite's writer thread,
+// A transaction runs on the event loop, or begun inside onWriter, on SQLite's writer thread,
 // whose inserts are not waited for: either way it is all or nothing, and a read sees what was sent before it.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -19,11 +19,11 @@ const count = async (database: Database) => Number((await database.db.selectFrom
 
 const places = [["on the event loop", false], ["from the writer thread", true]] as const;
 
-/** A transaction on the event loop, or (`aside`) begun inside onWriterThread. */
+/** A transaction on the event loop, or (`aside`) begun inside onWriter. */
 function transactionOf(aside: boolean) {
   return <T>(database: Database, work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> => {
     const run = () => database.db.transaction().execute(work);
-    return aside ? database.onWriterThread(run) : run();
+    return aside ? database.onWriter(run) : run();
   };
 }
 
@@ -69,9 +69,9 @@ describe.each(engines)("writes on %s", (engine) => {
 });
 
 describe("SQLite's writer thread", () => {
-  it("runs a transaction begun inside onWriterThread on a connection of its own", async () => {
+  it("runs a transaction begun inside onWriter on a connection of its own", async () => {
     const database = openDatabase(await freshDatabaseUrl("sqlite"));
-    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriterThread(() => database.db.transaction().execute(work));
+    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriter(() => database.db.transaction().execute(work));
     // A temporary table exists only for the connection that made it.
     await onThread((trx) => sql`create temp table only_there (x integer)`.execute(trx));
     await expect(sql`select * from only_there`.execute(database.db)).rejects.toThrow(/no such table/);
@@ -84,7 +84,7 @@ describe("SQLite's writer thread", () => {
     await migrate(database);
     let wrote!: () => void;
     const written = new Promise<void>((resolve) => { wrote = resolve; });
-    const write = database.onWriterThread(() => database.db.transaction().execute(async (trx) => {
+    const write = database.onWriter(() => database.db.transaction().execute(async (trx) => {
       await insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows));
       wrote();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -100,7 +100,7 @@ describe("SQLite's writer thread", () => {
     const url = await freshDatabaseUrl("sqlite");
     const database = openDatabase(url);
     await migrate(database);
-    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriterThread(() => database.db.transaction().execute(work));
+    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriter(() => database.db.transaction().execute(work));
     const first = onThread((trx) => insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
     const second = onThread((trx) => insertRows(trx, logRows(ids("B", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
     await first;
@@ -116,7 +116,7 @@ describe("SQLite's writer thread", () => {
   it("fails the transactions sent after a failed commit, keeps none of their rows, and goes on", async () => {
     const database = openDatabase(await freshDatabaseUrl("sqlite"));
     await migrate(database);
-    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriterThread(() => database.db.transaction().execute(work));
+    const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriter(() => database.db.transaction().execute(work));
     // Neither waits for the thread, so the second is sent before the first's outcome is back.
     const first = onThread((trx) => insertRows(trx, logRows([...ids("A", 600), "A7"]), (row) => row, (rows) => trx.insertInto("log").values(rows))); // A7 again: unique
     const second = onThread((trx) => insertRows(trx, logRows(ids("B", 10)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
@@ -157,7 +157,7 @@ describe("SQLite's writer thread", () => {
     const script = `const { openDatabase } = await import(${JSON.stringify(database)});
       const { sql } = await import("kysely");
       const db = openDatabase(${JSON.stringify(`sqlite:${path}`)});
-      const { rows } = await db.onWriterThread(() => db.db.transaction().execute((trx) => sql\`select 41 + 1 as answer\`.execute(trx)));
+      const { rows } = await db.onWriter(() => db.db.transaction().execute((trx) => sql\`select 41 + 1 as answer\`.execute(trx)));
       console.log(rows[0].answer);`;
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: join(builtCli(), "..", ".."), timeout: 20_000 });
     expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: "42\n", stderr: "" });

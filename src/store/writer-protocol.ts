@@ -1,26 +1,36 @@
-// What SQLite's thread (sqlite-worker.ts) and its caller (sqlite-thread.ts) say to each other.
+// What a writer's thread (sqlite-worker.ts, postgres-worker.ts) and its caller (writer-thread.ts)
+// say to each other.
 import type { MessagePort } from "node:worker_threads";
 import type { StatementResult } from "./sqlite-statements.js";
 
-export interface ThreadSettings {
+export interface SqliteSettings {
   path: string;
   pragmas: string[];
 }
 
-/** What the worker is given: the settings, where to answer, and the signal it raises when it has. */
-export interface ThreadData extends ThreadSettings {
+export interface PostgresSettings {
+  url: string;
+  /** The advisory lock's key that serialises appending to the log. */
+  lockKey: number;
+}
+
+/** What the worker is given: its settings, where to answer, and the signal it raises when it has. */
+export type ThreadData<S> = S & {
   answers: MessagePort;
   signal: Int32Array;
-}
+};
 
 /** The signal's values: a caller sleeps while it reads `asked`; `gone` once the thread has ended. */
 export const signalled = { answered: 0, asked: 1, gone: 2 } as const;
 
 export type ThreadRequest =
-  | { kind: "query"; sql: string; parameters: readonly unknown[]; deferred: boolean }
+  /** `name`: PostgreSQL prepares the statement under that name, once per connection. */
+  | { kind: "query"; sql: string; parameters: readonly unknown[]; deferred: boolean; name?: string }
   | { kind: "begin" | "rollback" }
   /** Answered later, on the worker's own channel, so that the next transaction need not wait for it. */
   | { kind: "commit" }
+  /** PostgreSQL: take or give up the log's lock between transactions, answered later like a commit. */
+  | { kind: "lock" | "unlock" }
   /** Ends the refusals that follow a failed commit (the caller has seen every outcome). */
   | { kind: "reset" }
   | { kind: "close" };
@@ -29,5 +39,5 @@ export type Failure = { message: string; code: string | undefined };
 
 export type ThreadReply = StatementResult | { error: Failure };
 
-/** The outcome of a commit, posted on the worker's channel in the order of the commits. */
+/** The outcome of a request answered later (a commit, a lock), posted on the worker's channel in order. */
 export type CommitOutcome = { committed: true } | { error: Failure };

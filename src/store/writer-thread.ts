@@ -1,0 +1,141 @@
+// A writer on a thread of its own (writer-scope.ts), as its caller sees it: SQLite's connection in
+// a worker (sqlite-worker.ts), or PostgreSQL's (postgres-worker.ts). Both speak writer-protocol.ts.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { signalled, type CommitOutcome, type Failure, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
+import type { QueryResult } from "kysely";
+import type { StatementResult } from "./sqlite-statements.js";
+
+/** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
+const answerWithinMs = 10 * 60_000;
+
+/**
+ * The writer thread, and two ways to reach it: a request sent without waiting, or a call that
+ * sleeps until its answer is there. A call does not wait for the event loop: the worker answers on
+ * a port of its own and raises a shared signal, and the caller takes the answer off that port.
+ */
+export class Thread {
+  readonly worker: Worker;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly answers: MessagePort;
+  private stopped = false;
+  /** Commits (and locks) sent and not yet answered, oldest first. */
+  private readonly outcomes: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private readonly waiting: Array<() => void> = [];
+  /** A commit failed: the worker refuses everything until it is reset. */
+  private refused = false;
+  /** A transaction is open on the thread: no reset may fall in the middle of it. */
+  private open = false;
+
+  constructor(url: URL, settings: object) {
+    const channel = new MessageChannel();
+    this.answers = channel.port1;
+    const data: ThreadData<object> = { ...settings, answers: channel.port2, signal: this.signal };
+    // No inherited flags: a worker refuses some (`--input-type`), and needs none.
+    this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], execArgv: [] });
+    this.worker.on("message", (outcome: CommitOutcome) => this.settle("error" in outcome ? outcome.error : null));
+    this.worker.on("exit", () => {
+      this.stopped = true;
+      this.open = false;
+      while (this.outcomes.length > 0) this.settle({ message: "the writer thread has stopped", code: undefined });
+      this.resetWhenDone();
+    });
+    this.worker.unref();
+  }
+
+  get busy(): boolean {
+    return this.outcomes.length > 0 || this.refused;
+  }
+
+  get refusing(): boolean {
+    return this.refused;
+  }
+
+  /** Once every commit sent has its outcome, and a refusal is over. */
+  async idle(): Promise<void> {
+    while (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  begin(): void {
+    this.open = true;
+    this.send({ kind: "begin" }); // should it fail, the transaction's first call says so
+  }
+
+  /** Sends the open transaction's commit; its outcome comes later. */
+  commitLater(): Promise<void> {
+    this.open = false;
+    return this.later({ kind: "commit" });
+  }
+
+  /** Sends a request whose outcome comes later, in order with the commits': a commit, or PostgreSQL's lock. */
+  later(request: ThreadRequest & { kind: "commit" | "lock" | "unlock" }): Promise<void> {
+    this.send(request);
+    // A process must not end while a commit it waits for is under way.
+    if (this.outcomes.length === 0) this.worker.ref();
+    const outcome = new Promise<void>((resolve, reject) => this.outcomes.push({ resolve, reject }));
+    outcome.catch(() => {}); // its waiter hears of it; until then it is not unhandled
+    return outcome;
+  }
+
+  rollback(): void {
+    this.open = false;
+    try {
+      this.call({ kind: "rollback" });
+    } finally {
+      this.resetWhenDone();
+    }
+  }
+
+  private settle(failure: Failure | null): void {
+    const waiter = this.outcomes.shift()!;
+    if (failure === null) waiter.resolve();
+    else {
+      this.refused = true;
+      waiter.reject(Object.assign(new Error(failure.message), { code: failure.code }));
+    }
+    if (this.outcomes.length === 0) this.worker.unref();
+    this.resetWhenDone();
+  }
+
+  /** The worker refused what followed a failed commit; once none of it is left, it may go on. */
+  private resetWhenDone(): void {
+    if (this.outcomes.length > 0 || this.open) return;
+    if (this.refused && !this.stopped) this.send({ kind: "reset" });
+    this.refused = false;
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+
+  /** Ends the worker once it has done everything sent before. */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.ref();
+    this.send({ kind: "close" });
+    await exited;
+  }
+
+  send(request: ThreadRequest): void {
+    if (this.stopped) throw new Error("the writer thread has stopped");
+    this.worker.postMessage(request);
+  }
+
+  call(request: ThreadRequest): StatementResult {
+    // Anything but `answered` means the thread has ended.
+    if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
+    this.send(request);
+    if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") throw new Error(`the writer thread gave no answer in ${answerWithinMs / 60_000} minutes`);
+    const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
+    if (answer === undefined) {
+      this.stopped = true;
+      throw new Error("the writer thread has stopped");
+    }
+    if ("error" in answer) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+    return answer;
+  }
+}
+
+
+/** A statement's answer as Kysely takes it. */
+export function resultOf<R>(answer: StatementResult): QueryResult<R> {
+  if ("rows" in answer) return { rows: answer.rows as R[] };
+  return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
+}
