@@ -169,7 +169,9 @@ export class Service {
   async tick(): Promise<number> {
     let processed = 0;
     let reportsAt: Instant | null = null;
-    // Written by the engine's writer, a part while the engine breaches the next.
+    // A sweep is written by the engine's writer, a part while the engine breaches the next; a tick
+    // with nothing due stays off it (on PostgreSQL, its reads would each hold the event loop).
+    const due = this.engine.nextDueAt();
     await this.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
@@ -183,7 +185,7 @@ export class Service {
         await flush();
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
-    }, { onWriter: true });
+    }, { onWriter: due !== null && due <= Math.max(this.options.clock.now(), this.engine.state.clock) });
     // Only once committed: a rolled-back run reported nothing.
     if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
     return processed;
@@ -219,9 +221,9 @@ export class Service {
       if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
       if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
       touched = this.engine;
-      const caughtUp = lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
+      const caughtUp = how.onWriter === true && lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
       this.caughtUp = true;
-      if (lease !== null) this.caughtUpLease = lease;
+      this.caughtUpLease = lease;
       forgetChanges(this.engine);
       // The log's times never go backwards, so replaying it gives the engine the same clock.
       const now = Math.max(this.options.clock.now(), this.engine.state.clock);

@@ -6,7 +6,7 @@ import { postgresPool } from "./postgres-pool.js";
 import { LeasingDialect } from "./postgres-writer.js";
 import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
 import { sqliteWithWriterThread } from "./sqlite-thread.js";
-import { insideWriter, onWriter } from "./writer-scope.js";
+import { onWriter } from "./writer-scope.js";
 
 export type EngineName = "sqlite" | "postgres";
 
@@ -259,7 +259,7 @@ export interface Database {
   engine: EngineName;
   /** Runs `work`, whose transactions begin on the engine's writer (writer-scope.ts); returns once they are durable. */
   onWriter<T>(work: () => Promise<T>): Promise<T>;
-  /** Inside `onWriter`, in a transaction: a number kept while no other process can append (SQLite: ever; PostgreSQL: a lease of the log's lock). */
+  /** A number kept while no other process can append: SQLite's is 0 (one writer per file); PostgreSQL's, the lease of the log's lock in a transaction inside `onWriter`, else null. */
   writerLease(): number | null;
   close(): Promise<void>;
 }
@@ -287,7 +287,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     })
     : null;
   return {
-    db, engine: "sqlite", onWriter, writerLease: () => (insideWriter() ? 0 : null),
+    db, engine: "sqlite", onWriter, writerLease: () => 0,
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
