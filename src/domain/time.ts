@@ -145,8 +145,17 @@ function spell(at: Instant): string {
 
 /** The business-time calendar date of an instant, YYYY-MM-DD. */
 export function businessDate(at: Instant): string {
-  return new Date(at + offsetMinutesAt(at) * msPerMinute).toISOString().slice(0, 10);
+  // Events come in time order, so most fall on the day before: it is kept with its bounds.
+  if (at >= lastDay.from && at < lastDay.to) return lastDay.date;
+  const offset = offsetMinutesAt(at) * msPerMinute;
+  const date = new Date(at + offset).toISOString().slice(0, 10);
+  const from = at - (((at + offset) % msPerDay) + msPerDay) % msPerDay;
+  // Only a day with one offset throughout (a zone changes offset at most once a day).
+  if (offsetMinutesAt(from) * msPerMinute === offset && offsetMinutesAt(from + msPerDay - 1) * msPerMinute === offset) lastDay = { from, to: from + msPerDay, date };
+  return date;
 }
+
+let lastDay = { from: 0, to: 0, date: "" };
 
 /** 00:00 business time of the Monday of the week an instant falls in (ISO weeks start on Monday). */
 export function startOfBusinessWeek(at: Instant): Instant {

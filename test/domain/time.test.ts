@@ -38,4 +38,28 @@ describe("business time", () => {
     }), { numRuns: 20_000 });
     expect(startOfNextBusinessDay(Date.parse("2026-03-02T15:20:00+08:00"))).toBe(Date.parse("2026-03-03T00:00:00+08:00"));
   });
+
+  it("gives each instant of a walk across midnights, forwards and back, its own date (summer time of 1986–1991 included)", () => {
+    const step = fc.integer({ min: -3 * 3_600_000, max: 3 * 3_600_000 });
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(1985, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.array(step, { minLength: 1, maxLength: 40 }), (start, steps) => {
+      let at = start;
+      for (const delta of steps) {
+        at += delta;
+        expect(businessDate(at)).toBe(DateTime.fromMillis(at, { zone: "Asia/Shanghai" }).toISODate());
+      }
+    }), { numRuns: 2_000 });
+    // Every quarter hour, and every midnight to the millisecond, through the months the clocks changed.
+    for (let year = 1986; year <= 1991; year++) {
+      for (const month of [4, 9]) {
+        const midnights: number[] = [];
+        for (let day = DateTime.fromObject({ year, month, day: 1 }, { zone: "Asia/Shanghai" }); day.month === month; day = day.plus({ days: 1 })) midnights.push(day.toMillis());
+        for (let at = midnights[0]!; at < midnights.at(-1)!; at += 15 * 60_000) expect(businessDate(at)).toBe(DateTime.fromMillis(at, { zone: "Asia/Shanghai" }).toISODate());
+        for (const midnight of midnights) for (const at of [midnight - 1, midnight, midnight - 1, midnight + 1]) expect(businessDate(at)).toBe(DateTime.fromMillis(at, { zone: "Asia/Shanghai" }).toISODate());
+      }
+    }
+    // The night summer time ended in 1991: 01:00 to 02:00 of September 15th came twice.
+    for (const text of ["1991-09-14T23:30:00+09:00", "1991-09-15T01:30:00+09:00", "1991-09-15T01:30:00+08:00", "1991-09-15T23:59:59.999+08:00", "1991-09-16T00:00:00+08:00"]) {
+      expect(businessDate(Date.parse(text))).toBe(text.slice(0, 10));
+    }
+  });
 });
