@@ -1,32 +1,18 @@
-// PostgreSQL's writer connection, on a thread of its own (postgres-writer.ts). pg sends a
-// connection's next statement only once the event loop has read the answer to the one before, and
-// the engine's thread does not yield while it applies a batch: from there the server would idle
-// while the engine works. Here statements go out as soon as each is answered. The rules are
-// SQLite's writer's (sqlite-worker.ts): statements in the order they arrive, a statement sent
-// without waiting answered by nobody, its failure failing every later statement of the
-// transaction; a commit answered later, and after a failed one everything refused until the
-// caller resets. A failed commit also closes the connection, which ends its hold on the log's lock.
+// PostgreSQL's writer connection, on a thread of its own (postgres-writer.ts), by the rules of
+// writer-rules.ts. pg sends a connection's next statement only once the event loop has read the
+// answer to the one before, and the engine's thread does not yield while it applies a batch: from
+// there the server would idle while the engine works. Here statements go out as soon as each is
+// answered. A failed commit closes the connection, which ends its hold on the log's lock.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
 import type { StatementResult } from "./sqlite-statements.js";
-import { signalled, type CommitOutcome, type Failure, type PostgresSettings, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
+import type { CommitOutcome, PostgresSettings, ThreadData, ThreadRequest } from "./writer-protocol.js";
+import { failure, WriterRules, type Statement } from "./writer-rules.js";
 
-const port = parentPort!;
-const { url, lockKey, answers, signal } = workerData as ThreadData<PostgresSettings>;
-
-function answer(reply: ThreadReply): void {
-  answers.postMessage(reply);
-  Atomics.store(signal, 0, signalled.answered);
-  Atomics.notify(signal, 0);
-}
-
-process.on("exit", () => {
-  Atomics.store(signal, 0, signalled.gone);
-  Atomics.notify(signal, 0);
-});
-
-const failure = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
+const data = workerData as ThreadData<PostgresSettings>;
+const { url, lockKey } = data;
+const rules = new WriterRules(data);
 
 /** Connected by `lock`: a statement never runs on a connection that does not hold the lock. */
 let client: pg.Client | null = null;
@@ -62,7 +48,7 @@ async function unlock(): Promise<void> {
   }
 }
 
-async function run(request: ThreadRequest & { kind: "query" | "begin" | "commit" | "rollback" }): Promise<StatementResult> {
+async function run(request: Statement | { kind: "commit" }): Promise<StatementResult> {
   if (client === null) throw new Error("the writer's connection to PostgreSQL was lost");
   if (request.kind !== "query") {
     const { command } = await client.query(request.kind);
@@ -76,71 +62,54 @@ async function run(request: ThreadRequest & { kind: "query" | "begin" | "commit"
     : { rows };
 }
 
-/** The current transaction's failure, of a statement nobody waited for. */
-let failed: Failure | null = null;
-/** A failed commit: every request is refused until "reset". */
-let refusing: Failure | null = null;
-
 async function commit(): Promise<CommitOutcome> {
-  if (refusing === null && failed === null) {
+  let error: unknown;
+  if (rules.mayCommit) {
     try {
       await run({ kind: "commit" });
       return { committed: true };
     } catch (caught) {
-      failed = failure(caught);
+      error = caught;
     }
   }
   await close(); // no transaction is left half-done on it, and the lock is given up
-  refusing ??= failed;
-  failed = null;
-  return { error: refusing! };
+  return rules.refuseFrom(error);
 }
 
 async function handle(request: ThreadRequest): Promise<void> {
   switch (request.kind) {
     case "close":
       await close();
-      port.close();
-      answers.close();
+      rules.close();
       return;
     case "commit":
-      port.postMessage(await commit());
+      parentPort!.postMessage(await commit());
       return;
-    case "lock":
-      port.postMessage(refusing === null ? await lock() : { error: refusing });
+    case "lock": {
+      const refused = rules.refused;
+      parentPort!.postMessage(refused === null ? await lock() : { error: refused } satisfies CommitOutcome);
       return;
+    }
     case "unlock":
       await unlock();
-      port.postMessage({ committed: true } satisfies CommitOutcome);
+      parentPort!.postMessage({ committed: true } satisfies CommitOutcome);
       return;
     case "reset":
-      refusing = null;
+      rules.reset();
       return;
   }
-  // Sent without waiting: a deferred insert, and the begin (its failure fails the first call).
-  const unanswered = request.kind === "begin" || (request.kind === "query" && request.deferred);
-  if (refusing !== null) {
-    if (!unanswered) answer(request.kind === "rollback" ? { changes: 0, lastInsertRowid: 0 } : { error: refusing });
-    return;
-  }
-  if (request.kind === "rollback") failed = null;
-  if (failed !== null) {
-    if (!unanswered) answer({ error: failed });
-    return;
-  }
+  if (!rules.admits(request)) return;
   try {
-    const reply = await run(request);
-    if (!unanswered) answer(reply);
+    rules.ran(request, await run(request));
   } catch (error) {
-    if (unanswered) failed = failure(error);
-    else answer({ error: failure(error) });
+    rules.failedWith(request, error);
   }
 }
 
 // One request at a time, in the order they came.
 const queue: ThreadRequest[] = [];
 let draining = false;
-port.on("message", (request: ThreadRequest) => {
+parentPort!.on("message", (request: ThreadRequest) => {
   queue.push(request);
   if (draining) return;
   draining = true;
