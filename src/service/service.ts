@@ -171,7 +171,8 @@ export class Service {
     let reportsAt: Instant | null = null;
     // A sweep is written by the engine's writer, a part while the engine breaches the next; a tick
     // with nothing due stays off it (on PostgreSQL, its reads would each hold the event loop).
-    const due = this.engine.nextDueAt();
+    const dueBefore = this.engine.nextDueAt();
+    const sweeping = dueBefore !== null && dueBefore <= Math.max(this.options.clock.now(), this.engine.state.clock);
     await this.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
@@ -185,7 +186,7 @@ export class Service {
         await flush();
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
-    }, { onWriter: due !== null && due <= Math.max(this.options.clock.now(), this.engine.state.clock) });
+    }, { onWriter: sweeping });
     // Only once committed: a rolled-back run reported nothing.
     if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
     return processed;

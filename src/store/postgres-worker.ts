@@ -6,8 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
-import type { StatementResult } from "./sqlite-statements.js";
-import type { CommitOutcome, PostgresSettings, ThreadData, ThreadRequest } from "./writer-protocol.js";
+import type { CommitOutcome, PostgresSettings, StatementResult, ThreadData, ThreadRequest } from "./writer-protocol.js";
 import { failure, WriterRules, type Statement } from "./writer-rules.js";
 
 const data = workerData as ThreadData<PostgresSettings>;

@@ -1,3 +1,4 @@
+import type { StatementResult } from "./writer-protocol.js";
 import type SQLite from "better-sqlite3";
 
 /**
@@ -24,9 +25,6 @@ export function withStatementCache(sqlite: SQLite.Database, size = 256) {
     },
   };
 }
-
-/** What one statement gives: its rows, or what it changed. Both of SQLite's connections answer so. */
-export type StatementResult = { rows: unknown[] } | { changes: number; lastInsertRowid: number };
 
 export function execute(statements: ReturnType<typeof withStatementCache>, sql: string, parameters: readonly unknown[]): StatementResult {
   // SQLite ends a transaction itself on some errors (a full disk, I/O, memory): a rollback then has

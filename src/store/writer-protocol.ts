@@ -1,7 +1,6 @@
 // What a writer's thread (sqlite-worker.ts, postgres-worker.ts) and its caller (writer-thread.ts)
 // say to each other.
 import type { MessagePort } from "node:worker_threads";
-import type { StatementResult } from "./sqlite-statements.js";
 
 export interface SqliteSettings {
   path: string;
@@ -36,6 +35,9 @@ export type ThreadRequest =
   | { kind: "close" };
 
 export type Failure = { message: string; code: string | undefined };
+
+/** What one statement gives: its rows, or what it changed. Both engines' writers answer so. */
+export type StatementResult = { rows: unknown[] } | { changes: number; lastInsertRowid: number };
 
 export type ThreadReply = StatementResult | { error: Failure };
 

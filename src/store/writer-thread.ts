@@ -1,9 +1,8 @@
 // A writer on a thread of its own (writer-scope.ts), as its caller sees it: SQLite's connection in
 // a worker (sqlite-worker.ts), or PostgreSQL's (postgres-worker.ts). Both speak writer-protocol.ts.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import { signalled, type CommitOutcome, type Failure, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 import type { QueryResult } from "kysely";
-import type { StatementResult } from "./sqlite-statements.js";
+import { signalled, type CommitOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 /** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
 const answerWithinMs = 10 * 60_000;
@@ -14,7 +13,7 @@ const answerWithinMs = 10 * 60_000;
  * a port of its own and raises a shared signal, and the caller takes the answer off that port.
  */
 export class Thread {
-  readonly worker: Worker;
+  private readonly worker: Worker;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly answers: MessagePort;
   private stopped = false;
