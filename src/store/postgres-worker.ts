@@ -22,20 +22,25 @@ async function close(): Promise<void> {
   await closing?.end().catch(() => {});
 }
 
+async function connect(): Promise<pg.Client> {
+  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer" });
+  // A connection the server ends fails its statement with the cause; unheard, the error would end the thread.
+  connecting.on("error", () => { if (client === connecting) client = null; });
+  client = connecting;
+  await connecting.connect();
+  return connecting;
+}
+
 async function lock(): Promise<CommitOutcome> {
-  try {
-    if (client === null) {
-      const connecting = new pg.Client({ connectionString: url });
-      // A connection the server ends fails its statement with the cause; unheard, the error would end the thread.
-      connecting.on("error", () => { if (client === connecting) client = null; });
-      client = connecting;
-      await connecting.connect();
+  // The connection kept from the last lease may have been closed by the server since: then a new one.
+  for (let fresh = client === null; ; fresh = true) {
+    try {
+      await (client ?? (await connect())).query("select pg_advisory_lock($1)", [lockKey]);
+      return { committed: true };
+    } catch (error) {
+      await close();
+      if (fresh) return { error: failure(error) };
     }
-    await client.query("select pg_advisory_lock($1)", [lockKey]);
-    return { committed: true };
-  } catch (error) {
-    await close();
-    return { error: failure(error) };
   }
 }
 

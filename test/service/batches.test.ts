@@ -99,6 +99,20 @@ describe.each(engines)("batches sent at once on %s", (engine) => {
   }));
 });
 
+describe.runIf(engines.includes("postgres"))("batches on PostgreSQL", () => {
+  it("are taken on a new connection when the server closed the writer's between them", () => withListing("postgres", async (app) => {
+    expect(accepted(await app.service.submitBatch(batches[0]!))).toBe(300);
+    const other = new pg.Client({ connectionString: app.databaseUrl });
+    await other.connect();
+    const ended = await other.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'anxin writer' and datname = current_database()");
+    await other.end();
+    expect(ended.rowCount).toBe(1);
+    expect(accepted(await app.service.submitBatch(batches[1]!))).toBe(300);
+    expect(await eventsLogged(app)).toBe(601);
+    await expectEngineFromLog(app);
+  }));
+});
+
 describe("batches sent at once on SQLite", () => {
   it("fail together when the first one's write finds the disk full", () => withListing("sqlite", async (app) => {
     await diskFull(app, true);
