@@ -20,9 +20,6 @@ export const logLockKey = 20_130_924;
 /** How long a lease lasts while writes keep coming, before others may take their turn. */
 const tenureMs = 1_000;
 
-// Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
-const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/store/postgres-worker.js", import.meta.url) : new URL("./postgres-worker.js", import.meta.url);
-
 /** Kysely's own pooled connection, which its driver releases and discards. */
 type PoolConnection = Parameters<PostgresDriver["releaseConnection"]>[0];
 
@@ -71,7 +68,7 @@ class LeasingDriver extends PostgresDriver {
     this.turn = new Promise((resolve) => { end = resolve; });
     await previous;
     try {
-      const connection = (this.connection ??= new LeasedConnection(new Thread(workerUrl, this.settings)));
+      const connection = (this.connection ??= new LeasedConnection(new Thread("postgres-worker", this.settings)));
       const thread = connection.thread;
       if (thread.refusing) await thread.idle();
       if (this.lease !== null && performance.now() - this.lease.since >= tenureMs) this.giveUp(thread);

@@ -21,9 +21,6 @@ import {
   type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from "kysely";
 
-// Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
-const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/store/sqlite-worker.js", import.meta.url) : new URL("./sqlite-worker.js", import.meta.url);
-
 type Statements = ReturnType<typeof withStatementCache>;
 
 /** The one connection Kysely sees: the event loop's, or during a transaction begun on it, the thread's. */
@@ -89,7 +86,7 @@ class SqliteDriver implements Driver {
   async beginTransaction(): Promise<void> {
     // A memory database exists only on its own connection.
     if (insideWriter() && this.settings.path !== ":memory:") {
-      const thread = (this.connection.writer ??= new Thread(workerUrl, this.settings));
+      const thread = (this.connection.writer ??= new Thread("sqlite-worker", this.settings));
       // After a failed commit, what follows waits until the thread is no longer refusing.
       if (thread.refusing) await thread.idle();
       thread.begin();

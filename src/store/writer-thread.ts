@@ -25,7 +25,10 @@ export class Thread {
   /** A transaction is open on the thread: no reset may fall in the middle of it. */
   private open = false;
 
-  constructor(url: URL, settings: object) {
+  /** `module`: the worker's, in this folder (sqlite-worker, postgres-worker). */
+  constructor(module: string, settings: object) {
+    // Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
+    const url = import.meta.url.endsWith(".ts") ? new URL(`../../dist/src/store/${module}.js`, import.meta.url) : new URL(`./${module}.js`, import.meta.url);
     const channel = new MessageChannel();
     this.answers = channel.port1;
     const data: ThreadData<object> = { ...settings, answers: channel.port2, signal: this.signal };
