@@ -4,7 +4,8 @@
 import { mkdtempSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventRow, Service } from "../src/service/service.js";
+import { eventRow } from "../src/service/log-rows.js";
+import { Service } from "../src/service/service.js";
 import { insertRows } from "../src/store/bulk.js";
 import { openDatabase, type Tables } from "../src/store/database.js";
 import { migrate } from "../src/store/migrations.js";

@@ -4,18 +4,17 @@
 import { sql, type Transaction } from "kysely";
 import type { Catalogue } from "../domain/catalogue/index.js";
 import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
-import { canonicalEnvelope, canonicalJson, fingerprintOf, type Envelope } from "../domain/events/canonical.js";
-import { envelopeDigest } from "../domain/events/digest.js";
+import { canonicalJson } from "../domain/events/canonical.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
 import { Engine, type Outcome } from "../engine/engine.js";
-import type { Database, LogTable, Tables } from "../store/database.js";
+import { logLockKey, type Database, type Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { insertRows } from "../store/bulk.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
-import { logLockKey } from "../store/postgres-writer.js";
+import { applyLogRow, eventOfLogRow, eventRow, tickRow } from "./log-rows.js";
 import { outbox } from "./webhooks.js";
 import { runWeeklyReports } from "./owner-reports.js";
 
@@ -37,7 +36,6 @@ export interface ServiceOptions {
   sweepPart?: number;
 }
 
-type NewLogRow = Omit<LogTable, "seq">;
 /** What a write appends to the log: accepted events, or a tick that processed deadlines. */
 type Appended = AcceptedEvent | { tickAt: Instant };
 
@@ -57,6 +55,8 @@ export class Service {
   private caughtUpLease: number | null = null;
   /** A write failed after applying to the engine: the next one starts from a fresh engine. */
   private rebuildFirst = false;
+  /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
+  private readonly applied = new Set<Promise<unknown>>();
   private readonly options: ServiceOptions;
 
   private readonly dueSoonMs: number;
@@ -210,16 +210,23 @@ export class Service {
    * never holds what the database does not. A write on the engine's writer (a batch, a sweep)
    * that follows a good one under the same lease does not catch up: nobody else can have appended
    * (database.ts, writerLease), and a read there would wait for the commits before it. Should one
-   * fail, those applied after it fail with it (writer-scope.ts); they find the rebuild pending.
+   * fail, those applied after it fail with it (writer-scope.ts); they find the rebuild pending, and
+   * a write elsewhere (it may hold the lock as soon as a failed lease ends) waits until they have.
    */
   private async write(
     apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>,
     how: { onWriter?: boolean } = {},
   ): Promise<number> {
+    // A rebuild replays the whole log: not on the writer, whose reads hold the event loop.
+    if (how.onWriter === true && (this.rebuildFirst || !this.caughtUp)) await this.write(() => []);
     let touched: Engine | null = null;
+    let settled!: () => void;
+    const done = new Promise<void>((resolve) => { settled = resolve; });
     const transaction = () => this.database.db.transaction().execute(async (trx) => {
       const lease = this.database.writerLease();
       if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+      if (how.onWriter === true) this.applied.add(done);
+      else await Promise.all(this.applied);
       if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
       touched = this.engine;
       const caughtUp = how.onWriter === true && lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
@@ -249,6 +256,9 @@ export class Service {
       // Not here: a write under way may still be applying to this engine (it will fail with this one).
       if (touched === this.engine) this.rebuildFirst = true;
       throw error;
+    } finally {
+      this.applied.delete(done);
+      settled();
     }
   }
 
@@ -268,31 +278,4 @@ export class Service {
   private freshEngine(): Engine {
     return new Engine({ catalogue: this.options.catalogue, phoneKey: this.options.phoneKey });
   }
-}
-
-function tickRow(at: Instant): NewLogRow {
-  return { kind: "tick", event_id: null, type: null, at, received_at: at, city: null, brand: null, fingerprint: null, body: null };
-}
-
-/**
- * The log row of an accepted event: its canonical JSON as the body, and the published fingerprint,
- * which anyone can therefore take again from the body.
- */
-export function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
-  const body = canonicalEnvelope(event);
-  return { kind: "event", event_id: event.id, type: event.type, at: event.at, received_at: now, city: event.city, brand: event.brand, fingerprint: fingerprintOf(body), body };
-}
-
-/** Applies one log row: the same engine calls the live service made. */
-export function applyLogRow(engine: Engine, row: { kind: string; at: number; received_at: number; body: string | null }): void {
-  if (row.kind === "tick") {
-    engine.tick(row.at);
-    return;
-  }
-  engine.accept(eventOfLogRow(row), { now: Number(row.received_at) });
-}
-
-function eventOfLogRow(row: { at: number; body: string | null }): AcceptedEvent {
-  const contract = JSON.parse(row.body!) as Envelope;
-  return { ...contract, at: Number(row.at), digest: envelopeDigest(contract) } as AcceptedEvent;
 }

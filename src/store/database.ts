@@ -10,6 +10,9 @@ import { onWriter } from "./writer-scope.js";
 
 export type EngineName = "sqlite" | "postgres";
 
+/** On PostgreSQL, the advisory lock that serialises appending to the log across processes. */
+export const logLockKey = 20_130_924;
+
 export interface LogTable {
   seq: Generated<number>;
   /** event: an accepted event; tick: the clock processed deadlines at `at`. */
@@ -271,7 +274,7 @@ export interface OpenOptions {
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const dialect = new LeasingDialect(postgresPool(url), url);
+    const dialect = new LeasingDialect(postgresPool(url), { url, lockKey: logLockKey });
     const db = new Kysely<Tables>({ dialect });
     return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), close: () => db.destroy() };
   }

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
-import type { CommitOutcome, PostgresSettings, StatementResult, ThreadData, ThreadRequest } from "./writer-protocol.js";
+import type { LaterOutcome, PostgresSettings, StatementResult, ThreadData, ThreadRequest } from "./writer-protocol.js";
 import { failure, WriterRules, type Statement } from "./writer-rules.js";
 
 const data = workerData as ThreadData<PostgresSettings>;
@@ -31,7 +31,7 @@ async function connect(): Promise<pg.Client> {
   return connecting;
 }
 
-async function lock(): Promise<CommitOutcome> {
+async function lock(): Promise<LaterOutcome> {
   // The connection kept from the last lease may have been closed by the server since: then a new one.
   for (let fresh = client === null; ; fresh = true) {
     try {
@@ -66,7 +66,7 @@ async function run(request: Statement | { kind: "commit" }): Promise<StatementRe
     : { rows };
 }
 
-async function commit(): Promise<CommitOutcome> {
+async function commit(): Promise<LaterOutcome> {
   let error: unknown;
   if (rules.mayCommit) {
     try {
@@ -91,12 +91,12 @@ async function handle(request: ThreadRequest): Promise<void> {
       return;
     case "lock": {
       const refused = rules.refused;
-      parentPort!.postMessage(refused === null ? await lock() : { error: refused } satisfies CommitOutcome);
+      parentPort!.postMessage(refused === null ? await lock() : { error: refused } satisfies LaterOutcome);
       return;
     }
     case "unlock":
       await unlock();
-      parentPort!.postMessage({ committed: true } satisfies CommitOutcome);
+      parentPort!.postMessage({ committed: true } satisfies LaterOutcome);
       return;
     case "reset":
       rules.reset();

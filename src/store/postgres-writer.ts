@@ -15,8 +15,6 @@ import type { PostgresSettings, ThreadRequest } from "./writer-protocol.js";
 import { awaitedByWriter, insideWriter } from "./writer-scope.js";
 import { resultOf, Thread } from "./writer-thread.js";
 
-/** Serialises appending to the log across processes. */
-export const logLockKey = 20_130_924;
 /** How long a lease lasts while writes keep coming, before others may take their turn. */
 const tenureMs = 1_000;
 
@@ -118,7 +116,8 @@ class LeasingDriver extends PostgresDriver {
   private giveUp(thread: Thread): void {
     if (this.lease === null) return;
     this.lease = null;
-    thread.later({ kind: "unlock" }).catch(() => {}); // it never fails: a connection that cannot unlock is closed
+    // The worker's unlock never fails (a connection that cannot unlock is closed); a stopped worker's session has ended.
+    thread.later({ kind: "unlock" }).catch(() => {});
   }
 
   override async destroy(): Promise<void> {
@@ -135,12 +134,12 @@ class LeasingDriver extends PostgresDriver {
 export class LeasingDialect extends PostgresDialect {
   private driver: LeasingDriver | null = null;
 
-  constructor(private readonly pool: pg.Pool, private readonly url: string) {
+  constructor(private readonly pool: pg.Pool, private readonly settings: PostgresSettings) {
     super({ pool });
   }
 
   override createDriver(): Driver {
-    this.driver = new LeasingDriver(this.pool, { url: this.url, lockKey: logLockKey });
+    this.driver = new LeasingDriver(this.pool, this.settings);
     return this.driver;
   }
 

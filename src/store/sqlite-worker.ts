@@ -3,7 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { execute, withStatementCache } from "./sqlite-statements.js";
-import type { CommitOutcome, Failure, SqliteSettings, ThreadData, ThreadReply, ThreadRequest } from "./writer-protocol.js";
+import type { LaterOutcome, Failure, SqliteSettings, ThreadData, ThreadReply, ThreadRequest } from "./writer-protocol.js";
 import { failure, WriterRules } from "./writer-rules.js";
 
 const data = workerData as ThreadData<SqliteSettings>;
@@ -32,7 +32,7 @@ function rollBack(): void {
   }
 }
 
-function commit(): CommitOutcome {
+function commit(): LaterOutcome {
   let error: unknown;
   if (rules.mayCommit) {
     try {

@@ -42,4 +42,4 @@ export type StatementResult = { rows: unknown[] } | { changes: number; lastInser
 export type ThreadReply = StatementResult | { error: Failure };
 
 /** The outcome of a request answered later (a commit, a lock), posted on the worker's channel in order. */
-export type CommitOutcome = { committed: true } | { error: Failure };
+export type LaterOutcome = { committed: true } | { error: Failure };

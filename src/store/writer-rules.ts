@@ -6,7 +6,7 @@
 // everything after it, sent by a caller who did not know yet, is refused until the caller resets:
 // those transactions were built on the failed one.
 import { parentPort } from "node:worker_threads";
-import { signalled, type CommitOutcome, type Failure, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
+import { signalled, type LaterOutcome, type Failure, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 export const failure = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
 
@@ -60,7 +60,7 @@ export class WriterRules {
   }
 
   /** A commit that failed (with `error`), or was not tried: from now on everything is refused. */
-  refuseFrom(error?: unknown): CommitOutcome {
+  refuseFrom(error?: unknown): LaterOutcome {
     if (error !== undefined) this.failed ??= failure(error);
     this.refusing ??= this.failed;
     this.failed = null;

@@ -2,7 +2,7 @@
 // a worker (sqlite-worker.ts), or PostgreSQL's (postgres-worker.ts). Both speak writer-protocol.ts.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { QueryResult } from "kysely";
-import { signalled, type CommitOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
+import { signalled, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 /** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
 const answerWithinMs = 10 * 60_000;
@@ -34,7 +34,7 @@ export class Thread {
     const data: ThreadData<object> = { ...settings, answers: channel.port2, signal: this.signal };
     // No inherited flags: a worker refuses some (`--input-type`), and needs none.
     this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], execArgv: [] });
-    this.worker.on("message", (outcome: CommitOutcome) => this.settle("error" in outcome ? outcome.error : null));
+    this.worker.on("message", (outcome: LaterOutcome) => this.settle("error" in outcome ? outcome.error : null));
     this.worker.on("exit", () => {
       this.stopped = true;
       this.open = false;
@@ -58,8 +58,8 @@ export class Thread {
   }
 
   begin(): void {
-    this.open = true;
     this.send({ kind: "begin" }); // should it fail, the transaction's first call says so
+    this.open = true;
   }
 
   /** Sends the open transaction's commit; its outcome comes later. */
@@ -70,6 +70,7 @@ export class Thread {
 
   /** Sends a request whose outcome comes later, in order with the commits': a commit, or PostgreSQL's lock. */
   later(request: ThreadRequest & { kind: "commit" | "lock" | "unlock" }): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error("the writer thread has stopped"));
     this.send(request);
     // A process must not end while a commit it waits for is under way.
     if (this.outcomes.length === 0) this.worker.ref();
@@ -92,7 +93,7 @@ export class Thread {
     if (failure === null) waiter.resolve();
     else {
       this.refused = true;
-      waiter.reject(Object.assign(new Error(failure.message), { code: failure.code }));
+      waiter.reject(errorOf(failure));
     }
     if (this.outcomes.length === 0) this.worker.unref();
     this.resetWhenDone();
@@ -130,14 +131,15 @@ export class Thread {
       this.stopped = true;
       throw new Error("the writer thread has stopped");
     }
-    if ("error" in answer) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+    if ("error" in answer) throw errorOf(answer.error);
     return answer;
   }
 }
-
 
 /** A statement's answer as Kysely takes it. */
 export function resultOf<R>(answer: StatementResult): QueryResult<R> {
   if ("rows" in answer) return { rows: answer.rows as R[] };
   return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
 }
+
+const errorOf = (failure: Failure): Error => Object.assign(new Error(failure.message), { code: failure.code });
