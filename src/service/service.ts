@@ -169,10 +169,11 @@ export class Service {
   async tick(): Promise<number> {
     let processed = 0;
     let reportsAt: Instant | null = null;
-    // A sweep is written by the engine's writer, a part while the engine breaches the next; a tick
-    // with nothing due stays off it (on PostgreSQL, its reads would each hold the event loop).
+    // A sweep is written by the engine's writer, a part while the engine breaches the next. A tick
+    // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
+    // nothing), rather than wait for the lock; otherwise the writer's reads would hold the event loop.
     const dueBefore = this.engine.nextDueAt();
-    const sweeping = dueBefore !== null && dueBefore <= Math.max(this.options.clock.now(), this.engine.state.clock);
+    const sweeping = (dueBefore !== null && dueBefore <= Math.max(this.options.clock.now(), this.engine.state.clock)) || this.database.writerLeased();
     await this.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();

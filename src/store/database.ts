@@ -9,7 +9,6 @@ import { sqliteWithWriterThread } from "./sqlite-thread.js";
 import { onWriter } from "./writer-scope.js";
 
 export type EngineName = "sqlite" | "postgres";
-
 /** On PostgreSQL, the advisory lock that serialises appending to the log across processes. */
 export const logLockKey = 20_130_924;
 
@@ -264,6 +263,8 @@ export interface Database {
   onWriter<T>(work: () => Promise<T>): Promise<T>;
   /** A number kept while no other process can append: SQLite's is 0 (one writer per file); PostgreSQL's, the lease of the log's lock in a transaction inside `onWriter`, else null. */
   writerLease(): number | null;
+  /** Whether the writer is under way with a lease of the log's lock (PostgreSQL), which a write may join without waiting for the lock. */
+  writerLeased(): boolean;
   close(): Promise<void>;
 }
 
@@ -274,9 +275,8 @@ export interface OpenOptions {
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const dialect = new LeasingDialect(postgresPool(url), { url, lockKey: logLockKey });
-    const db = new Kysely<Tables>({ dialect });
-    return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), close: () => db.destroy() };
+    const dialect = new LeasingDialect(postgresPool(url), { url, lockKey: logLockKey }), db = new Kysely<Tables>({ dialect });
+    return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), close: () => db.destroy() };
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -290,7 +290,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     })
     : null;
   return {
-    db, engine: "sqlite", onWriter, writerLease: () => 0,
+    db, engine: "sqlite", onWriter, writerLease: () => 0, writerLeased: () => false,
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -58,6 +58,10 @@ class LeasingDriver extends PostgresDriver {
     return insideWriter() && this.endTurn !== null ? this.lease?.number ?? null : null;
   }
 
+  get leased(): boolean {
+    return this.lease !== null;
+  }
+
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (!insideWriter()) return super.acquireConnection();
     this.turns++;
@@ -145,5 +149,10 @@ export class LeasingDialect extends PostgresDialect {
 
   leaseNumber(): number | null {
     return this.driver?.leaseNumber() ?? null;
+  }
+
+  /** Whether the writer holds a lease: a write joining it then waits for no lock. */
+  leased(): boolean {
+    return this.driver?.leased ?? false;
   }
 }
