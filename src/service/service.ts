@@ -173,7 +173,7 @@ export class Service {
     // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
     // nothing), rather than wait for the lock; otherwise the writer's reads would hold the event loop.
     const dueBefore = this.engine.nextDueAt();
-    const sweeping = (dueBefore !== null && dueBefore <= Math.max(this.options.clock.now(), this.engine.state.clock)) || this.database.writerLeased();
+    const toWriter = (dueBefore !== null && dueBefore <= Math.max(this.options.clock.now(), this.engine.state.clock)) || this.database.writerLeased();
     await this.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
@@ -187,7 +187,7 @@ export class Service {
         await flush();
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
-    }, { onWriter: sweeping });
+    }, { onWriter: toWriter });
     // Only once committed: a rolled-back run reported nothing.
     if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
     return processed;
