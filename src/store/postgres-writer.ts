@@ -9,11 +9,10 @@
 import { performance } from "node:perf_hooks";
 import { PostgresDialect, PostgresDriver, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from "kysely";
 import type pg from "pg";
-import { isDeferrable } from "./deferred.js";
 import { preparedName } from "./postgres-pool.js";
-import type { PostgresSettings, ThreadRequest } from "./writer-protocol.js";
+import type { PostgresSettings } from "./writer-protocol.js";
 import { awaitedByWriter, insideWriter } from "./writer-scope.js";
-import { resultOf, Thread } from "./writer-thread.js";
+import { Thread, Turns } from "./writer-thread.js";
 
 /** How long a lease lasts while writes keep coming, before others may take their turn. */
 const tenureMs = 1_000;
@@ -26,12 +25,7 @@ class LeasedConnection implements DatabaseConnection {
   constructor(readonly thread: Thread) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const request: ThreadRequest = { kind: "query", sql: query.sql, parameters: query.parameters, deferred: isDeferrable(query), name: preparedName(query.sql) };
-    if (request.deferred) {
-      this.thread.send(request);
-      return { rows: [] };
-    }
-    return resultOf(this.thread.call(request));
+    return this.thread.execute(query, preparedName(query.sql));
   }
 
   // eslint-disable-next-line require-yield
@@ -45,8 +39,7 @@ class LeasingDriver extends PostgresDriver {
   private lease: { number: number; since: number } | null = null;
   private leases = 0;
   /** Writes waiting for, or holding, their turn on the writer. */
-  private turns = 0;
-  private turn: Promise<void> = Promise.resolve();
+  private readonly turns = new Turns();
   private endTurn: (() => void) | null = null;
 
   constructor(pool: pg.Pool, private readonly settings: PostgresSettings) {
@@ -64,11 +57,7 @@ class LeasingDriver extends PostgresDriver {
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (!insideWriter()) return super.acquireConnection();
-    this.turns++;
-    const previous = this.turn;
-    let end!: () => void;
-    this.turn = new Promise((resolve) => { end = resolve; });
-    await previous;
+    const end = await this.turns.take();
     try {
       const connection = (this.connection ??= new LeasedConnection(new Thread("postgres-worker", this.settings)));
       const thread = connection.thread;
@@ -81,7 +70,6 @@ class LeasingDriver extends PostgresDriver {
       this.endTurn = end;
       return connection;
     } catch (error) {
-      this.turns--;
       end();
       throw error;
     }
@@ -107,13 +95,12 @@ class LeasingDriver extends PostgresDriver {
 
   override async releaseConnection(connection: DatabaseConnection): Promise<void> {
     if (!(connection instanceof LeasedConnection)) return super.releaseConnection(connection as PoolConnection);
-    this.turns--;
     const end = this.endTurn!;
     this.endTurn = null;
     end();
     // Once its commits are answered: the next batch has usually come by then, and keeps the lease.
     void connection.thread.idle().then(() => {
-      if (this.turns === 0) this.giveUp(connection.thread);
+      if (this.turns.count === 0) this.giveUp(connection.thread);
     });
   }
 

@@ -11,10 +11,9 @@
 // connections take turns under one lock, and the event loop's waits until the thread has
 // committed, so they never wait on each other's write lock and a read sees every write answered.
 import SQLite from "better-sqlite3";
-import { isDeferrable } from "./deferred.js";
 import { awaitedByWriter, insideWriter } from "./writer-scope.js";
 import type { SqliteSettings } from "./writer-protocol.js";
-import { resultOf, Thread } from "./writer-thread.js";
+import { resultOf, Thread, Turns } from "./writer-thread.js";
 import { execute, withStatementCache } from "./sqlite-statements.js";
 import {
   SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
@@ -33,12 +32,7 @@ class SqliteConnection implements DatabaseConnection {
   constructor(private readonly statements: Statements) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const thread = this.thread;
-    if (thread !== null) {
-      if (!isDeferrable(query)) return resultOf(thread.call({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: false }));
-      thread.send({ kind: "query", sql: query.sql, parameters: query.parameters, deferred: true });
-      return { rows: [] };
-    }
+    if (this.thread !== null) return this.thread.execute(query);
     await this.afterWriter();
     return resultOf(execute(this.statements, query.sql, query.parameters));
   }
@@ -57,7 +51,7 @@ class SqliteConnection implements DatabaseConnection {
 /** Kysely's single-connection discipline (one statement sequence at a time) over both connections. */
 class SqliteDriver implements Driver {
   private readonly connection: SqliteConnection;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly turns = new Turns();
   private release: (() => void) | null = null;
   private readonly statements: Statements;
 
@@ -69,11 +63,7 @@ class SqliteDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.queue;
-    let release!: () => void;
-    this.queue = new Promise((resolve) => { release = resolve; });
-    await previous;
-    this.release = release;
+    this.release = await this.turns.take();
     return this.connection;
   }
 

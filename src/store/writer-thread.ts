@@ -1,7 +1,8 @@
 // A writer on a thread of its own (writer-scope.ts), as its caller sees it: SQLite's connection in
 // a worker (sqlite-worker.ts), or PostgreSQL's (postgres-worker.ts). Both speak writer-protocol.ts.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import type { QueryResult } from "kysely";
+import type { CompiledQuery, QueryResult } from "kysely";
+import { isDeferrable } from "./deferred.js";
 import { signalled, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 /** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
@@ -116,6 +117,15 @@ export class Thread {
     await exited;
   }
 
+  /** A statement of the open transaction: an insert nobody reads is sent without waiting (deferred.ts), anything else is a call. */
+  execute<R>(query: CompiledQuery, name?: string): QueryResult<R> {
+    const deferred = isDeferrable(query);
+    const request: ThreadRequest = { kind: "query", sql: query.sql, parameters: query.parameters, deferred, ...(name === undefined ? {} : { name }) };
+    if (!deferred) return resultOf(this.call(request));
+    this.send(request);
+    return { rows: [] };
+  }
+
   send(request: ThreadRequest): void {
     if (this.stopped) throw new Error("the writer thread has stopped");
     this.worker.postMessage(request);
@@ -133,6 +143,26 @@ export class Thread {
     }
     if ("error" in answer) throw errorOf(answer.error);
     return answer;
+  }
+}
+
+/** One at a time, in the order asked: Kysely's single-connection discipline over a writer. */
+export class Turns {
+  /** Those waiting for a turn or holding it. */
+  count = 0;
+  private last: Promise<void> = Promise.resolve();
+
+  /** Waits for the turns asked before this one; returns what ends it. */
+  async take(): Promise<() => void> {
+    this.count++;
+    const previous = this.last;
+    let end!: () => void;
+    this.last = new Promise((resolve) => { end = resolve; });
+    await previous;
+    return () => {
+      this.count--;
+      end();
+    };
   }
 }
 
