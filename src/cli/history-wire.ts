@@ -10,6 +10,7 @@ import { assert, unreachable } from "../domain/assert.js";
 import { digested, eventTypeNamed, type CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
 import { parseLine } from "../domain/events/history-line.js";
+import { grown } from "../engine/string-table.js";
 
 /** A batch as posted: `layout` and `numbers` are transferred, not copied. */
 export interface WireBatch {
@@ -42,8 +43,12 @@ export class WireWriter {
   private readonly numbered = new Map<string, number>();
   private fresh: string[] = [];
   private texts: string[] = [];
-  private layout: number[] = [];
-  private numbers: number[] = [];
+  // Typed columns written by index and copied out whole: pushing onto arrays of a batch's size
+  // (40,000 layout entries) cost ten times as much, as V8 keeps such arrays in its large-object space.
+  private layout = new Int32Array(1 << 16);
+  private layoutLength = 0;
+  private numbers = new Float64Array(1 << 12);
+  private numbersLength = 0;
   private items = 0;
   private city: string | null = null;
   private brand: string | null = null;
@@ -53,49 +58,72 @@ export class WireWriter {
   }
 
   accepted(event: CheckedEvent): void {
-    const { layout, texts, numbers } = this;
-    layout.push(this.number(event.type), this.place(event.city, this.city), this.place(event.brand, this.brand), 0);
-    const countAt = layout.length - 1;
+    const { texts } = this;
+    this.room(4, 1);
+    let l = this.layoutLength;
+    let n = this.numbersLength;
+    const layout = this.layout;
+    layout[l++] = this.number(event.type);
+    layout[l++] = this.place(event.city, this.city);
+    layout[l++] = this.place(event.brand, this.brand);
+    const countAt = l++;
     this.city = event.city;
     this.brand = event.brand;
     texts.push(event.id, event.occurredAt);
-    numbers.push(event.at);
+    this.numbers[n++] = event.at;
     const data = event.data as Record<string, unknown>;
     let fields = 0;
     for (const name in data) {
       const value = data[name];
       fields++;
+      if (l + 2 > this.layout.length || n === this.numbers.length) {
+        this.layoutLength = l;
+        this.numbersLength = n;
+        this.room(2, 1);
+      }
       if (typeof value === "string") {
-        layout.push(this.number(name), Kind.Text);
+        this.layout[l++] = this.number(name);
+        this.layout[l++] = Kind.Text;
         texts.push(value);
       } else if (typeof value === "number") {
-        layout.push(this.number(name), Kind.Number);
-        numbers.push(value);
+        this.layout[l++] = this.number(name);
+        this.layout[l++] = Kind.Number;
+        this.numbers[n++] = value;
       } else if (typeof value === "boolean") {
-        layout.push(this.number(name), value ? Kind.True : Kind.False);
+        this.layout[l++] = this.number(name);
+        this.layout[l++] = value ? Kind.True : Kind.False;
       } else {
         throw new TypeError(`event ${event.id}: data.${name} is not a string, number or boolean`);
       }
     }
-    layout[countAt] = fields;
+    this.layout[countAt] = fields;
+    this.layoutLength = l;
+    this.numbersLength = n;
     this.items++;
   }
 
   invalid(line: string): void {
-    this.layout.push(invalidLine);
+    this.room(1, 0);
+    this.layout[this.layoutLength++] = invalidLine;
     this.texts.push(line);
     this.items++;
   }
 
   /** The batch so far, and the buffers to transfer with it; the writer starts a new batch. */
   take(bytesRead: number): { batch: WireBatch; transfer: ArrayBuffer[] } {
-    const batch: WireBatch = { names: this.fresh, texts: this.texts, layout: Int32Array.from(this.layout), numbers: Float64Array.from(this.numbers), bytesRead };
+    const batch: WireBatch = { names: this.fresh, texts: this.texts, layout: this.layout.slice(0, this.layoutLength), numbers: this.numbers.slice(0, this.numbersLength), bytesRead };
     this.fresh = [];
     this.texts = [];
-    this.layout = [];
-    this.numbers = [];
+    this.layoutLength = 0;
+    this.numbersLength = 0;
     this.items = 0;
     return { batch, transfer: [batch.layout.buffer as ArrayBuffer, batch.numbers.buffer as ArrayBuffer] };
+  }
+
+  /** Makes room for `layout` more layout entries and `numbers` more numbers. */
+  private room(layout: number, numbers: number): void {
+    if (this.layoutLength + layout > this.layout.length) this.layout = grown(this.layout, this.layoutLength + layout);
+    if (this.numbersLength + numbers > this.numbers.length) this.numbers = grown(this.numbers, this.numbersLength + numbers);
   }
 
   private place(text: string, before: string | null): Place {

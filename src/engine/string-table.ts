@@ -35,10 +35,10 @@ function hashOf(text: string): number {
 
 export class StringTable {
   private mask = (1 << 10) - 1;
-  private limit = Math.floor(maxLoad * (this.mask + 1));
+  private limit: number;
   /** Per slot: the hash of the text there (0 = empty), so that a probe reads one array, and its index. */
-  private hashes = new Int32Array(this.mask + 1);
-  private slots = new Int32Array(this.mask + 1);
+  private hashes: Int32Array;
+  private slots: Int32Array;
   /** Per index: where the text's bytes are in the arena. */
   private places: Uint32Array;
   private readonly arena: Uint8Array[];
@@ -52,6 +52,9 @@ export class StringTable {
   private lastHash = 0;
   private readonly prefixes: string[] = [];
   private readonly prefixNumbers = new Map<string, number>();
+  /** The prefix looked up last, and its number. */
+  private lastPrefix = "";
+  private lastPrefixNumber = -1;
 
   /**
    * `capacity`: how many texts to make room for at the start (a replay knows roughly how many
@@ -60,6 +63,12 @@ export class StringTable {
    * collector sees no external memory growing (every 64 MB grown starts a full collection).
    */
   constructor(capacity = 0) {
+    // The slots too, so that a replay's table is not rehashed as it grows: a year's id index
+    // would be rehashed 16 times, and its last copy would hold the old table and the new at once.
+    while (Math.floor(maxLoad * (this.mask + 1)) < capacity) this.mask = this.mask * 2 + 1;
+    this.limit = Math.floor(maxLoad * (this.mask + 1));
+    this.hashes = new Int32Array(this.mask + 1);
+    this.slots = new Int32Array(this.mask + 1);
     this.places = new Uint32Array(Math.max(1 << 9, capacity));
     const reserved = capacity * numberedBytes; // most ids are numbered; other texts take more, and more is allocated as needed
     this.arena = [new Uint8Array(reserved > firstChunk ? lastChunk : firstChunk)];
@@ -186,6 +195,9 @@ export class StringTable {
     let start = text.length;
     while (start > 0 && text.length - start < maxCounterDigits && isDigit(text.charCodeAt(start - 1))) start--;
     if (start === text.length) return -1;
+    // A table's ids mostly share one prefix ("beijing-7-"): compared in place, it is not cut out and hashed again.
+    const last = this.lastPrefix;
+    if (start === last.length && text.startsWith(last)) return this.lastPrefixNumber;
     const prefix = text.slice(0, start);
     let number = this.prefixNumbers.get(prefix);
     if (number === undefined) {
@@ -193,6 +205,8 @@ export class StringTable {
       number = this.prefixes.push(prefix) - 1;
       this.prefixNumbers.set(prefix, number);
     }
+    this.lastPrefix = prefix;
+    this.lastPrefixNumber = number;
     return number;
   }
 
