@@ -3,11 +3,13 @@
 // parsed twice. Instead an accepted event travels taken apart: its strings in one array, its
 // numbers in one column and its layout in another. Types and field names, which the contract
 // bounds and every event repeats, are sent once and referred to by number; a city or brand only
-// when it differs from the event before. Rebuilding an event costs the engine's thread a seventh of
-// parsing its line again. An invalid line travels as its text. Event data is flat by contract
+// when it differs from the event before. Its digest is taken here too, as the engine's thread is
+// the busier one. Rebuilding an event costs the engine's thread a seventh of parsing its line
+// again. An invalid line travels as its text. Event data is flat by contract
 // (strings, numbers, booleans), which is all this carries.
 import { assert, unreachable } from "../domain/assert.js";
-import { digested, eventTypeNamed, type CheckedEvent } from "../domain/events/validate.js";
+import { envelopeDigest } from "../domain/events/digest.js";
+import { eventTypeNamed, withDigest, type CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
 import { parseLine } from "../domain/events/history-line.js";
 import { grown } from "../engine/string-table.js";
@@ -20,7 +22,7 @@ export interface WireBatch {
   texts: string[];
   /** Per item: its type's name number, or `invalidLine`; then where its city and brand come from, its field count, and per field its name and kind. */
   layout: Int32Array;
-  /** Per event: its instant, then its number fields in order. */
+  /** Per event: its instant and its digest, then its number fields in order. */
   numbers: Float64Array;
   bytesRead: number;
 }
@@ -59,7 +61,7 @@ export class WireWriter {
 
   accepted(event: CheckedEvent): void {
     const { texts } = this;
-    this.room(4, 1);
+    this.room(4, 2);
     let l = this.layoutLength;
     let n = this.numbersLength;
     const layout = this.layout;
@@ -71,6 +73,7 @@ export class WireWriter {
     this.brand = event.brand;
     texts.push(event.id, event.occurredAt);
     this.numbers[n++] = event.at;
+    this.numbers[n++] = envelopeDigest(event);
     const data = event.data as Record<string, unknown>;
     let fields = 0;
     for (const name in data) {
@@ -169,6 +172,7 @@ export class WireReader {
       const id = texts[t++]!;
       const occurredAt = texts[t++]!;
       const at = numbers[n++]!;
+      const digest = numbers[n++]!;
       const data: Record<string, unknown> = {};
       for (let f = 0; f < fields; f++) {
         const name = this.names[layout[l++]!]!;
@@ -183,7 +187,7 @@ export class WireReader {
       }
       const type = this.names[typeNumber];
       assert(type !== undefined, `no name numbered ${typeNumber}`);
-      items.push({ accepted: digested({ brand: this.brand, city: this.city, data, id, occurredAt, type, at } as CheckedEvent) });
+      items.push({ accepted: withDigest({ brand: this.brand, city: this.city, data, id, occurredAt, type, at } as CheckedEvent, digest) });
     }
     assert(t === texts.length && n === numbers.length, "a batch's layout does not account for all its texts and numbers");
     return items;

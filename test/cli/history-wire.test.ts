@@ -38,6 +38,14 @@ describe("an event handed from the reading thread to the engine's", () => {
     expect(items.map((item) => ("accepted" in item ? Object.keys(item.accepted.data) : []))).toEqual(expected.map((v) => (v?.ok ? Object.keys(v.event.data) : [])));
   });
 
+  it("arrives whole from a batch larger than the room the writer starts with", () => {
+    const many = Array.from({ length: 5_000 }, (_, i) =>
+      JSON.stringify(ev("listing.published", "2025-03-01T09:00:00+08:00", { listingId: `L${i}`, ownerId: "O1", agentId: "A1", communityId: "C9", layout: "2室1厅", areaSqm: i + 0.5, askingPriceFen: i + 1 }, { id: `e-${i}` })),
+    );
+    const items = new WireReader().read(write(new WireWriter(), many));
+    expect(items.map((item) => ("accepted" in item ? item.accepted : null))).toEqual(many.map((line) => (validateEvent(JSON.parse(line), { phoneKey }) as { event: unknown }).event));
+  });
+
   it("carries an accepted event's phone as its hash and mask, and names each type and field once", () => {
     const writer = new WireWriter();
     const first = write(writer, lines);

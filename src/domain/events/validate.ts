@@ -42,7 +42,7 @@ export type AcceptedEvent = {
 
 export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type: T }>;
 
-/** An event that passed the contract, before its digest is taken (a replay's reading thread checks, its engine's thread digests). */
+/** An event that passed the contract, before its digest is taken. */
 export type CheckedEvent = AcceptedEvent extends infer E ? (E extends unknown ? Omit<E, "digest"> : never) : never;
 
 type Rejected = { ok: false; rejection: Rejection };
@@ -60,10 +60,13 @@ export function validateEvent(input: unknown, options: { phoneKey: string }): Va
 
 /** The event with the digest of its redacted content (of the six members of the envelope only). */
 export function digested(e: CheckedEvent): AcceptedEvent {
+  return withDigest(e, envelopeDigest(e));
+}
+
+/** The event with its digest, taken already (a replay's reading thread takes it: history-wire.ts). */
+export function withDigest(e: CheckedEvent, digest: number): AcceptedEvent {
   // A literal, not a spread: every accepted event then has one shape, whichever way it came.
-  const event = { brand: e.brand, city: e.city, data: e.data, id: e.id, occurredAt: e.occurredAt, type: e.type, at: e.at, digest: 0 };
-  event.digest = envelopeDigest(event);
-  return event as AcceptedEvent;
+  return { brand: e.brand, city: e.city, data: e.data, id: e.id, occurredAt: e.occurredAt, type: e.type, at: e.at, digest } as AcceptedEvent;
 }
 
 /** validateEvent without the digest. */
