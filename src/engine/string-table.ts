@@ -27,9 +27,10 @@ const maxPrefixes = 1 << 16;
 const digitZero = 0x30;
 const numberedBytes = 8;
 
-function hashOf(text: string): number {
+/** The hash of the text's units before `end`. */
+function hashOf(text: string, end = text.length): number {
   let hash = 0x811c9dc5; // FNV-1a over the UTF-16 code units
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  for (let i = 0; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
   return hash | 0 || 1; // 0 marks an empty slot
 }
 
@@ -51,10 +52,11 @@ export class StringTable {
   private lastSlot = 0;
   private lastHash = 0;
   private readonly prefixes: string[] = [];
-  private readonly prefixNumbers = new Map<string, number>();
-  /** The prefix looked up last, and its number. */
-  private lastPrefix = "";
-  private lastPrefixNumber = -1;
+  /**
+   * The prefixes by hash (open addressing, number + 1; 0 = empty), probed with the prefix still
+   * inside its text: a Map would need it cut out as a string of its own for every text stored.
+   */
+  private prefixSlots = new Int32Array(1 << 8);
 
   /**
    * `capacity`: how many texts to make room for at the start (a replay knows roughly how many
@@ -195,19 +197,30 @@ export class StringTable {
     let start = text.length;
     while (start > 0 && text.length - start < maxCounterDigits && isDigit(text.charCodeAt(start - 1))) start--;
     if (start === text.length) return -1;
-    // A table's ids mostly share one prefix ("beijing-7-"): compared in place, it is not cut out and hashed again.
-    const last = this.lastPrefix;
-    if (start === last.length && text.startsWith(last)) return this.lastPrefixNumber;
-    const prefix = text.slice(0, start);
-    let number = this.prefixNumbers.get(prefix);
-    if (number === undefined) {
-      if (this.prefixes.length === maxPrefixes) return -1;
-      number = this.prefixes.push(prefix) - 1;
-      this.prefixNumbers.set(prefix, number);
+    const mask = this.prefixSlots.length - 1;
+    let slot = hashOf(text, start) & mask;
+    for (let found = this.prefixSlots[slot]!; found !== 0; found = this.prefixSlots[slot]!) {
+      const prefix = this.prefixes[found - 1]!;
+      if (prefix.length === start && text.startsWith(prefix)) return found - 1;
+      slot = (slot + 1) & mask;
     }
-    this.lastPrefix = prefix;
-    this.lastPrefixNumber = number;
+    if (this.prefixes.length === maxPrefixes) return -1;
+    const number = this.prefixes.push(text.slice(0, start)) - 1;
+    this.prefixSlots[slot] = number + 1;
+    // At most half full, so that a probe ends soon at an empty slot.
+    if (2 * this.prefixes.length > this.prefixSlots.length) this.growPrefixSlots();
     return number;
+  }
+
+  private growPrefixSlots(): void {
+    const slots = new Int32Array(2 * this.prefixSlots.length);
+    const mask = slots.length - 1;
+    this.prefixes.forEach((prefix, number) => {
+      let slot = hashOf(prefix) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = number + 1;
+    });
+    this.prefixSlots = slots;
   }
 
   private matches(place: number, text: string): boolean {
