@@ -3,7 +3,8 @@
 // outside the collector's object graph, past the 2^24 entries of one Map), digests in a column.
 // Ids are compared in full, so the index is exact on ids; another content under a known id would
 // pass for the same only if its 53-bit digest (digest.ts) collided.
-import { columnLength, grown, StringTable } from "./string-table.js";
+import { columnLength, grown } from "./columns.js";
+import { StringTable } from "./string-table.js";
 
 /** How an id and its content stand against what was accepted before. */
 export type Verdict = "new" | "duplicate" | "conflict";

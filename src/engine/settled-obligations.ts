@@ -9,7 +9,8 @@ import { assert } from "../domain/assert.js";
 import type { Obligation } from "../domain/obligations.js";
 import type { IdIndex } from "./id-index.js";
 import { obligationIdOf } from "./ids.js";
-import { columnLength, Dictionary, grown, StringTable } from "./string-table.js";
+import { columnLength, Dictionary, grown } from "./columns.js";
+import { StringTable } from "./string-table.js";
 
 /** What does not fit the columns (several causes, or ids the index does not hold), kept as it is. */
 interface Unusual {

@@ -2,7 +2,8 @@
 // were the largest part of a city-year replay's heap (~150 bytes each). Here a showing costs ~60
 // bytes outside the collector's object graph; reading one back builds a frozen copy.
 import type { ShowingFacts, ShowingRecords } from "../domain/facts.js";
-import { columnLength, Dictionary, grown, StringTable } from "./string-table.js";
+import { columnLength, Dictionary, grown } from "./columns.js";
+import { StringTable } from "./string-table.js";
 
 export class ShowingColumns implements ShowingRecords {
   /** Listing and agent ids. */

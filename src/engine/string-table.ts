@@ -5,6 +5,7 @@
 // Lookups compare the text in full, so a table is exact. Most ids are a prefix and a counter
 // ("beijing-7-1234567", "crm-42"): such a text is kept as its prefix's number and its counter, 8
 // bytes instead of 2 + its length (a city-year's 37 million event ids: 1,305 MiB, not 1,726).
+import { grown } from "./columns.js";
 
 /** Arena chunks grow from 64 KiB to 16 MiB; a place is chunk × 2^24 + offset; a text never straddles two chunks. */
 const firstChunk = 1 << 16;
@@ -278,48 +279,3 @@ function prefixAt(buffer: Uint8Array, at: number): number {
 function counterAt(buffer: Uint8Array, at: number): number {
   return buffer[at + 4]! | (buffer[at + 5]! << 8) | (buffer[at + 6]! << 16) | (buffer[at + 7]! << 24);
 }
-
-/** The first length of a column meant to hold `capacity` records: room made up front, or a small start. */
-export function columnLength(capacity: number): number {
-  return Math.max(1 << 10, capacity);
-}
-
-/** A typed array half as long again, or `atLeast` long if that is longer, its contents copied (a column that grows as records come). */
-export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(array: T, atLeast = 0): T {
-  const larger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, Math.ceil(array.length * 1.5) + 16));
-  larger.set(array);
-  return larger;
-}
-
-/**
- * Few distinct strings (people, listings, commitments) as small numbers, in a Map: short ids are
- * interned by V8 with their hash kept, so a Map is cheaper here than a string table, which hashes
- * the text again on every lookup.
- */
-export class Dictionary {
-  private readonly codes = new Map<string, number>();
-  private readonly texts: string[] = [];
-
-  get size(): number {
-    return this.texts.length;
-  }
-
-  code(text: string): number {
-    let code = this.codes.get(text);
-    if (code === undefined) {
-      code = this.texts.push(text) - 1;
-      this.codes.set(text, code);
-    }
-    return code;
-  }
-
-  /** The code of a text already seen, or -1 (a lookup does not grow the dictionary). */
-  known(text: string): number {
-    return this.codes.get(text) ?? -1;
-  }
-
-  text(code: number): string {
-    return this.texts[code]!;
-  }
-}
-
