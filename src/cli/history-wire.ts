@@ -12,7 +12,7 @@ import { envelopeDigest } from "../domain/events/digest.js";
 import { eventTypeNamed, withDigest, type CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
 import { parseLine } from "../domain/events/history-line.js";
-import { grown } from "../engine/string-table.js";
+import { grown } from "../engine/columns.js";
 
 /** A batch as posted: `layout` and `numbers` are transferred, not copied. */
 export interface WireBatch {
@@ -28,6 +28,8 @@ export interface WireBatch {
 }
 
 const invalidLine = -1;
+/** The contract's types have at most a dozen data fields; room is made for this many an event. */
+const maxFields = 64;
 /** Where an event's city or brand is: the next text, or the same as the event before's. */
 const enum Place {
   Text = 0,
@@ -60,11 +62,10 @@ export class WireWriter {
   }
 
   accepted(event: CheckedEvent): void {
-    const { texts } = this;
-    this.room(4, 2);
+    this.room(4 + 2 * maxFields, 2 + maxFields);
+    const { layout, numbers, texts } = this;
     let l = this.layoutLength;
     let n = this.numbersLength;
-    const layout = this.layout;
     layout[l++] = this.number(event.type);
     layout[l++] = this.place(event.city, this.city);
     layout[l++] = this.place(event.brand, this.brand);
@@ -72,34 +73,29 @@ export class WireWriter {
     this.city = event.city;
     this.brand = event.brand;
     texts.push(event.id, event.occurredAt);
-    this.numbers[n++] = event.at;
-    this.numbers[n++] = envelopeDigest(event);
+    numbers[n++] = event.at;
+    numbers[n++] = envelopeDigest(event);
     const data = event.data as Record<string, unknown>;
     let fields = 0;
     for (const name in data) {
       const value = data[name];
-      fields++;
-      if (l + 2 > this.layout.length || n === this.numbers.length) {
-        this.layoutLength = l;
-        this.numbersLength = n;
-        this.room(2, 1);
-      }
+      if (++fields > maxFields) throw new RangeError(`event ${event.id}: more than ${maxFields} data fields`);
       if (typeof value === "string") {
-        this.layout[l++] = this.number(name);
-        this.layout[l++] = Kind.Text;
+        layout[l++] = this.number(name);
+        layout[l++] = Kind.Text;
         texts.push(value);
       } else if (typeof value === "number") {
-        this.layout[l++] = this.number(name);
-        this.layout[l++] = Kind.Number;
-        this.numbers[n++] = value;
+        layout[l++] = this.number(name);
+        layout[l++] = Kind.Number;
+        numbers[n++] = value;
       } else if (typeof value === "boolean") {
-        this.layout[l++] = this.number(name);
-        this.layout[l++] = value ? Kind.True : Kind.False;
+        layout[l++] = this.number(name);
+        layout[l++] = value ? Kind.True : Kind.False;
       } else {
         throw new TypeError(`event ${event.id}: data.${name} is not a string, number or boolean`);
       }
     }
-    this.layout[countAt] = fields;
+    layout[countAt] = fields;
     this.layoutLength = l;
     this.numbersLength = n;
     this.items++;
