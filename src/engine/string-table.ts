@@ -13,6 +13,8 @@ const lastChunk = 1 << 24;
 /** Places are 32-bit: at most 256 chunks (~4 GiB of text, ~200 million ids: a city-year is ~38 million). */
 const maxChunks = 256;
 const maxLoad = 0.7;
+/** How many texts a table of `mask + 1` slots takes before it grows. */
+const limitOf = (mask: number): number => Math.floor(maxLoad * (mask + 1));
 /** Texts are stored with a one-byte length. */
 const maxTextLength = 255;
 /** How a text is kept: one byte a code unit, two, or as a prefix's number and a counter. */
@@ -68,8 +70,8 @@ export class StringTable {
   constructor(capacity = 0) {
     // The slots too, so that a replay's table is not rehashed as it grows: a year's id index
     // would be rehashed 16 times, and its last copy would hold the old table and the new at once.
-    while (Math.floor(maxLoad * (this.mask + 1)) < capacity) this.mask = this.mask * 2 + 1;
-    this.limit = Math.floor(maxLoad * (this.mask + 1));
+    while (limitOf(this.mask) < capacity) this.mask = this.mask * 2 + 1;
+    this.limit = limitOf(this.mask);
     this.hashes = new Int32Array(this.mask + 1);
     this.slots = new Int32Array(this.mask + 1);
     this.places = new Uint32Array(Math.max(1 << 9, capacity));
@@ -243,7 +245,7 @@ export class StringTable {
   private growSlots(): void {
     const { hashes, slots } = this;
     this.mask = this.mask * 2 + 1;
-    this.limit = Math.floor(maxLoad * (this.mask + 1));
+    this.limit = limitOf(this.mask);
     this.hashes = new Int32Array(this.mask + 1);
     this.slots = new Int32Array(this.mask + 1);
     for (let old = 0; old < hashes.length; old++) {

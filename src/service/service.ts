@@ -173,7 +173,7 @@ export class Service {
     // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
     // nothing), rather than wait for the lock; otherwise the writer's reads would hold the event loop.
     const dueBefore = this.engine.nextDueAt();
-    const toWriter = (dueBefore !== null && dueBefore <= Math.max(this.options.clock.now(), this.engine.state.clock)) || this.database.writerLeased();
+    const toWriter = (dueBefore !== null && dueBefore <= this.now()) || this.database.writerLeased();
     await this.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
@@ -234,8 +234,7 @@ export class Service {
       this.caughtUp = true;
       this.caughtUpLease = lease;
       forgetChanges(this.engine);
-      // The log's times never go backwards, so replaying it gives the engine the same clock.
-      const now = Math.max(this.options.clock.now(), this.engine.state.clock);
+      const now = this.now();
       const notify = outbox(trx);
       /** Writes what the engine changed so far (a long write may write in parts). */
       const flush = async () => {
@@ -274,6 +273,11 @@ export class Service {
       }
       applied += rows.length;
     }
+  }
+
+  /** The clock's time, or the engine's if later: the log's times never go backwards, so replaying it gives the engine the same clock. */
+  private now(): Instant {
+    return Math.max(this.options.clock.now(), this.engine.state.clock);
   }
 
   private freshEngine(): Engine {
