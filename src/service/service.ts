@@ -84,14 +84,10 @@ export class Service {
     return { replayed, processed };
   }
 
-  /**
-   * Once per store: fills what the report migration added for history logged before it (claim,
-   * obligation and risk columns re-projected; listing and daily activity counted from the log).
-   */
+  /** Once per store, fills what a migration added for the history logged before it. */
   private async backfillReports(): Promise<void> {
-    const name = "report-projections";
-    await this.write(async (now, trx) => {
-      if ((await trx.selectFrom("schedules").select("name").where("name", "=", name).executeTakeFirst()) !== undefined) return [];
+    // 0004 and 0005: claim, obligation and risk columns re-projected; listing and daily activity counted from the log.
+    await this.once("report-projections", async (trx) => {
       const { state } = this.engine;
       for (const id of state.claims.keys()) state.changes.claims.add(id);
       for (const o of state.obligations.values()) state.changes.obligation(o);
@@ -102,6 +98,18 @@ export class Service {
         await writeActivity(trx, activityOf(rows.map(eventOfLogRow)));
         after = Number(rows.at(-1)!.seq);
       }
+    });
+    // 0006: an obligation's view moved from its JSON into columns.
+    await this.once("obligation-columns", async () => {
+      for (const o of this.engine.state.obligations.values()) this.engine.state.changes.obligation(o);
+    });
+  }
+
+  /** Runs `fill` in a write, unless the store has run it before; what it marks changed is written with it. */
+  private async once(name: string, fill: (trx: Transaction<Tables>) => Promise<void>): Promise<void> {
+    await this.write(async (now, trx) => {
+      if ((await trx.selectFrom("schedules").select("name").where("name", "=", name).executeTakeFirst()) !== undefined) return [];
+      await fill(trx);
       await trx.insertInto("schedules").values({ name, done_until: now }).execute();
       return [];
     });

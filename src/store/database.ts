@@ -65,10 +65,21 @@ export interface ObligationTable {
   beneficiary_id: string | null;
   due_at: number;
   status: string;
-  body: string;
   stage: string | null;
   /** When an obligation.due_soon notice was sent; null before. */
   warned_at: number | null;
+  // The rest of the obligation's view (projection.ts). Null only in rows logged before these
+  // columns, until the service's start has re-projected them (migrations.ts, 0006).
+  version: string;
+  opened_at: number;
+  /** JSON: the ids of the events that opened it. */
+  caused_by: string;
+  fulfilled_at: number | null;
+  fulfilled_by: string | null;
+  /** 1 if the evidence arrived after the breach was recorded, 0 if before; null unless fulfilled. */
+  after_breach: number | null;
+  breached_at: number | null;
+  claim_id: string | null;
 }
 
 export interface EntryTable {

@@ -1,9 +1,10 @@
 // Writes what the engine changed into tables that queries read, in the caller's transaction.
 import type { Transaction } from "kysely";
 import type { Engine } from "../engine/engine.js";
-import { claimView, obligationView, riskView } from "../engine/snapshot.js";
+import type { Obligation, ObligationProgress, ObligationStatus } from "../domain/obligations.js";
+import { claimView, riskView } from "../engine/snapshot.js";
 import { insertRows } from "./bulk.js";
-import type { Tables } from "./database.js";
+import type { ObligationTable, Tables } from "./database.js";
 
 /** Writes the changed rows and forgets the changes; rejected events, alerts and notices leave memory once stored. */
 export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Promise<void> {
@@ -18,13 +19,9 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     beneficiary_id: eb.ref("excluded.beneficiary_id"), status: eb.ref("excluded.status"), body: eb.ref("excluded.body"),
     breach_at: eb.ref("excluded.breach_at"), paid_at: eb.ref("excluded.paid_at"),
   }))));
-  const obligations = [...changes.obligations.values()];
-  await insertRows(trx, obligations, (o) => ({
-    id: o.id, commitment: o.commitment, city: o.city, brand: o.brand, subject_id: o.subjectId, responsible_id: o.responsibleId,
-    beneficiary_id: o.beneficiaryId, due_at: o.dueAt, status: o.progress.status, body: JSON.stringify(obligationView(o)), stage: o.stage,
-  }), (rows) => trx.insertInto("obligations").values(rows).onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({
-    status: eb.ref("excluded.status"), body: eb.ref("excluded.body"), stage: eb.ref("excluded.stage"),
-  }))));
+  // A later write of an obligation may change any column but its id (a re-projection fills them all).
+  await insertRows(trx, [...changes.obligations.values()], obligationRow, (rows) => trx.insertInto("obligations").values(rows)
+    .onConflict((oc) => oc.column("id").doUpdateSet((eb) => Object.fromEntries((Object.keys(rows[0]!) as Array<keyof ObligationRow>).filter((c) => c !== "id").map((c) => [c, eb.ref(`excluded.${c}`)])))));
   const risks = [...changes.risks].map((key) => [key, state.risks.get(key)!] as const);
   await insertRows(trx, risks, ([key, r]) => ({
     key, deal_id: r.dealId, rule: r.rule, decision: r.decision, city: r.city, brand: r.brand, body: JSON.stringify(riskView(r)), detected_at: r.detectedAt,
@@ -43,6 +40,36 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     event_id: r.id, type: r.type, code: r.code, message: r.message, field: r.field, received_at: r.rejectedAt, input: JSON.stringify(r.input).slice(0, 20_000),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
+}
+
+type ObligationRow = Omit<ObligationTable, "warned_at">;
+
+/** An obligation as its row: every field of its view, in columns. */
+function obligationRow(o: Obligation): ObligationRow {
+  const p = o.progress;
+  return {
+    id: o.id, commitment: o.commitment, version: o.versionKey, city: o.city, brand: o.brand, subject_id: o.subjectId, stage: o.stage,
+    responsible_id: o.responsibleId, beneficiary_id: o.beneficiaryId, opened_at: o.openedAt, due_at: o.dueAt, caused_by: JSON.stringify(o.causedBy),
+    status: p.status,
+    fulfilled_at: p.status === "fulfilled" ? p.fulfilledAt : null,
+    fulfilled_by: p.status === "fulfilled" ? p.byEventId : null,
+    after_breach: p.status === "fulfilled" ? Number(p.afterBreach) : null,
+    breached_at: p.status === "breached" ? p.breachedAt : null,
+    claim_id: p.status === "breached" ? p.claimId : null,
+  };
+}
+
+/** The obligation a row holds, for its view (snapshot.ts): the inverse of obligationRow. */
+export function obligationOfRow(row: ObligationRow): Obligation {
+  const status = row.status as ObligationStatus;
+  const progress: ObligationProgress = status === "open" ? { status }
+    : status === "fulfilled" ? { status, fulfilledAt: Number(row.fulfilled_at), byEventId: row.fulfilled_by!, afterBreach: Number(row.after_breach) === 1 }
+    : { status, breachedAt: Number(row.breached_at), claimId: row.claim_id };
+  return {
+    id: row.id, commitment: row.commitment, versionKey: row.version, city: row.city, brand: row.brand, subjectId: row.subject_id, stage: row.stage,
+    beneficiaryId: row.beneficiary_id, responsibleId: row.responsible_id, openedAt: Number(row.opened_at), dueAt: Number(row.due_at),
+    causedBy: JSON.parse(row.caused_by) as string[], progress,
+  };
 }
 
 /**

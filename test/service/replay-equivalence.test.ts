@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportLogCommand } from "../../src/cli/admin.js";
 import { main } from "../../src/cli/main.js";
+import { obligationView } from "../../src/engine/snapshot.js";
+import { obligationOfRow } from "../../src/store/projection.js";
 import { engines } from "../support/engines.js";
 import { ev, listing } from "../support/scenario.js";
 import { startApp, type Running } from "../support/service.js";
@@ -58,7 +60,7 @@ describe.each(engines)("replay equivalence on %s", (engine) => {
 
     const db = running.service.database.db;
     const claims = (await db.selectFrom("claims").select("body").execute()).map((r) => JSON.parse(r.body));
-    const obligations = (await db.selectFrom("obligations").select("body").execute()).map((r) => JSON.parse(r.body));
+    const obligations = (await db.selectFrom("obligations").selectAll().execute()).map((r) => obligationView(obligationOfRow(r)));
     const postings = await db.selectFrom("postings").select(["account", "amount_fen"]).execute();
     const balances = new Map<string, number>();
     for (const p of postings) balances.set(p.account, (balances.get(p.account) ?? 0) + Number(p.amount_fen));

@@ -3,9 +3,10 @@ import { Type } from "@sinclair/typebox";
 import type { SelectQueryBuilder } from "kysely";
 import type { EventType } from "../../domain/events/schema.js";
 import { formatInstant, parseInstant } from "../../domain/time.js";
-import { claimView } from "../../engine/snapshot.js";
+import { claimView, obligationView } from "../../engine/snapshot.js";
 import { approverRoleOf, type User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
+import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
@@ -105,7 +106,7 @@ export function registerClaimRoutes(app: TypedApp, context: ApiContext): void {
   }, async (request) => {
     const user = await context.userOf(request);
     const q = request.query;
-    let query = scoped(db().selectFrom("obligations").select(["body", "due_at"]), user, "obligations");
+    let query = scoped(db().selectFrom("obligations").selectAll(), user, "obligations");
     if (user.role === "agent") query = query.where("responsible_id", "=", user.subjectId);
     if (q.status !== undefined) query = query.where("status", "=", q.status);
     if (q.commitment !== undefined) query = query.where("commitment", "=", q.commitment);
@@ -114,6 +115,6 @@ export function registerClaimRoutes(app: TypedApp, context: ApiContext): void {
     if (dueBefore !== undefined) query = query.where("due_at", "<", dueBefore);
     const rows = await query.orderBy("due_at").orderBy("id").limit(q.limit).offset(q.offset).execute();
     const now = context.now();
-    return { now: formatInstant(now), obligations: rows.map((r) => ({ ...(JSON.parse(r.body) as object), secondsLeft: Math.floor((Number(r.due_at) - now) / 1000) })) };
+    return { now: formatInstant(now), obligations: rows.map((r) => ({ ...obligationView(obligationOfRow(r)), secondsLeft: Math.floor((Number(r.due_at) - now) / 1000) })) };
   });
 }

@@ -1,6 +1,8 @@
 // Complaints and their 30124 clock: a consumer files and follows their own; staff see their scope.
 import { createHash } from "node:crypto";
 import { Type } from "@sinclair/typebox";
+import { obligationView } from "../../engine/snapshot.js";
+import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import type { ApiContext, TypedApp } from "../server.js";
 import { scoped } from "./claims.js";
@@ -22,12 +24,12 @@ export function registerComplaintRoutes(app: TypedApp, context: ApiContext): voi
     const subjects = await scoped(db().selectFrom("obligations").select("subject_id"), user, "obligations").where("commitment", "=", commitment)
       .groupBy("subject_id").orderBy("subject_id").limit(request.query.limit).offset(request.query.offset).execute();
     if (subjects.length === 0) return { complaints: [] };
-    const rows = await db().selectFrom("obligations").select(["subject_id", "body"]).where("commitment", "=", commitment).where("subject_id", "in", subjects.map((s) => s.subject_id)).execute();
+    const rows = await db().selectFrom("obligations").selectAll().where("commitment", "=", commitment).where("subject_id", "in", subjects.map((s) => s.subject_id)).execute();
     const complaints = new Map<string, { complaintId: string; consumerId: string | null; city: string; brand: string; stages: Record<string, unknown> }>();
     for (const row of rows) {
-      const o = JSON.parse(row.body) as { subjectId: string; beneficiaryId: string | null; city: string; brand: string; stage: string; dueAt: string; status: string; fulfilledAt?: string };
+      const o = obligationView(obligationOfRow(row));
       const complaint = complaints.get(o.subjectId) ?? { complaintId: o.subjectId, consumerId: o.beneficiaryId, city: o.city, brand: o.brand, stages: {} };
-      complaint.stages[o.stage] = { dueAt: o.dueAt, status: o.status, ...(o.fulfilledAt === undefined ? {} : { metAt: o.fulfilledAt }) };
+      complaint.stages[o.stage!] = { dueAt: o.dueAt, status: o.status, ...(o.fulfilledAt === undefined ? {} : { metAt: o.fulfilledAt }) };
       complaints.set(o.subjectId, complaint);
     }
     return { complaints: [...complaints.values()] };

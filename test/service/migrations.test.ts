@@ -1,0 +1,60 @@
+// A store an earlier release wrote is carried forward at start: its schema migrated, and what the
+// new columns hold filled from the log, so that its API answers as a store written by this release.
+import { afterEach, describe, expect, it } from "vitest";
+import { obligationView } from "../../src/engine/snapshot.js";
+import { openDatabase } from "../../src/store/database.js";
+import { migrate } from "../../src/store/migrations.js";
+import { obligationOfRow } from "../../src/store/projection.js";
+import { engines, freshDatabaseUrl } from "../support/engines.js";
+import { ev, listing } from "../support/scenario.js";
+import { startApp, testClock, type Running } from "../support/service.js";
+
+describe.each(engines)("migrations on %s", (engine) => {
+  let running: Running | undefined;
+  afterEach(async () => running?.close());
+
+  it("obligations kept as JSON views before 0006 are answered from columns after it", async () => {
+    const clock = testClock("2026-03-01T09:00:00+08:00");
+    running = await startApp(engine, { clock });
+    await running.call("POST", "/v1/events/batch", { events: [
+      listing(),
+      ev("showing.recorded", "2026-03-01T10:00:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" }),
+      ev("showing.recorded", "2026-03-01T11:00:00+08:00", { showingId: "S2", listingId: "L1", buyerId: "C9", agentId: "A7" }),
+      ev("showing.feedback_sent", "2026-03-02T11:00:00+08:00", { showingId: "S2", listingId: "L1", ownerId: "O1" }),
+      ev("complaint.filed", "2026-03-01T09:55:00+08:00", { complaintId: "CP1", consumerId: "C9", category: "attitude" }),
+      ev("complaint.responded", "2026-03-01T10:05:00+08:00", { complaintId: "CP1" }),
+    ] });
+    clock.set("2026-03-06T00:00:00+08:00");
+    await running.service.tick();
+    const operator = await running.login("operator");
+    const expected = (await running.call("GET", "/v1/obligations", undefined, { token: operator })).body.obligations;
+    const complaints = (await running.call("GET", "/v1/complaints", undefined, { token: operator })).body.complaints;
+    expect(expected.map((o: { subjectId: string; status: string }) => `${o.subjectId} ${o.status}`).sort())
+      .toEqual(["CP1 breached", "CP1 breached", "CP1 fulfilled", "S1 breached", "S2 fulfilled"]);
+    const source = running.service.database.db;
+    const log = await source.selectFrom("log").selectAll().orderBy("seq").execute();
+    const obligations = await source.selectFrom("obligations").selectAll().execute();
+    await running.close();
+    running = undefined;
+
+    // The store as the release before 0006 left it: the log, and each obligation's view as JSON.
+    const url = await freshDatabaseUrl(engine);
+    const old = openDatabase(url);
+    await migrate(old, "0005-report-projections");
+    await old.db.insertInto("log").values(log).execute();
+    await old.db.insertInto("obligations" as never).values(obligations.map((row) => ({
+      id: row.id, commitment: row.commitment, city: row.city, brand: row.brand, subject_id: row.subject_id, responsible_id: row.responsible_id,
+      beneficiary_id: row.beneficiary_id, due_at: row.due_at, status: row.status, stage: row.stage, warned_at: row.warned_at,
+      body: JSON.stringify(obligationView(obligationOfRow(row))),
+    })) as never).execute();
+    await old.db.insertInto("schedules").values({ name: "report-projections", done_until: log.at(-1)!.at }).execute();
+    await old.close();
+
+    running = await startApp(engine, { databaseUrl: url, clock });
+    const again = await running.login("operator");
+    expect((await running.call("GET", "/v1/obligations", undefined, { token: again })).body.obligations).toEqual(expected);
+    expect((await running.call("GET", "/v1/complaints", undefined, { token: again })).body.complaints).toEqual(complaints);
+    const filled = await running.service.database.db.selectFrom("schedules").select("name").where("name", "=", "obligation-columns").execute();
+    expect(filled).toHaveLength(1);
+  });
+});
