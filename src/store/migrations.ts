@@ -252,6 +252,15 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.alterTable("obligations").dropColumn("body").execute();
       },
     },
+    "0007-obligations-by-commitment": {
+      async up(db: Kysely<any>) {
+        // A subject's obligations are always looked up under one commitment (the complaints API, the
+        // scorecard, the overdue queue). Keyed by subject alone, PostgreSQL, once it had statistics,
+        // merge-joined a year's complaints against every obligation in subject order: 83 ms, not 4.
+        await db.schema.dropIndex("obligations_by_subject").execute();
+        await db.schema.createIndex("obligations_by_commitment").on("obligations").columns(["commitment", "subject_id"]).execute();
+      },
+    },
   };
 }
 
