@@ -5,6 +5,7 @@ import pg from "pg";
 import { startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
 import { useScratchDir } from "../tools/scratch.js";
+import { postJson } from "./post.js";
 
 useScratchDir("anxin-bench-");
 
@@ -52,9 +53,7 @@ async function round(adminUrl: string, processes: number, events: number) {
     await Promise.all(servers.map(async (server) => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const response = await fetch(`${server.base}/v1/events/batch`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events: batch }) });
-        if (response.status !== 200) throw new Error(await response.text());
-        await response.arrayBuffer();
+        await postJson(server.base, "/v1/events/batch", key, JSON.stringify({ events: batch }));
       }
     }));
     const ingestSeconds = (performance.now() - started) / 1000;

@@ -15,6 +15,7 @@ import { formatInstant } from "../src/domain/time.js";
 import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
 import { latencyAt } from "./load.js";
+import { postJson } from "./post.js";
 import { useScratchDir } from "../tools/scratch.js";
 
 useScratchDir("anxin-bench-");
@@ -95,12 +96,6 @@ async function serve(url: string): Promise<{ base: string; key: string; stop(): 
   return { base: server.base, key: server.apiKey!, stop: () => server.kill("SIGTERM") };
 }
 
-async function post(base: string, path: string, key: string, body: string): Promise<void> {
-  const response = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  await response.arrayBuffer();
-}
-
 /**
  * Posts bodies serialised beforehand (the figure is the server's, not the client's
  * JSON.stringify) from `senders` concurrent clients, as an integrator's senders would; seconds taken.
@@ -109,7 +104,7 @@ async function postAll(base: string, path: string, key: string, bodies: readonly
   let next = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: senders }, async () => {
-    while (next < bodies.length) await post(base, path, key, bodies[next++]!);
+    while (next < bodies.length) await postJson(base, path, key, bodies[next++]!);
   }));
   return (performance.now() - started) / 1000;
 }
@@ -164,7 +159,7 @@ async function main(): Promise<void> {
         const batched = await ingestBatched(server.base, server.key, events("batch", n));
         const everything = await rawRateOfAllRows(served, await freshUrl(engine, cluster?.url ?? null));
         const one = await ingestSingle(server.base, server.key, events("single", single));
-        await post(server.base, "/v1/events", server.key, JSON.stringify({ id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } }));
+        await postJson(server.base, "/v1/events", server.key, JSON.stringify({ id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } }));
         const call = await latencyAt(`${server.base}/v1/checks/pre-call`, server.key, { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);
         const signing = await latencyAt(`${server.base}/v1/checks/pre-signing`, server.key, { dealId: "D1", city: "suzhou" }, 500, seconds);
         const ms = (l: typeof call) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)}`;
