@@ -7,6 +7,7 @@ import { LeasingDialect } from "./postgres-writer.js";
 import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
 import { sqliteWithWriterThread } from "./sqlite-thread.js";
 import { onWriter } from "./writer-scope.js";
+import type { ComplaintTable, DailyFigureTable, DealTable, ListingDayTable, ListingPriceTable, ListingTable, OwnerReportTable, ShowingTable } from "./reports/tables.js";
 
 export type EngineName = "sqlite" | "postgres";
 /** On PostgreSQL, the advisory lock that serialises appending to the log across processes. */
@@ -163,77 +164,6 @@ export interface DeliveryTable {
   status: "pending" | "delivered" | "failed";
   last_error: string | null;
   created_at: number;
-}
-
-export interface ListingTable {
-  listing_id: string;
-  city: string;
-  brand: string;
-  owner_id: string;
-  maintainer_id: string;
-  community_id: string;
-  layout: string;
-  area_sqm: number;
-  published_at: number;
-  delisted_at: number | null;
-}
-
-export interface ListingPriceTable {
-  listing_id: string;
-  at: number;
-  price_fen: number;
-}
-
-export interface ListingDayTable {
-  listing_id: string;
-  day: string;
-  views: number;
-  follows: number;
-  showings: number;
-  promotions: number;
-  progress_reports: number;
-}
-
-export interface DealTable {
-  deal_id: string;
-  listing_id: string;
-  city: string;
-  brand: string;
-  signed_at: number;
-  price_fen: number;
-}
-
-export interface ShowingTable {
-  showing_id: string;
-  listing_id: string;
-  recorded_at: number | null;
-  feedback_at: number | null;
-}
-
-/** Complaints as filed and closed; a closing may arrive before its filing. */
-export interface ComplaintTable {
-  complaint_id: string;
-  city: string | null;
-  brand: string | null;
-  consumer_id: string | null;
-  filed_at: number | null;
-  closed_at: number | null;
-}
-
-export interface DailyFigureTable {
-  city: string;
-  brand: string;
-  day: string;
-  figure: string;
-  count: number;
-  total: number;
-}
-
-export interface OwnerReportTable {
-  listing_id: string;
-  week_start: string;
-  owner_id: string;
-  body: string;
 }
 
 /** Work done on a schedule (weekly owner reports, one-off backfills): done up to an instant. */

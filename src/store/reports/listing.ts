@@ -4,7 +4,8 @@ import type { Kysely } from "kysely";
 import { listingCounters, noCounts, type ListingCounter } from "../../domain/reports/activity.js";
 import { listingReport, type ListingReport, type ListingReportInput } from "../../domain/reports/listing.js";
 import { businessDate, msPerDay, startOfBusinessDate, type Instant } from "../../domain/time.js";
-import type { ListingTable, Tables } from "../database.js";
+import type { Tables } from "../database.js";
+import type { ListingTable } from "./tables.js";
 import { chunks } from "../bulk.js";
 
 /** How far back "the community's recent prices" look for signed deals. */
