@@ -59,6 +59,8 @@ class LeasingDriver extends PostgresDriver {
     if (!insideWriter()) return super.acquireConnection();
     const end = await this.turns.take();
     try {
+      // A thread that ended (it crashed) is replaced; its session, and with it the lease's lock, ended with it.
+      if (this.connection?.thread.ended === true) [this.connection, this.lease] = [null, null];
       const connection = (this.connection ??= new LeasedConnection(new Thread("postgres-worker", this.settings)));
       const thread = connection.thread;
       if (thread.refusing) await thread.idle();

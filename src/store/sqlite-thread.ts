@@ -76,6 +76,8 @@ class SqliteDriver implements Driver {
   async beginTransaction(): Promise<void> {
     // A memory database exists only on its own connection.
     if (insideWriter() && this.settings.path !== ":memory:") {
+      // A thread that ended (it crashed) is replaced: its transactions have failed, and the engine is rebuilt before the next write.
+      if (this.connection.writer?.ended === true) this.connection.writer = null;
       const thread = (this.connection.writer ??= new Thread("sqlite-worker", this.settings));
       // After a failed commit, what follows waits until the thread is no longer refusing.
       if (thread.refusing) await thread.idle();

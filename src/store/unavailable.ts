@@ -1,6 +1,8 @@
 // Errors that say the store cannot take a request now, whatever the request: the disk is full, the
 // file or server cannot be reached, it is busy past its wait, or it takes no writes (a standby after
-// a failover). The request may be sent again: its events' ids make a resend safe.
+// a failover), or its writer thread ended (the next write starts another). The request may be sent
+// again: its events' ids make a resend safe.
+import { writerStoppedCode } from "./writer-protocol.js";
 
 /** SQLite's result codes (with their extended forms, e.g. SQLITE_IOERR_WRITE). */
 const sqlite = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|READONLY)/;
@@ -16,6 +18,6 @@ const lostConnection = /^(Connection terminated|timeout exceeded when trying to 
 
 export function isStoreUnavailable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === "string") return sqlite.test(code) || postgres.test(code) || network.has(code);
+  if (typeof code === "string") return sqlite.test(code) || postgres.test(code) || network.has(code) || code === writerStoppedCode;
   return typeof message === "string" && lostConnection.test(message);
 }

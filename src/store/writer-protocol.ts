@@ -35,6 +35,8 @@ export type ThreadRequest =
   | { kind: "close" };
 
 export type Failure = { message: string; code: string | undefined };
+/** The code of a failure because the writer thread ended (a crash): the next write has a new thread. */
+export const writerStoppedCode = "ANXIN_WRITER_STOPPED";
 
 /** What one statement gives: its rows, or what it changed. Both engines' writers answer so. */
 export type StatementResult = { rows: unknown[] } | { changes: number; lastInsertRowid: number };

@@ -3,7 +3,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { CompiledQuery, QueryResult } from "kysely";
 import { isDeferrable } from "./deferred.js";
-import { signalled, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
+import { signalled, writerStoppedCode, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 /** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
 const answerWithinMs = 10 * 60_000;
@@ -39,10 +39,15 @@ export class Thread {
     this.worker.on("exit", () => {
       this.stopped = true;
       this.open = false;
-      while (this.outcomes.length > 0) this.settle({ message: "the writer thread has stopped", code: undefined });
+      while (this.outcomes.length > 0) this.settle(stoppedFailure);
       this.resetWhenDone();
     });
     this.worker.unref();
+  }
+
+  /** The thread has ended (a crash, or closed): its outcomes are all settled, and it takes nothing more. */
+  get ended(): boolean {
+    return this.stopped;
   }
 
   get busy(): boolean {
@@ -71,7 +76,7 @@ export class Thread {
 
   /** Sends a request whose outcome comes later, in order with the commits': a commit, or PostgreSQL's lock. */
   later(request: ThreadRequest & { kind: "commit" | "lock" | "unlock" }): Promise<void> {
-    if (this.stopped) return Promise.reject(new Error("the writer thread has stopped"));
+    if (this.stopped) return Promise.reject(errorOf(stoppedFailure));
     this.send(request);
     // A process must not end while a commit it waits for is under way.
     if (this.outcomes.length === 0) this.worker.ref();
@@ -127,7 +132,7 @@ export class Thread {
   }
 
   send(request: ThreadRequest): void {
-    if (this.stopped) throw new Error("the writer thread has stopped");
+    if (this.stopped) throw errorOf(stoppedFailure);
     this.worker.postMessage(request);
   }
 
@@ -139,7 +144,7 @@ export class Thread {
     const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
     if (answer === undefined) {
       this.stopped = true;
-      throw new Error("the writer thread has stopped");
+      throw errorOf(stoppedFailure);
     }
     if ("error" in answer) throw errorOf(answer.error);
     return answer;
@@ -173,3 +178,6 @@ export function resultOf<R>(answer: StatementResult): QueryResult<R> {
 }
 
 const errorOf = (failure: Failure): Error => Object.assign(new Error(failure.message), { code: failure.code });
+
+/** What every write on a thread that ended is told: the store may take it again (unavailable.ts), as the next write has a new thread. */
+const stoppedFailure: Failure = { message: "the writer thread has stopped", code: writerStoppedCode };

@@ -3,7 +3,9 @@
 // and Retry-After, nothing applied, and the same events accepted afresh once the store is back.
 import { sql } from "kysely";
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import type { Worker } from "node:worker_threads";
+import { describe, expect, it, vi } from "vitest";
+import { Thread } from "../../src/store/writer-thread.js";
 import type { Running } from "../support/service.js";
 import { startApp } from "../support/service.js";
 import { engines } from "../support/engines.js";
@@ -55,6 +57,27 @@ describe.each(engines)("a store that cannot take writes, on %s", (engine) => {
     try {
       await refusedThenAccepted(app, engine);
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe.each(engines)("a writer thread that ended, on %s", (engine) => {
+  it("is replaced by the next batch, which is accepted whole", async () => {
+    const app = await startApp(engine);
+    const begun = vi.spyOn(Thread.prototype, "begin");
+    try {
+      expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
+      expect((await app.call("POST", "/v1/events/batch", { events: showings.slice(0, 100) })).status).toBe(200);
+      // As a crash would end it; a batch's statements are then sent to a new thread.
+      await (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker.terminate();
+      const again = await app.call("POST", "/v1/events/batch", { events: showings });
+      expect(again).toMatchObject({ status: 200, body: { accepted: 200, duplicates: 100, rejected: 0 } });
+      expect(new Set(begun.mock.contexts).size).toBe(2);
+      const logged = await app.service.database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      expect(Number(logged.n)).toBe(1 + 300);
+    } finally {
+      begun.mockRestore();
       await app.close();
     }
   });

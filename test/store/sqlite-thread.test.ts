@@ -6,11 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { sql, type Transaction } from "kysely";
-import { describe, expect, it } from "vitest";
+import type { Worker } from "node:worker_threads";
+import { describe, expect, it, vi } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
 import { insertRows } from "../../src/store/bulk.js";
 import { openDatabase, type Database, type Tables } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrations.js";
+import { Thread } from "../../src/store/writer-thread.js";
 import { engines, freshDatabaseUrl } from "../support/engines.js";
 
 const logRows = (ids: string[]) => ids.map((id, i) => ({ kind: "event" as const, event_id: id, type: "showing.recorded", at: i, received_at: i, city: "beijing", brand: "lianjia", fingerprint: null, body: "{}" }));
@@ -65,6 +67,32 @@ describe.each(engines)("writes on %s", (engine) => {
     await expect(insertRows(database.db, logRows(["A1"]), (row) => row, (rows) => database.db.insertInto("log").values(rows))).rejects.toThrow(/unique|UNIQUE/);
     expect(await count(database)).toBe(1);
     await database.close();
+  });
+});
+
+describe.each(engines)("the writer thread on %s", (engine) => {
+  it("is replaced when it ends, during a transaction or between two: that transaction fails whole, and the writes after it go on", async () => {
+    const database = openDatabase(await freshDatabaseUrl(engine));
+    await migrate(database);
+    const begun = vi.spyOn(Thread.prototype, "begin");
+    const crash = async () => void (await (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker.terminate()); // as a crash would end it
+    const write = (prefix: string, count: number, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
+      await insertRows(trx, logRows(ids(prefix, count)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await meanwhile();
+      await insertRows(trx, logRows(ids(`${prefix}-more`, count)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+    }));
+    try {
+      await write("A", 3);
+      await crash();
+      await write("B", 2);
+      await expect(write("C", 600, crash)).rejects.toThrow(/writer thread has stopped/);
+      await write("D", 1);
+      expect((await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id))
+        .toEqual(["A0", "A1", "A2", "A-more0", "A-more1", "A-more2", "B0", "B1", "B-more0", "B-more1", "D0", "D-more0"]);
+    } finally {
+      begun.mockRestore();
+      await database.close();
+    }
   });
 });
 

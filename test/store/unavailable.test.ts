@@ -6,7 +6,7 @@ import { isStoreUnavailable } from "../../src/store/unavailable.js";
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 
 describe("a store that is unavailable", () => {
-  it.each(["SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_BUSY", "SQLITE_READONLY", "08006", "08001", "53300", "57P01", "57P03", "25006", "ECONNREFUSED", "ENOTFOUND"])("is said by %s", (code) => {
+  it.each(["SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_BUSY", "SQLITE_READONLY", "08006", "08001", "53300", "57P01", "57P03", "25006", "ECONNREFUSED", "ENOTFOUND", "ANXIN_WRITER_STOPPED"])("is said by %s", (code) => {
     expect(isStoreUnavailable(withCode(code))).toBe(true);
   });
 
