@@ -46,6 +46,8 @@ describe.each(engines)("replay equivalence on %s", (engine) => {
     await running.call("POST", `/v1/claims/${encodeURIComponent(pending[0].id)}/approve`, { reason: "spread confirmed" }, { token: quality, headers: { "idempotency-key": "a1" } });
     running.clock.set("2026-03-06T00:00:00+08:00");
     await running.service.tick();
+    // Evidence from within S1's window, received after its breach was recorded.
+    await running.call("POST", "/v1/events", ev("showing.feedback_sent", "2026-03-02T09:00:00+08:00", { showingId: "S1", listingId: "L1", ownerId: "O1" }));
 
     const file = join(mkdtempSync(join(tmpdir(), "anxin-log-")), "log.ndjson");
     process.env["ANXIN_DATABASE_URL"] = running.databaseUrl;
@@ -68,6 +70,7 @@ describe.each(engines)("replay equivalence on %s", (engine) => {
     expect(claims.length).toBeGreaterThanOrEqual(4);
     expect(byId(snapshot.claims)).toEqual(byId(claims));
     expect(byId(snapshot.obligations)).toEqual(byId(obligations));
+    expect(obligations.find((o) => o.subjectId === "S1")).toMatchObject({ status: "fulfilled", afterBreach: true });
     expect(snapshot.ledger.accounts).toEqual([...balances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, balanceFen]) => ({ name, balanceFen })));
     expect(snapshot.ledger.balanced).toBe(true);
   });
