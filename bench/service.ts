@@ -12,7 +12,7 @@ import { migrate } from "../src/store/migrations.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { validateEvent } from "../src/domain/events/validate.js";
 import { formatInstant } from "../src/domain/time.js";
-import { freshUrl, startCluster } from "../tools/postgres-cluster.js";
+import { dropStore, freshUrl, startCluster } from "../tools/postgres-cluster.js";
 import { spawnServe } from "../tools/serve-process.js";
 import { latencyAt } from "./load.js";
 import { postJson } from "./post.js";
@@ -41,13 +41,18 @@ function events(prefix: string, count: number, enteredAt = formatInstant(Date.no
 }
 
 type TableRows = { table: keyof Tables; rows: object[] };
+/** Fresh stores of one engine, and their removal. */
+type Stores = { fresh(): Promise<string>; drop(url: string): Promise<void> };
 
 /**
  * Seconds to insert the rows into a fresh store of the engine, opened as `anxin serve` opens it, by
  * the statements the service uses (bulk.ts), so that a baseline pays no query building ingest does
  * not; each transaction takes the next 1,000 rows of every table, as one batch writes its rows.
+ * The store is dropped afterwards, so that PostgreSQL does not vacuum it while the checks' latency
+ * is measured (it did: autovacuum workers on these stores ran in the check's windows).
  */
-async function rawInsertSeconds(url: string, tables: readonly TableRows[]): Promise<number> {
+async function rawInsertSeconds(stores: Stores, tables: readonly TableRows[]): Promise<number> {
+  const url = await stores.fresh();
   const database = openDatabase(url, { backgroundCheckpoints: true });
   await migrate(database);
   const longest = Math.max(...tables.map((t) => t.rows.length));
@@ -59,6 +64,7 @@ async function rawInsertSeconds(url: string, tables: readonly TableRows[]): Prom
   }
   const seconds = (performance.now() - started) / 1000;
   await database.close();
+  await stores.drop(url);
   return seconds;
 }
 
@@ -66,14 +72,14 @@ async function rawInsertSeconds(url: string, tables: readonly TableRows[]): Prom
  * The engine's own rate for the same log rows: the median of three, each into a fresh store, since
  * on this shared machine one insert of 50,000 rows can land in a spell twice as fast as the next.
  */
-async function rawInsertRate(fresh: () => Promise<string>, events: object[]): Promise<number> {
+async function rawInsertRate(stores: Stores, events: object[]): Promise<number> {
   const rows = events.map((e) => {
     const v = validateEvent(e, { phoneKey });
     if (!v.ok) throw new Error(JSON.stringify(v.rejection));
     return eventRow(v.event, v.event.at);
   });
   const rates: number[] = [];
-  for (let i = 0; i < 3; i++) rates.push(rows.length / (await rawInsertSeconds(await fresh(), [{ table: "log", rows }])));
+  for (let i = 0; i < 3; i++) rates.push(rows.length / (await rawInsertSeconds(stores, [{ table: "log", rows }])));
   return rates.sort((a, b) => a - b)[1]!;
 }
 
@@ -84,11 +90,11 @@ const ingestTables = ["log", "obligations", "showings", "listing_days", "listing
  * Every row a batched ingest left in those tables, inserted again into a fresh store: the raw cost
  * of storing all that the events wrote, without the API and the engine. Rows and seconds.
  */
-async function rawRateOfAllRows(from: string, to: string): Promise<{ rows: number; seconds: number }> {
+async function rawRateOfAllRows(from: string, stores: Stores): Promise<{ rows: number; seconds: number }> {
   const source = openDatabase(from);
   const dumped: TableRows[] = await Promise.all(ingestTables.map(async (table) => ({ table, rows: await source.db.selectFrom(table).selectAll().execute() as object[] })));
   await source.close();
-  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds: await rawInsertSeconds(to, dumped) };
+  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds: await rawInsertSeconds(stores, dumped) };
 }
 
 async function serve(url: string): Promise<{ base: string; key: string; stop(): Promise<void> }> {
@@ -152,12 +158,13 @@ async function main(): Promise<void> {
     console.log("\nengine     raw insert rows/s   HTTP batched ev/s  ratio   HTTP single ev/s  ratio   pre-call p50/p99 ms @500/s   pre-signing p50/p99 ms @500/s");
     for (const engine of ["sqlite", "postgres"] as const) {
       if (engine === "postgres" && cluster === null) { console.log("postgres   (PostgreSQL binaries not found: skipped)"); continue; }
-      const raw = await rawInsertRate(() => freshUrl(engine, cluster?.url ?? null), events("raw", n));
-      const served = await freshUrl(engine, cluster?.url ?? null);
+      const stores: Stores = { fresh: () => freshUrl(engine, cluster?.url ?? null), drop: (url) => dropStore(url, cluster?.url ?? null) };
+      const raw = await rawInsertRate(stores, events("raw", n));
+      const served = await stores.fresh();
       const server = await serve(served);
       try {
         const batched = await ingestBatched(server.base, server.key, events("batch", n));
-        const everything = await rawRateOfAllRows(served, await freshUrl(engine, cluster?.url ?? null));
+        const everything = await rawRateOfAllRows(served, stores);
         const one = await ingestSingle(server.base, server.key, events("single", single));
         await postJson(server.base, "/v1/events", server.key, JSON.stringify({ id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } }));
         const call = await latencyAt(`${server.base}/v1/checks/pre-call`, server.key, { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);

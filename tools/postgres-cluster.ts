@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export interface Cluster {
   url: string;
@@ -70,4 +70,19 @@ export async function freshUrl(engine: "sqlite" | "postgres", adminUrl: string |
   await client.query(`create database ${name}`);
   await client.end();
   return adminUrl!.replace(/\/postgres$/, `/${name}`);
+}
+
+/**
+ * Removes a store freshUrl made, once a benchmark is done with it: left on the cluster, a database
+ * of a baseline's rows is vacuumed by PostgreSQL while later figures are measured.
+ */
+export async function dropStore(url: string, adminUrl: string | null): Promise<void> {
+  if (url.startsWith("sqlite:")) {
+    rmSync(dirname(url.slice("sqlite:".length)), { recursive: true, force: true });
+    return;
+  }
+  const client = new pg.Client({ connectionString: adminUrl! });
+  await client.connect();
+  await client.query(`drop database ${new URL(url).pathname.slice(1)}`);
+  await client.end();
 }
