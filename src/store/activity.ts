@@ -27,11 +27,11 @@ export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, a
     await trx.updateTable("listings").set({ maintainer_id: m.agentId }).where("listing_id", "=", m.listingId).execute();
   }
   await insertRows(trx, activity.listingDays, (r) => ({
-    listing_id: r.listingId, day: r.day, views: r.counts.views, follows: r.counts.follows, showings: r.counts.showings,
+    listing_id: r.listingId, day: r.day, views: r.counts.views, follows: r.counts.follows,
     promotions: r.counts.promotions, progress_reports: r.counts.progressReports,
   }), (rows) => trx.insertInto("listing_days").values(rows).onConflict((oc) => oc.columns(["listing_id", "day"]).doUpdateSet({
     views: sql`listing_days.views + excluded.views`, follows: sql`listing_days.follows + excluded.follows`,
-    showings: sql`listing_days.showings + excluded.showings`, promotions: sql`listing_days.promotions + excluded.promotions`,
+    promotions: sql`listing_days.promotions + excluded.promotions`,
     progress_reports: sql`listing_days.progress_reports + excluded.progress_reports`,
   })));
   await insertRows(trx, activity.deals, (d) => ({ deal_id: d.dealId, listing_id: d.listingId, city: d.city, brand: d.brand, signed_at: d.signedAt, price_fen: d.priceFen }), (rows) => trx.insertInto("deals").values(rows)

@@ -261,6 +261,14 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.createIndex("obligations_by_commitment").on("obligations").columns(["commitment", "subject_id"]).execute();
       },
     },
+    "0008-showings-counted-once": {
+      async up(db: Kysely<any>) {
+        // A listing's showings are counted from the showings table, which holds each one for its
+        // feedback: counting them again per listing-day cost every showing an upsert at ingest
+        // (on PostgreSQL, 1.1–1.5× the batched ingest rate without it).
+        await db.schema.alterTable("listing_days").dropColumn("showings").execute();
+      },
+    },
   };
 }
 

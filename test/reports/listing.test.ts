@@ -44,6 +44,9 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
       ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" }),
       ev("showing.feedback_sent", "2026-03-04T23:59:00+08:00", { showingId: "S1", listingId: "L1", ownerId: "O1" }),
       ev("showing.recorded", "2026-03-05T10:00:00+08:00", { showingId: "S2", listingId: "L1", buyerId: "C8", agentId: "A7" }),
+      // A neighbour's showings, one in the period and one the day after it.
+      ev("showing.recorded", "2026-03-08T23:00:00+08:00", { showingId: "S3", listingId: "L2", buyerId: "C8", agentId: "A8" }),
+      ev("showing.recorded", "2026-03-09T00:00:00+08:00", { showingId: "S4", listingId: "L2", buyerId: "C8", agentId: "A8" }),
       ev("listing.promoted", "2026-03-03T12:00:00+08:00", { listingId: "L1", agentId: "A7", channel: "短视频", note: "VR 看房" }),
       ev("owner.progress_reported", "2026-03-03T18:00:00+08:00", { listingId: "L1", agentId: "A7", note: "本周带看 1 次" }),
       ev("listing.price_changed", "2026-03-04T09:00:00+08:00", { listingId: "L1", askingPriceFen: 580_000_000 }),
@@ -62,7 +65,7 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     expect(body).toMatchObject({
       listing: { listingId: "L1", ownerId: "O1", communityId: "C1", layout: "2室1厅" },
       period: { from: "2026-03-02T00:00:00+08:00", to: "2026-03-09T00:00:00+08:00" },
-      activity: { views: 460, follows: 2, showings: 2, community: { listings: 2, views: 15, follows: 0, showings: 0 } },
+      activity: { views: 460, follows: 2, showings: 2, community: { listings: 2, views: 15, follows: 0, showings: 0.5 } },
       promotions: 1,
       progress: { reports: 1, weeks: 1, weeksMet: 1, met: true },
       feedback: { due: 2, onTime: 1, missing: 1, late: 0, pending: 0, met: false },
@@ -97,7 +100,7 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     const owner = await running.login("owner-o1");
     const weekly = (await running.call("GET", "/v1/weekly-reports", undefined, { token: owner })).body.reports;
     expect(weekly.map((r: { listingId: string; weekStart: string }) => `${r.listingId} ${r.weekStart}`)).toEqual(["L1 2026-03-02", "L1 2026-02-23"]);
-    expect(weekly[0].report.activity).toMatchObject({ views: 460, community: { views: 15 } });
+    expect(weekly[0].report.activity).toMatchObject({ views: 460, showings: 2, community: { views: 15, showings: 0.5 } });
     const operator = await running.login("operator");
     expect((await running.call("GET", "/v1/weekly-reports?limit=100", undefined, { token: operator })).body.reports).toHaveLength(10);
     // Down over the next Monday: the week of 03-09 is reported on the first tick after start.
@@ -125,6 +128,6 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     } finally {
       delete process.env["ANXIN_DATABASE_URL"];
     }
-    expect(out.join("").split("\n").slice(0, 4)).toEqual(["figure,listing,community_same_layout_average", "views,460,15", "follows,2,0", "showings,2,0"]);
+    expect(out.join("").split("\n").slice(0, 4)).toEqual(["figure,listing,community_same_layout_average", "views,460,15", "follows,2,0", "showings,2,0.5"]);
   });
 });

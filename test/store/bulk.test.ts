@@ -12,20 +12,20 @@ describe.each(engines)("bulk inserts on %s", (engine) => {
     await migrate(database);
     const { db } = database;
     const days = (from: number, count: number, views: number) =>
-      Array.from({ length: count }, (_, i) => ({ listing_id: `L${(from + i) % 700}`, day: "2026-03-02", views, follows: 0, showings: 1, promotions: 0, progress_reports: 0 }));
+      Array.from({ length: count }, (_, i) => ({ listing_id: `L${(from + i) % 700}`, day: "2026-03-02", views, follows: 1, promotions: 0, progress_reports: 0 }));
     const upsert = (rows: ReturnType<typeof days>) => db.insertInto("listing_days").values(rows).onConflict((oc) => oc.columns(["listing_id", "day"]).doUpdateSet({
-      views: sql`listing_days.views + excluded.views`, showings: sql`listing_days.showings + excluded.showings`,
+      views: sql`listing_days.views + excluded.views`, follows: sql`listing_days.follows + excluded.follows`,
     }));
     // 700 rows: a chunk of 500 and one of 200, compiled; then the same shapes again, reused.
     await insertRows(db, days(0, 700, 1), (row) => row, upsert);
     await insertRows(db, days(0, 700, 2), (row) => row, upsert);
     // Rows whose columns come in another order are not of the cached shape: compiled as Kysely would.
-    await insertRows(db, [days(1, 1, 4)[0]!, { day: "2026-03-02", listing_id: "L2", views: 4, follows: 0, showings: 1, promotions: 0, progress_reports: 0 }], (row) => row, upsert);
-    const rows = await db.selectFrom("listing_days").select(["listing_id", "views", "showings", "promotions"]).orderBy("listing_id").execute();
+    await insertRows(db, [days(1, 1, 4)[0]!, { day: "2026-03-02", listing_id: "L2", views: 4, follows: 1, promotions: 0, progress_reports: 0 }], (row) => row, upsert);
+    const rows = await db.selectFrom("listing_days").select(["listing_id", "views", "follows", "promotions"]).orderBy("listing_id").execute();
     expect(rows).toHaveLength(700);
-    expect(rows.find((r) => r.listing_id === "L0")).toEqual({ listing_id: "L0", views: 3, showings: 2, promotions: 0 });
-    expect(rows.find((r) => r.listing_id === "L1")).toEqual({ listing_id: "L1", views: 7, showings: 3, promotions: 0 });
-    expect(rows.find((r) => r.listing_id === "L2")).toEqual({ listing_id: "L2", views: 7, showings: 3, promotions: 0 });
+    expect(rows.find((r) => r.listing_id === "L0")).toEqual({ listing_id: "L0", views: 3, follows: 2, promotions: 0 });
+    expect(rows.find((r) => r.listing_id === "L1")).toEqual({ listing_id: "L1", views: 7, follows: 3, promotions: 0 });
+    expect(rows.find((r) => r.listing_id === "L2")).toEqual({ listing_id: "L2", views: 7, follows: 3, promotions: 0 });
     expect(rows.reduce((sum, r) => sum + r.views, 0)).toBe(700 * 3 + 8);
     await database.close();
   });

@@ -7,6 +7,8 @@ import { businessDate, type Instant } from "../time.js";
 
 export const listingCounters = ["views", "follows", "showings", "promotions", "progressReports"] as const;
 export type ListingCounter = (typeof listingCounters)[number];
+/** What a listing-day counts; its showings are counted from the showings themselves, which the reports keep anyway. */
+export type DayCounter = Exclude<ListingCounter, "showings">;
 
 /**
  * Daily figures per city and brand. `total` is a sum beside the count: fen for money, points for
@@ -21,7 +23,7 @@ export type DailyFigure = (typeof dailyFigures)[number];
 export interface ListingDay {
   listingId: string;
   day: string;
-  counts: Record<ListingCounter, number>;
+  counts: Record<DayCounter, number>;
 }
 
 export interface ListingDescription {
@@ -69,11 +71,11 @@ export function activityOf(events: readonly AcceptedEvent[]): Activity {
   const activity: Activity = {
     listingDays: [], listings: [], prices: [], delistings: [], maintainers: [], deals: [], showings: [], feedback: [], complaints: [], closings: [], figures: [],
   };
-  const count = (listingId: string, at: Instant, counter: ListingCounter, n = 1) => {
+  const count = (listingId: string, at: Instant, counter: DayCounter, n = 1) => {
     const day = businessDate(at);
     const key = `${listingId}|${day}`;
     let row = days.get(key);
-    if (row === undefined) days.set(key, (row = { listingId, day, counts: noCounts() }));
+    if (row === undefined) days.set(key, (row = { listingId, day, counts: { views: 0, follows: 0, promotions: 0, progressReports: 0 } }));
     row.counts[counter] += n;
   };
   const figure = (event: AcceptedEvent, name: DailyFigure, total = 0) => {
@@ -111,7 +113,6 @@ export function activityOf(events: readonly AcceptedEvent[]): Activity {
         count(event.data.listingId, event.at, "follows");
         break;
       case "showing.recorded":
-        count(event.data.listingId, event.at, "showings");
         activity.showings.push({ showingId: event.data.showingId, listingId: event.data.listingId, recordedAt: event.at });
         break;
       case "showing.feedback_sent":

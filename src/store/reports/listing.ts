@@ -43,14 +43,13 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
   const communities = listingIds === undefined ? undefined : [...new Set(targets.map((t) => t.communityId))];
   const neighbours = listingIds === undefined ? targets : (await inChunks(communities, (ids) => active(db.selectFrom("listings").selectAll()).where("community_id", "in", ids!).execute())).map(listingOf);
   const neighbourIds = listingIds === undefined ? undefined : neighbours.map((n) => n.listingId);
-  const targetIds = listingIds === undefined ? undefined : targets.map((t) => t.listingId);
 
   const [dayRows, showingRows, priceRows, dealRows] = await Promise.all([
     inChunks(neighbourIds, (ids) => {
       const q = db.selectFrom("listing_days").selectAll().where("day", ">=", businessDate(from)).where("day", "<=", businessDate(to - 1));
       return (ids === undefined ? q : q.where("listing_id", "in", ids)).execute();
     }),
-    inChunks(targetIds, (ids) => {
+    inChunks(neighbourIds, (ids) => {
       const q = db.selectFrom("showings").selectAll().where("recorded_at", ">=", from).where("recorded_at", "<", to);
       return (ids === undefined ? q : q.where("listing_id", "in", ids)).execute();
     }),
@@ -66,16 +65,28 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
     }),
   ]);
 
-  const totals = new Map<string, Record<ListingCounter, number>>();
-  const days = new Map<string, ListingReportInput["days"][number][]>();
+  // Each listing's counts per business day: its listing-days' counters, and its showings counted from their rows.
+  const days = new Map<string, Map<string, Record<ListingCounter, number>>>();
+  const countsOf = (listingId: string, day: string) => {
+    let mine = days.get(listingId);
+    if (mine === undefined) days.set(listingId, (mine = new Map()));
+    let counts = mine.get(day);
+    if (counts === undefined) mine.set(day, (counts = noCounts()));
+    return counts;
+  };
   for (const r of dayRows) {
-    const counts = { views: Number(r.views), follows: Number(r.follows), showings: Number(r.showings), promotions: Number(r.promotions), progressReports: Number(r.progress_reports) };
-    const total = totals.get(r.listing_id) ?? noCounts();
-    for (const c of listingCounters) total[c] += counts[c];
-    totals.set(r.listing_id, total);
-    const mine = days.get(r.listing_id);
-    if (mine === undefined) days.set(r.listing_id, [{ day: r.day, counts }]);
-    else mine.push({ day: r.day, counts });
+    const counts = countsOf(r.listing_id, r.day);
+    counts.views += Number(r.views);
+    counts.follows += Number(r.follows);
+    counts.promotions += Number(r.promotions);
+    counts.progressReports += Number(r.progress_reports);
+  }
+  for (const r of showingRows) countsOf(r.listing_id, businessDate(Number(r.recorded_at))).showings++;
+  const totals = new Map<string, Record<ListingCounter, number>>();
+  for (const [listingId, mine] of days) {
+    const total = noCounts();
+    for (const counts of mine.values()) for (const c of listingCounters) total[c] += counts[c];
+    totals.set(listingId, total);
   }
   const showings = groupBy(showingRows, (s) => s.listing_id);
   const prices = groupBy(priceRows, (p) => p.listing_id);
@@ -93,7 +104,7 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
     const before = history.filter((p) => p.at < from).at(-1);
     reports.set(listing.listingId, listingReport({
       listing, from, to,
-      days: (days.get(listing.listingId) ?? []).sort((a, b) => (a.day < b.day ? -1 : 1)),
+      days: [...(days.get(listing.listingId) ?? [])].map(([day, counts]) => ({ day, counts })).sort((a, b) => (a.day < b.day ? -1 : 1)),
       peers: (byPlace.get(`${listing.communityId}|${listing.layout}`) ?? []).filter((p) => p.listingId !== listing.listingId).map((p) => totals.get(p.listingId) ?? noCounts()),
       showings: (showings.get(listing.listingId) ?? []).map((s) => ({ showingId: s.showing_id, recordedAt: Number(s.recorded_at), feedbackAt: s.feedback_at === null ? null : Number(s.feedback_at) })),
       prices: [...(before === undefined ? [] : [before]), ...history.filter((p) => p.at >= from)],

@@ -25,7 +25,6 @@ export interface ListingDayTable {
   day: string;
   views: number;
   follows: number;
-  showings: number;
   promotions: number;
   progress_reports: number;
 }
