@@ -18,6 +18,7 @@ export class Thread {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly answers: MessagePort;
   private stopped = false;
+  private stoppedBy = "the writer thread has stopped";
   /** Commits (and locks) sent and not yet answered, oldest first. */
   private readonly outcomes: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private readonly waiting: Array<() => void> = [];
@@ -36,13 +37,23 @@ export class Thread {
     // No inherited flags: a worker refuses some (`--input-type`), and needs none.
     this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], execArgv: [] });
     this.worker.on("message", (outcome: LaterOutcome) => this.settle("error" in outcome ? outcome.error : null));
+    // An error the worker did not catch ends it (its exit wakes a caller asleep on the signal);
+    // unheard here, it would end the whole process. The writes it fails say why.
+    this.worker.on("error", (error) => {
+      this.stoppedBy = `the writer thread has stopped: ${error.message}`;
+    });
     this.worker.on("exit", () => {
       this.stopped = true;
       this.open = false;
-      while (this.outcomes.length > 0) this.settle(stoppedFailure);
+      while (this.outcomes.length > 0) this.settle(this.stoppedFailure);
       this.resetWhenDone();
     });
     this.worker.unref();
+  }
+
+  /** What every write on a thread that ended is told: the store may take it again (unavailable.ts), as the next write has a new thread. */
+  private get stoppedFailure(): Failure {
+    return { message: this.stoppedBy, code: writerStoppedCode };
   }
 
   /** The thread has ended (a crash, or closed): its outcomes are all settled, and it takes nothing more. */
@@ -76,7 +87,7 @@ export class Thread {
 
   /** Sends a request whose outcome comes later, in order with the commits': a commit, or PostgreSQL's lock. */
   later(request: ThreadRequest & { kind: "commit" | "lock" | "unlock" }): Promise<void> {
-    if (this.stopped) return Promise.reject(errorOf(stoppedFailure));
+    if (this.stopped) return Promise.reject(errorOf(this.stoppedFailure));
     this.send(request);
     // A process must not end while a commit it waits for is under way.
     if (this.outcomes.length === 0) this.worker.ref();
@@ -132,7 +143,7 @@ export class Thread {
   }
 
   send(request: ThreadRequest): void {
-    if (this.stopped) throw errorOf(stoppedFailure);
+    if (this.stopped) throw errorOf(this.stoppedFailure);
     this.worker.postMessage(request);
   }
 
@@ -144,7 +155,7 @@ export class Thread {
     const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
     if (answer === undefined) {
       this.stopped = true;
-      throw errorOf(stoppedFailure);
+      throw errorOf(this.stoppedFailure);
     }
     if ("error" in answer) throw errorOf(answer.error);
     return answer;
@@ -179,5 +190,4 @@ export function resultOf<R>(answer: StatementResult): QueryResult<R> {
 
 const errorOf = (failure: Failure): Error => Object.assign(new Error(failure.message), { code: failure.code });
 
-/** What every write on a thread that ended is told: the store may take it again (unavailable.ts), as the next write has a new thread. */
-const stoppedFailure: Failure = { message: "the writer thread has stopped", code: writerStoppedCode };
+

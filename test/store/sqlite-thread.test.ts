@@ -13,6 +13,7 @@ import { insertRows } from "../../src/store/bulk.js";
 import { openDatabase, type Database, type Tables } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrations.js";
 import { Thread } from "../../src/store/writer-thread.js";
+import { writerStoppedCode } from "../../src/store/writer-protocol.js";
 import { engines, freshDatabaseUrl } from "../support/engines.js";
 
 const logRows = (ids: string[]) => ids.map((id, i) => ({ kind: "event" as const, event_id: id, type: "showing.recorded", at: i, received_at: i, city: "beijing", brand: "lianjia", fingerprint: null, body: "{}" }));
@@ -89,6 +90,30 @@ describe.each(engines)("the writer thread on %s", (engine) => {
       await write("D", 1);
       expect((await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id))
         .toEqual(["A0", "A1", "A2", "A-more0", "A-more1", "A-more2", "B0", "B1", "B-more0", "B-more1", "D0", "D-more0"]);
+    } finally {
+      begun.mockRestore();
+      await database.close();
+    }
+  });
+});
+
+describe.each(engines)("the writer thread on %s", (engine) => {
+  it("ended by an error of its own, fails the transaction it was in as the store being unavailable, not the process; the next write goes on", async () => {
+    const database = openDatabase(await freshDatabaseUrl(engine));
+    await migrate(database);
+    const begun = vi.spyOn(Thread.prototype, "begin");
+    // A request no worker expects makes its handler throw, as a bug in the worker would.
+    const fault = async () => (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker.postMessage(null);
+    const write = (prefix: string, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
+      await insertRows(trx, logRows(ids(prefix, 2)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await meanwhile();
+      await sql`select count(*) from log`.execute(trx);
+    }));
+    try {
+      await write("A");
+      await expect(write("B", fault)).rejects.toMatchObject({ code: writerStoppedCode });
+      await write("C");
+      expect((await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id)).toEqual(["A0", "A1", "C0", "C1"]);
     } finally {
       begun.mockRestore();
       await database.close();
