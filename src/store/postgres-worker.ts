@@ -2,12 +2,14 @@
 // writer-rules.ts. pg sends a connection's next statement only once the event loop has read the
 // answer to the one before, and the engine's thread does not yield while it applies a batch: from
 // there the server would idle while the engine works. Here statements go out as soon as each is
-// answered. A failed commit closes the connection, which ends its hold on the log's lock.
+// answered, and those nobody waits for (a batch's inserts) are pipelined: the next is bound and
+// sent while the server executes the one before, which in series had been as long as the server's
+// own work. A failed commit closes the connection, which ends its hold on the log's lock.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
 import type { LaterOutcome, PostgresSettings, StatementResult, ThreadData, ThreadRequest } from "./writer-protocol.js";
-import { failure, WriterRules, type Statement } from "./writer-rules.js";
+import { failure, waited, WriterRules, type Statement } from "./writer-rules.js";
 
 const data = workerData as ThreadData<PostgresSettings>;
 const { url, lockKey } = data;
@@ -15,6 +17,16 @@ const rules = new WriterRules(data);
 
 /** Connected by `lock`: a statement never runs on a connection that does not hold the lock. */
 let client: pg.Client | null = null;
+/** Statements sent without waiting, in order; anything else is sent once they are answered. */
+let inFlight: Array<Promise<void>> = [];
+
+async function answered(): Promise<void> {
+  while (inFlight.length > 0) {
+    const sent = inFlight;
+    inFlight = [];
+    await Promise.all(sent);
+  }
+}
 
 async function close(): Promise<void> {
   const closing = client;
@@ -23,7 +35,7 @@ async function close(): Promise<void> {
 }
 
 async function connect(): Promise<pg.Client> {
-  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer" });
+  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer", pipeline: true });
   // A connection the server ends fails its statement with the cause; unheard, the error would end the thread.
   connecting.on("error", () => { if (client === connecting) client = null; });
   client = connecting;
@@ -81,6 +93,14 @@ async function commit(): Promise<LaterOutcome> {
 }
 
 async function handle(request: ThreadRequest): Promise<void> {
+  // A statement nobody waits for goes out now; the rules hear of its outcome in order. Should one
+  // fail, those sent after it fail too, as the transaction is aborted, and the commit is refused.
+  if ((request.kind === "query" || request.kind === "begin") && !waited(request)) {
+    if (!rules.admits(request)) return;
+    inFlight.push(run(request).then((result) => rules.ran(request, result), (error: unknown) => rules.failedWith(request, error)));
+    return;
+  }
+  await answered();
   switch (request.kind) {
     case "close":
       await close();

@@ -51,7 +51,8 @@ export class WriterRules {
 
   failedWith(request: Statement, error: unknown): void {
     if (waited(request)) this.answer({ error: failure(error) });
-    else this.failed = failure(error);
+    // The first failure is the cause: statements pipelined after it fail as the transaction is aborted.
+    else this.failed ??= failure(error);
   }
 
   /** Whether the transaction may commit: nothing in it failed and nothing is refused. */
@@ -84,4 +85,4 @@ export class WriterRules {
 }
 
 // Sent without waiting: a deferred insert, and the begin (its failure fails the first call).
-const waited = (request: Statement): boolean => request.kind === "rollback" || (request.kind === "query" && !request.deferred);
+export const waited = (request: Statement): boolean => request.kind === "rollback" || (request.kind === "query" && !request.deferred);
