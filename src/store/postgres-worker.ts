@@ -3,8 +3,9 @@
 // answer to the one before, and the engine's thread does not yield while it applies a batch: from
 // there the server would idle while the engine works. Here statements go out as soon as each is
 // answered, and those nobody waits for (a batch's inserts) are pipelined: the next is bound and
-// sent while the server executes the one before, which in series had been as long as the server's
-// own work. A failed commit closes the connection, which ends its hold on the log's lock.
+// sent while the server executes the one before (binding takes about half as long as the server's
+// work, and in series added to it). A failed commit closes the connection, which ends its hold on
+// the log's lock.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
