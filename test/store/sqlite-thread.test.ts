@@ -10,7 +10,7 @@ import type { Worker } from "node:worker_threads";
 import { describe, expect, it, vi } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
 import { insertRows } from "../../src/store/bulk.js";
-import { openDatabase, type Database, type Tables } from "../../src/store/database.js";
+import { openDatabase, type Database, type EngineName, type Tables } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrations.js";
 import { Thread } from "../../src/store/writer-thread.js";
 import { writerStoppedCode } from "../../src/store/writer-protocol.js";
@@ -71,54 +71,51 @@ describe.each(engines)("writes on %s", (engine) => {
   });
 });
 
+/** A fresh store and its writer thread's worker (the last begun), reached as a crash or a bug would reach it. */
+async function withWriterThread(engine: EngineName, test: (database: Database, worker: () => Worker) => Promise<void>): Promise<void> {
+  const database = openDatabase(await freshDatabaseUrl(engine));
+  await migrate(database);
+  const begun = vi.spyOn(Thread.prototype, "begin");
+  try {
+    await test(database, () => (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker);
+  } finally {
+    begun.mockRestore();
+    await database.close();
+  }
+}
+
+const eventIds = async (database: Database) => (await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id);
+
 describe.each(engines)("the writer thread on %s", (engine) => {
-  it("is replaced when it ends, during a transaction or between two: that transaction fails whole, and the writes after it go on", async () => {
-    const database = openDatabase(await freshDatabaseUrl(engine));
-    await migrate(database);
-    const begun = vi.spyOn(Thread.prototype, "begin");
-    const crash = async () => void (await (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker.terminate()); // as a crash would end it
+  it("is replaced when it ends, during a transaction or between two: that transaction fails whole, and the writes after it go on", () => withWriterThread(engine, async (database, worker) => {
+    const crash = async () => void (await worker().terminate()); // as a crash would end it
     const write = (prefix: string, count: number, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
       await insertRows(trx, logRows(ids(prefix, count)), (row) => row, (rows) => trx.insertInto("log").values(rows));
       await meanwhile();
       await insertRows(trx, logRows(ids(`${prefix}-more`, count)), (row) => row, (rows) => trx.insertInto("log").values(rows));
     }));
-    try {
-      await write("A", 3);
-      await crash();
-      await write("B", 2);
-      await expect(write("C", 600, crash)).rejects.toThrow(/writer thread has stopped/);
-      await write("D", 1);
-      expect((await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id))
-        .toEqual(["A0", "A1", "A2", "A-more0", "A-more1", "A-more2", "B0", "B1", "B-more0", "B-more1", "D0", "D-more0"]);
-    } finally {
-      begun.mockRestore();
-      await database.close();
-    }
-  });
-});
+    await write("A", 3);
+    await crash();
+    await write("B", 2);
+    await expect(write("C", 600, crash)).rejects.toThrow(/writer thread has stopped/);
+    await write("D", 1);
+    expect(await eventIds(database)).toEqual(["A0", "A1", "A2", "A-more0", "A-more1", "A-more2", "B0", "B1", "B-more0", "B-more1", "D0", "D-more0"]);
+  }));
 
-describe.each(engines)("the writer thread on %s", (engine) => {
-  it("ended by an error of its own, fails the transaction it was in as the store being unavailable, not the process; the next write goes on", async () => {
-    const database = openDatabase(await freshDatabaseUrl(engine));
-    await migrate(database);
-    const begun = vi.spyOn(Thread.prototype, "begin");
+  it("ended by an error of its own, fails the transaction it was in as the store being unavailable, not the process; the next write goes on", () => withWriterThread(engine, async (database, worker) => {
     // A request no worker expects makes its handler throw, as a bug in the worker would.
-    const fault = async () => (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker.postMessage(null);
+    const fault = async () => worker().postMessage(null);
+    // The read is a call asleep on the thread when it dies.
     const write = (prefix: string, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
       await insertRows(trx, logRows(ids(prefix, 2)), (row) => row, (rows) => trx.insertInto("log").values(rows));
       await meanwhile();
       await sql`select count(*) from log`.execute(trx);
     }));
-    try {
-      await write("A");
-      await expect(write("B", fault)).rejects.toMatchObject({ code: writerStoppedCode });
-      await write("C");
-      expect((await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id)).toEqual(["A0", "A1", "C0", "C1"]);
-    } finally {
-      begun.mockRestore();
-      await database.close();
-    }
-  });
+    await write("A");
+    await expect(write("B", fault)).rejects.toMatchObject({ code: writerStoppedCode });
+    await write("C");
+    expect(await eventIds(database)).toEqual(["A0", "A1", "C0", "C1"]);
+  }));
 });
 
 describe("SQLite's writer thread", () => {
