@@ -4,7 +4,7 @@
 // A small one is read here: starting a thread would cost more than it saves.
 import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
+import { checkSources, validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
 import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
 import { WireReader, type WireBatch } from "./history-wire.js";
 import { linesOf } from "./ndjson-lines.js";
@@ -20,6 +20,8 @@ export interface HistoryBatch {
 export interface ReaderSettings {
   path: string;
   phoneKey: string;
+  /** The contract's checks as source (checkSources): the thread then starts without loading TypeBox. */
+  checks: Record<string, string>;
   batchSize: number;
   window: number;
 }
@@ -80,7 +82,7 @@ class ThreadedHistory implements History {
   private stopped = false;
 
   constructor(path: string, phoneKey: string) {
-    const settings: ReaderSettings = { path, phoneKey, batchSize, window: 4 };
+    const settings: ReaderSettings = { path, phoneKey, checks: checkSources(), batchSize, window: 4 };
     this.worker = new Worker(workerUrl, { workerData: settings });
     this.worker.on("message", (batch: WireBatch | null) => {
       this.arrived.push(batch);

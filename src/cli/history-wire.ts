@@ -9,7 +9,8 @@
 // (strings, numbers, booleans), which is all this carries.
 import { assert, unreachable } from "../domain/assert.js";
 import { envelopeDigest } from "../domain/events/digest.js";
-import { eventTypeNamed, withDigest, type CheckedEvent } from "../domain/events/validate.js";
+import { withDigest } from "../domain/events/accept.js";
+import type { CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
 import { parseLine } from "../domain/events/history-line.js";
 import { grown } from "../engine/columns.js";
@@ -151,7 +152,7 @@ export class WireReader {
   read({ names, texts, layout, numbers }: WireBatch): HistoryItem[] {
     // A name as a property key or a type must be the one string V8 keeps for it (what source
     // literals are), so that objects built here share their shapes and types compare as pointers.
-    for (const name of names) this.names.push(eventTypeNamed(name) ?? internalised(name));
+    for (const name of names) this.names.push(internalised(name));
     const items: HistoryItem[] = [];
     let l = 0;
     let t = 0;

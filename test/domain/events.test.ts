@@ -3,7 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventTypes } from "../../src/domain/events/schema.js";
-import { validateEvent } from "../../src/domain/events/validate.js";
+import { acceptorFrom } from "../../src/domain/events/accept.js";
+import { checkEvent, checkSources, validateEvent } from "../../src/domain/events/validate.js";
 import { envelope, eventTypesGenerated } from "../support/arbitraries.js";
 import { ev, listing, phoneKey, run } from "../support/scenario.js";
 
@@ -71,5 +72,28 @@ describe("the event contract", () => {
     const s = run([{ ...good, occurredAt: "bad" }, good, { ...good }, { ...good, occurredAt: "2026-03-05T10:00:00+08:00", data: { ...good.data, ownerId: "O9" } }]);
     expect(s.counts).toMatchObject({ accepted: 1, duplicates: 1, rejected: 2 });
     expect(s.rejected.map((r) => r.code).sort()).toEqual(["conflict", "invalid_timestamp"]);
+  });
+
+  it("accepts and refuses alike when its checks are rebuilt from their source, without TypeBox, as a replay's reading thread does", () => {
+    const acceptor = acceptorFrom(checkSources(), phoneKey);
+    const checked = (input: unknown) => {
+      const check = checkEvent(input, { phoneKey });
+      return check.ok ? check.event : null;
+    };
+    const spoiled = (good: Record<string, unknown>, data: Record<string, unknown>, field: string) => [
+      good, { ...good, extra: 1 }, { ...good, type: "listing.sold" }, { ...good, id: "" }, { ...good, city: "Beijing" }, { ...good, data: [] },
+      { ...good, occurredAt: "2026-02-30T10:00:00+08:00" }, { ...good, occurredAt: "2026-03-02 10:00:00+08:00" },
+      { ...good, data: { ...data, extra: 1 } }, { ...good, data: { ...data, [field]: undefined } }, { ...good, data: { ...data, [field]: 12.5 } },
+      { ...good, data: { ...data, [field]: "" } }, { ...good, data: { ...data, [field]: null } }, { ...good, data: { ...data, [field]: true } },
+      { ...good, data: { ...data, phone: "+86123456789" } }, { ...good, data: { ...data, phone: "+8613800138000" } },
+    ];
+    fc.assert(fc.property(envelope, fc.nat(), (e, pick) => {
+      const data = e.data as Record<string, unknown>;
+      const fields = Object.keys(data);
+      const inputs = spoiled({ id: "x1", ...e }, data, fields[pick % fields.length] ?? "listingId");
+      for (const input of inputs) expect(acceptor(input)).toEqual(checked(input));
+      expect(inputs.filter((input) => acceptor(input) !== null).length).toBeGreaterThan(0);
+    }), { numRuns: 300 });
+    for (const input of ["a string", 5, null, [], {}]) expect(acceptor(input)).toBeNull();
   });
 });

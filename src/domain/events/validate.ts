@@ -1,8 +1,9 @@
 // Turns untrusted input into an accepted event or a rejection that says what is wrong and where.
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
-import { identifyPhone, type PhoneIdentity } from "../phone.js";
-import { parseInstant, type Instant } from "../time.js";
+import type { PhoneIdentity } from "../phone.js";
+import type { Instant } from "../time.js";
+import { acceptShaped, reject, withDigest } from "./accept.js";
 import { envelopeDigest } from "./digest.js";
 import { EnvelopeHeader, envelopeSchemas, eventTypes, type ContractEvent, type EventType } from "./schema.js";
 
@@ -45,7 +46,7 @@ export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type
 /** An event that passed the contract, before its digest is taken. */
 export type CheckedEvent = AcceptedEvent extends infer E ? (E extends unknown ? Omit<E, "digest"> : never) : never;
 
-type Rejected = { ok: false; rejection: Rejection };
+export type Rejected = { ok: false; rejection: Rejection };
 export type Validation = { ok: true; event: AcceptedEvent } | Rejected;
 export type Check = { ok: true; event: CheckedEvent } | Rejected;
 
@@ -63,18 +64,12 @@ export function digested(e: CheckedEvent): AcceptedEvent {
   return withDigest(e, envelopeDigest(e));
 }
 
-/** The event with its digest, taken already (a replay's reading thread takes it: history-wire.ts). */
-export function withDigest(e: CheckedEvent, digest: number): AcceptedEvent {
-  // A literal, not a spread: every accepted event then has one shape, whichever way it came.
-  return { brand: e.brand, city: e.city, data: e.data, id: e.id, occurredAt: e.occurredAt, type: e.type, at: e.at, digest } as AcceptedEvent;
-}
-
 /** validateEvent without the digest. */
 export function checkEvent(input: unknown, options: { phoneKey: string }): Check {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return reject("invalid_envelope", "an event is a JSON object", "");
   }
-  const raw = input as { type: unknown; occurredAt: string };
+  const raw = input as { type: unknown };
   const known = typeof raw.type === "string" ? typeChecks.get(raw.type) : undefined;
   const check = known?.check;
   // Each type's schema holds the header too: the header alone is checked only to say what is wrong.
@@ -83,23 +78,15 @@ export function checkEvent(input: unknown, options: { phoneKey: string }): Check
     if (check === undefined) return reject("unknown_type", `unknown event type "${String(raw.type)}"`, "type");
     return rejectFirst(check.Errors(input).First()!);
   }
-  const at = parseInstant(raw.occurredAt);
-  if (at === null) return reject("invalid_timestamp", `"${raw.occurredAt}" is not a real instant`, "occurredAt");
-  const event = input as ContractEvent;
-  let data: Record<string, unknown> = event.data;
-  if ("phone" in event.data) {
-    const { phone, ...rest } = event.data;
-    const identity = identifyPhone(phone, options.phoneKey);
-    if (identity === null) return reject("invalid_phone", "not a valid E.164 phone number", "data.phone");
-    data = { ...rest, ...identity };
-  }
-  const { brand, city, id, occurredAt } = event;
-  return { ok: true, event: { brand, city, data, id, occurredAt, type: known!.type, at } as CheckedEvent };
+  return acceptShaped(input as ContractEvent, known!.type, options.phoneKey);
 }
 
-/** The contract's own constant for a type's name (what `type ===` compares as a pointer), if it is a type. */
-export function eventTypeNamed(name: string): EventType | undefined {
-  return typeChecks.get(name)?.type;
+/**
+ * Each type's compiled check as JavaScript source, which `new Function(source)()` makes the check
+ * again: for a thread that checks shapes without loading TypeBox (cli/history-worker.ts).
+ */
+export function checkSources(): Record<string, string> {
+  return Object.fromEntries([...typeChecks].map(([type, { check }]) => [type, check.Code()]));
 }
 
 /** What may be kept of a rejected input: never a phone in clear. */
@@ -123,8 +110,4 @@ function rejectFirst(error: ValueError): Rejected {
   }
   if (field === "occurredAt") return reject("invalid_timestamp", "occurredAt must be RFC 3339 with an offset", field);
   return reject("invalid_field", `${field}: ${error.message}`, field);
-}
-
-function reject(code: RejectionCode, message: string, field: string): Rejected {
-  return { ok: false, rejection: { code, message, field } };
 }
