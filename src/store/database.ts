@@ -212,11 +212,16 @@ export interface Database {
 export interface OpenOptions {
   /** SQLite: checkpoint the WAL from a worker thread (a long-lived service), not inside commits. */
   backgroundCheckpoints?: boolean;
+  /** PostgreSQL: how long the writer waits for an answer before it gives its connection up (PostgresSettings). */
+  answerWithinMs?: number;
 }
+
+/** Far longer than any statement of the writer (the largest is a 500-row insert or a 5,000-row read). */
+const defaultAnswerWithinMs = 30_000;
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const dialect = new LeasingDialect(postgresPool(url), { url, lockKey: logLockKey }), db = new Kysely<Tables>({ dialect });
+    const dialect = new LeasingDialect(postgresPool(url), { url, lockKey: logLockKey, answerWithinMs: options.answerWithinMs ?? defaultAnswerWithinMs }), db = new Kysely<Tables>({ dialect });
     return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), close: () => db.destroy() };
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;

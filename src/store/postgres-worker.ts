@@ -13,7 +13,14 @@ import type { LaterOutcome, PostgresSettings, StatementResult, ThreadData, Threa
 import { failure, waited, WriterRules, type Statement } from "./writer-rules.js";
 
 const data = workerData as ThreadData<PostgresSettings>;
-const { url, lockKey } = data;
+const { url, lockKey, answerWithinMs } = data;
+/**
+ * Waiting for the lock is waiting for other processes' turns, not for a server that stopped
+ * answering. (pg takes `query_timeout` per statement too; its types do not say so.)
+ */
+const lockStatement = { text: "select pg_advisory_lock($1)", values: [lockKey], query_timeout: 10 * 60_000 } as pg.QueryConfig;
+/** SQLSTATE connection_does_not_exist: what a statement meets on a connection given up (unavailable.ts). */
+const lostCode = "08003";
 const rules = new WriterRules(data);
 
 /** Connected by `lock`: a statement never runs on a connection that does not hold the lock. */
@@ -36,9 +43,12 @@ async function close(): Promise<void> {
 }
 
 async function connect(): Promise<pg.Client> {
-  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer", pipeline: true });
+  // A statement unanswered in time ends the connection, and pg fails every statement sent on it.
+  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer", pipeline: true, query_timeout: answerWithinMs });
   // A connection the server ends fails its statement with the cause; unheard, the error would end the thread.
-  connecting.on("error", () => { if (client === connecting) client = null; });
+  const lost = () => { if (client === connecting) client = null; };
+  connecting.on("error", lost);
+  connecting.on("end", lost);
   client = connecting;
   await connecting.connect();
   return connecting;
@@ -48,7 +58,7 @@ async function lock(): Promise<LaterOutcome> {
   // The connection kept from the last lease may have been closed by the server since: then a new one.
   for (let fresh = client === null; ; fresh = true) {
     try {
-      await (client ?? (await connect())).query("select pg_advisory_lock($1)", [lockKey]);
+      await (client ?? (await connect())).query(lockStatement);
       return { committed: true };
     } catch (error) {
       await close();
@@ -66,7 +76,12 @@ async function unlock(): Promise<void> {
 }
 
 async function run(request: Statement | { kind: "commit" }): Promise<StatementResult> {
-  if (client === null) throw new Error("the writer's connection to PostgreSQL was lost");
+  if (request.kind === "rollback") {
+    // A rollback that cannot be made closes the connection, with which the server ends the transaction.
+    await client?.query("rollback").catch(close);
+    return { changes: 0, lastInsertRowid: 0 };
+  }
+  if (client === null) throw Object.assign(new Error("the writer's connection to PostgreSQL was lost"), { code: lostCode });
   if (request.kind !== "query") {
     const { command } = await client.query(request.kind);
     if (request.kind === "commit" && command === "ROLLBACK") throw new Error("the transaction was aborted");

@@ -11,6 +11,12 @@ export interface PostgresSettings {
   url: string;
   /** The advisory lock's key that serialises appending to the log. */
   lockKey: number;
+  /**
+   * How long a statement may go unanswered before the writer gives its connection up, failing it
+   * and those sent after it as the store being unavailable. A call waits on the event loop, so
+   * this bounds how long a server that stops answering can hold it.
+   */
+  answerWithinMs: number;
 }
 
 /** What the worker is given: its settings, where to answer, and the signal it raises when it has. */

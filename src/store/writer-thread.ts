@@ -5,8 +5,12 @@ import type { CompiledQuery, QueryResult } from "kysely";
 import { isDeferrable } from "./deferred.js";
 import { signalled, writerStoppedCode, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
-/** Longer than any statement's lock wait (busy_timeout, 5 s) and any sweep's commit. */
-const answerWithinMs = 10 * 60_000;
+/**
+ * Longer than any statement's lock wait (SQLite's busy_timeout, 5 s), any statement PostgreSQL's
+ * writer waits for (PostgresSettings.answerWithinMs, 30 s) and any sweep's commit before it: a
+ * thread silent for longer is stuck, and is ended.
+ */
+const answerWithinMs = 2 * 60_000;
 
 /**
  * The writer thread, and two ways to reach it: a request sent without waiting, or a call that
@@ -151,7 +155,13 @@ export class Thread {
     // Anything but `answered` means the thread has ended.
     if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
     this.send(request);
-    if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") throw new Error(`the writer thread gave no answer in ${answerWithinMs / 60_000} minutes`);
+    if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") {
+      // Ended, so that its connection (and with it PostgreSQL's lease of the lock) ends too; the next write has a new thread.
+      this.stoppedBy = `the writer thread gave no answer in ${answerWithinMs / 60_000} minutes`;
+      this.stopped = true;
+      void this.worker.terminate();
+      throw errorOf(this.stoppedFailure);
+    }
     const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
     if (answer === undefined) {
       this.stopped = true;

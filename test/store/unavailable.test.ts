@@ -6,7 +6,7 @@ import { isStoreUnavailable } from "../../src/store/unavailable.js";
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 
 describe("a store that is unavailable", () => {
-  it.each(["SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_BUSY", "SQLITE_READONLY", "08006", "08001", "53300", "57P01", "57P03", "25006", "ECONNREFUSED", "ENOTFOUND", "ANXIN_WRITER_STOPPED"])("is said by %s", (code) => {
+  it.each(["SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_BUSY", "SQLITE_READONLY", "08006", "08001", "08003", "53300", "57P01", "57P03", "25006", "ECONNREFUSED", "ENOTFOUND", "ANXIN_WRITER_STOPPED"])("is said by %s", (code) => {
     expect(isStoreUnavailable(withCode(code))).toBe(true);
   });
 
@@ -14,8 +14,9 @@ describe("a store that is unavailable", () => {
     expect(isStoreUnavailable(withCode(code))).toBe(false);
   });
 
-  it("is said by pg's lost connection, which has no code, and not by other errors without one", () => {
+  it("is said by pg's lost connection, or an answer given up on, which have no code, and not by other errors without one", () => {
     expect(isStoreUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
+    expect(isStoreUnavailable(new Error("Query read timeout"))).toBe(true);
     expect(isStoreUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
     expect(isStoreUnavailable(new Error("Cannot read properties of undefined"))).toBe(false);
     expect(isStoreUnavailable(null)).toBe(false);
