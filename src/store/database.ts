@@ -216,7 +216,7 @@ export interface OpenOptions {
   answerWithinMs?: number;
 }
 
-/** Far longer than any statement of the writer (the largest is a 500-row insert or a 5,000-row read). */
+/** Far longer than any statement of the writer: a 500-row insert, 5,000 log rows read, a week of a city's listing-days for the owners' reports. */
 const defaultAnswerWithinMs = 30_000;
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
