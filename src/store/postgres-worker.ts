@@ -14,11 +14,8 @@ import { failure, waited, WriterRules, type Statement } from "./writer-rules.js"
 
 const data = workerData as ThreadData<PostgresSettings>;
 const { url, lockKey, answerWithinMs } = data;
-/**
- * Waiting for the lock is waiting for other processes' turns, not for a server that stopped
- * answering. (pg takes `query_timeout` per statement too; its types do not say so.)
- */
-const lockStatement = { text: "select pg_advisory_lock($1)", values: [lockKey], query_timeout: 10 * 60_000 } as pg.QueryConfig;
+/** Waiting for the lock is waiting for other processes' turns, not for a server that stopped answering. */
+const lockWithinMs = 10 * 60_000;
 /** SQLSTATE connection_does_not_exist: what a statement meets on a connection given up (unavailable.ts). */
 const lostCode = "08003";
 const rules = new WriterRules(data);
@@ -27,6 +24,29 @@ const rules = new WriterRules(data);
 let client: pg.Client | null = null;
 /** Statements sent without waiting, in order; anything else is sent once they are answered. */
 let inFlight: Array<Promise<void>> = [];
+
+/**
+ * The server's silence. While statements are outstanding and none is answered for
+ * `answerWithinMs`, the connection is given up, and pg fails every statement sent on it. Counted
+ * from the last answer, not from each statement's sending: pipelined statements wait their turn
+ * behind those before them, on a server that is answering.
+ */
+let outstanding = 0;
+let silence: ReturnType<typeof setTimeout> | undefined;
+
+function listen(connection: pg.Client, withinMs: number): void {
+  clearTimeout(silence);
+  silence = setTimeout(() => connection.connection.stream.destroy(), withinMs);
+}
+
+function ask<R extends pg.QueryResultRow>(connection: pg.Client, statement: string | pg.QueryConfig, values?: unknown[], withinMs = answerWithinMs): Promise<pg.QueryResult<R>> {
+  outstanding++;
+  listen(connection, withinMs);
+  return connection.query<R>(statement as string, values).finally(() => {
+    if (--outstanding === 0) clearTimeout(silence);
+    else listen(connection, answerWithinMs);
+  });
+}
 
 async function answered(): Promise<void> {
   while (inFlight.length > 0) {
@@ -43,8 +63,7 @@ async function close(): Promise<void> {
 }
 
 async function connect(): Promise<pg.Client> {
-  // A statement unanswered in time ends the connection, and pg fails every statement sent on it.
-  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer", pipeline: true, query_timeout: answerWithinMs });
+  const connecting = new pg.Client({ connectionString: url, application_name: "anxin writer", pipeline: true, connectionTimeoutMillis: answerWithinMs });
   // A connection the server ends fails its statement with the cause; unheard, the error would end the thread.
   const lost = () => { if (client === connecting) client = null; };
   connecting.on("error", lost);
@@ -58,7 +77,8 @@ async function lock(): Promise<LaterOutcome> {
   // The connection kept from the last lease may have been closed by the server since: then a new one.
   for (let fresh = client === null; ; fresh = true) {
     try {
-      await (client ?? (await connect())).query(lockStatement);
+      // Sent alone (a lock waits for every answer before it), so its wait is the only one listened to.
+      await ask(client ?? (await connect()), "select pg_advisory_lock($1)", [lockKey], lockWithinMs);
       return { committed: true };
     } catch (error) {
       await close();
@@ -69,7 +89,7 @@ async function lock(): Promise<LaterOutcome> {
 
 async function unlock(): Promise<void> {
   try {
-    await client?.query("select pg_advisory_unlock($1)", [lockKey]);
+    if (client !== null) await ask(client, "select pg_advisory_unlock($1)", [lockKey]);
   } catch {
     await close(); // the lock ends with the session
   }
@@ -78,17 +98,17 @@ async function unlock(): Promise<void> {
 async function run(request: Statement | { kind: "commit" }): Promise<StatementResult> {
   if (request.kind === "rollback") {
     // A rollback that cannot be made closes the connection, with which the server ends the transaction.
-    await client?.query("rollback").catch(close);
+    if (client !== null) await ask(client, "rollback").catch(close);
     return { changes: 0, lastInsertRowid: 0 };
   }
   if (client === null) throw Object.assign(new Error("the writer's connection to PostgreSQL was lost"), { code: lostCode });
   if (request.kind !== "query") {
-    const { command } = await client.query(request.kind);
+    const { command } = await ask(client, request.kind);
     if (request.kind === "commit" && command === "ROLLBACK") throw new Error("the transaction was aborted");
     return { changes: 0, lastInsertRowid: 0 };
   }
   const values = [...request.parameters];
-  const { command, rowCount, rows } = await client.query(request.name === undefined ? { text: request.sql, values } : { name: request.name, text: request.sql, values });
+  const { command, rowCount, rows } = await ask(client, request.name === undefined ? { text: request.sql, values } : { name: request.name, text: request.sql, values });
   return command === "INSERT" || command === "UPDATE" || command === "DELETE" || command === "MERGE"
     ? (rows.length > 0 ? { rows } : { changes: rowCount ?? 0, lastInsertRowid: 0 })
     : { rows };

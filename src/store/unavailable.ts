@@ -13,8 +13,8 @@ const sqlite = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|READONLY)/;
  */
 const postgres = /^(08(?!P01)|53|57P0[1-3]$|25006$)/;
 const network = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
-/** pg's own errors for a connection lost, not made in time, or given up on an answer not come in time carry no code, only these words. */
-const lostConnection = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/;
+/** pg's own errors for a connection lost or not made in time carry no code, only these words. */
+const lostConnection = /^(Connection terminated|timeout exceeded when trying to connect)/;
 
 export function isStoreUnavailable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

@@ -12,9 +12,9 @@ export interface PostgresSettings {
   /** The advisory lock's key that serialises appending to the log. */
   lockKey: number;
   /**
-   * How long a statement may go unanswered before the writer gives its connection up, failing it
-   * and those sent after it as the store being unavailable. A call waits on the event loop, so
-   * this bounds how long a server that stops answering can hold it.
+   * How long the server may leave the statements sent to it without any answer before the writer
+   * gives its connection up, failing them as the store being unavailable. A call waits on the
+   * event loop, so this bounds how long a server that stops answering can hold it.
    */
   answerWithinMs: number;
 }

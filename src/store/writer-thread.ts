@@ -6,11 +6,11 @@ import { isDeferrable } from "./deferred.js";
 import { signalled, writerStoppedCode, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 /**
- * Longer than any statement's lock wait (SQLite's busy_timeout, 5 s), any statement PostgreSQL's
- * writer waits for (PostgresSettings.answerWithinMs, 30 s) and any sweep's commit before it: a
+ * Longer than any statement's lock wait (SQLite's busy_timeout, 5 s) and all a call may wait for
+ * behind it (a sweep's commit; PostgreSQL's writer gives a silent server 30 s, answerWithinMs): a
  * thread silent for longer is stuck, and is ended.
  */
-const answerWithinMs = 2 * 60_000;
+const answerWithinMs = 10 * 60_000;
 
 /**
  * The writer thread, and two ways to reach it: a request sent without waiting, or a call that

@@ -95,5 +95,9 @@ describe("the event contract", () => {
       expect(inputs.filter((input) => acceptor(input) !== null).length).toBeGreaterThan(0);
     }), { numRuns: 300 });
     for (const input of ["a string", 5, null, [], {}]) expect(acceptor(input)).toBeNull();
+    // Every type's source stands alone: none calls the helpers TypeBox passes only to its own compiled checks.
+    const sources = checkSources();
+    expect(Object.keys(sources).sort()).toEqual([...eventTypes].sort());
+    for (const [type, source] of Object.entries(sources)) expect(source, type).not.toMatch(/\b(kind|format|hash)\(/);
   });
 });
