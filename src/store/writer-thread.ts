@@ -199,5 +199,3 @@ export function resultOf<R>(answer: StatementResult): QueryResult<R> {
 }
 
 const errorOf = (failure: Failure): Error => Object.assign(new Error(failure.message), { code: failure.code });
-
-

@@ -5,18 +5,16 @@
 import { readFileSync } from "node:fs";
 import { CompiledQuery, sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { insertRows } from "../../src/store/bulk.js";
 import { deferred } from "../../src/store/deferred.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrations.js";
 import { isStoreUnavailable } from "../../src/store/unavailable.js";
 import { engines, freshDatabaseUrl } from "../support/engines.js";
-
-const logRows = (prefix: string) => [0, 1].map((i) => ({ kind: "event" as const, event_id: `${prefix}${i}`, type: "showing.recorded", at: i, received_at: i, city: "beijing", brand: "lianjia", fingerprint: null, body: "{}" }));
+import { eventIds, ids, insertLog } from "../support/log-rows.js";
 
 /** A write on the writer: two log rows, then `meanwhile`, then a read, which the event loop waits for. */
 const write = (database: Database, prefix: string, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
-  await insertRows(trx, logRows(prefix), (row) => row, (rows) => trx.insertInto("log").values(rows));
+  await insertLog(trx, ids(prefix, 2));
   await meanwhile();
   await sql`select count(*) from log`.execute(trx);
 }));
@@ -52,8 +50,7 @@ describe.runIf(engines.includes("postgres"))("PostgreSQL's writer when the serve
     }
     // The lease ended with the failed write; the next takes the lock on a new connection, once the stopped backend has ended.
     await write(database, "C");
-    const ids = (await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id);
-    expect(ids).toEqual(["A0", "A1", "C0", "C1"]);
+    expect(await eventIds(database)).toEqual(["A0", "A1", "C0", "C1"]);
     await database.close();
   }, 60_000);
 
@@ -65,7 +62,7 @@ describe.runIf(engines.includes("postgres"))("PostgreSQL's writer when the serve
       for (let i = 0; i < 6; i++) await trx.executeQuery(deferred(CompiledQuery.raw(`insert into log (kind, event_id, at, received_at) select 'event', 'S${i}', 0, 0 from pg_sleep(0.3)`, [])));
       await sql`select count(*) from log`.execute(trx);
     }));
-    expect((await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id)).toEqual(["S0", "S1", "S2", "S3", "S4", "S5"]);
+    expect(await eventIds(database)).toEqual(["S0", "S1", "S2", "S3", "S4", "S5"]);
     await database.close();
   });
 });

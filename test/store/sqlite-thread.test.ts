@@ -9,15 +9,13 @@ import { sql, type Transaction } from "kysely";
 import type { Worker } from "node:worker_threads";
 import { describe, expect, it, vi } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
-import { insertRows } from "../../src/store/bulk.js";
 import { openDatabase, type Database, type EngineName, type Tables } from "../../src/store/database.js";
 import { migrate } from "../../src/store/migrations.js";
 import { Thread } from "../../src/store/writer-thread.js";
 import { writerStoppedCode } from "../../src/store/writer-protocol.js";
 import { engines, freshDatabaseUrl } from "../support/engines.js";
+import { eventIds, ids, insertLog } from "../support/log-rows.js";
 
-const logRows = (ids: string[]) => ids.map((id, i) => ({ kind: "event" as const, event_id: id, type: "showing.recorded", at: i, received_at: i, city: "beijing", brand: "lianjia", fingerprint: null, body: "{}" }));
-const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 const count = async (database: Database) => Number((await database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 
 const places = [["on the event loop", false], ["from the writer thread", true]] as const;
@@ -37,13 +35,13 @@ describe.each(engines.flatMap((engine) => places.map(([where, aside]) => [engine
     const database = openDatabase(await freshDatabaseUrl(engine));
     await migrate(database);
     const write = transaction(database, async (trx) => {
-      await insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows));
-      await insertRows(trx, logRows(["A7"]), (row) => row, (rows) => trx.insertInto("log").values(rows)); // A7 again: unique
-      await insertRows(trx, logRows(ids("B", 10)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids("A", 600));
+      await insertLog(trx, ["A7"]); // A7 again: unique
+      await insertLog(trx, ids("B", 10));
     });
     await expect(write).rejects.toThrow(/unique|UNIQUE/);
     expect(await count(database)).toBe(0);
-    await transaction(database, (trx) => insertRows(trx, logRows(ids("A", 3)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    await transaction(database, (trx) => insertLog(trx, ids("A", 3)));
     expect(await count(database)).toBe(3);
     await database.close();
   });
@@ -52,7 +50,7 @@ describe.each(engines.flatMap((engine) => places.map(([where, aside]) => [engine
     const database = openDatabase(await freshDatabaseUrl(engine));
     await migrate(database);
     const seen = await transaction(database, async (trx) => {
-      await insertRows(trx, logRows(ids("A", 1_200)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids("A", 1_200));
       return Number((await trx.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
     });
     expect(seen).toBe(1_200);
@@ -64,8 +62,8 @@ describe.each(engines)("writes on %s", (engine) => {
   it("outside a transaction a failing insert fails at once", async () => {
     const database = openDatabase(await freshDatabaseUrl(engine));
     await migrate(database);
-    await insertRows(database.db, logRows(["A1"]), (row) => row, (rows) => database.db.insertInto("log").values(rows));
-    await expect(insertRows(database.db, logRows(["A1"]), (row) => row, (rows) => database.db.insertInto("log").values(rows))).rejects.toThrow(/unique|UNIQUE/);
+    await insertLog(database.db, ["A1"]);
+    await expect(insertLog(database.db, ["A1"])).rejects.toThrow(/unique|UNIQUE/);
     expect(await count(database)).toBe(1);
     await database.close();
   });
@@ -84,15 +82,14 @@ async function withWriterThread(engine: EngineName, test: (database: Database, w
   }
 }
 
-const eventIds = async (database: Database) => (await database.db.selectFrom("log").select("event_id").orderBy("seq").execute()).map((r) => r.event_id);
 
 describe.each(engines)("the writer thread on %s", (engine) => {
   it("is replaced when it ends, during a transaction or between two: that transaction fails whole, and the writes after it go on", () => withWriterThread(engine, async (database, worker) => {
     const crash = async () => void (await worker().terminate()); // as a crash would end it
     const write = (prefix: string, count: number, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
-      await insertRows(trx, logRows(ids(prefix, count)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids(prefix, count));
       await meanwhile();
-      await insertRows(trx, logRows(ids(`${prefix}-more`, count)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids(`${prefix}-more`, count));
     }));
     await write("A", 3);
     await crash();
@@ -107,7 +104,7 @@ describe.each(engines)("the writer thread on %s", (engine) => {
     const fault = async () => worker().postMessage(null);
     // The read is a call asleep on the thread when it dies.
     const write = (prefix: string, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
-      await insertRows(trx, logRows(ids(prefix, 2)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids(prefix, 2));
       await meanwhile();
       await sql`select count(*) from log`.execute(trx);
     }));
@@ -135,10 +132,10 @@ describe("SQLite's writer thread", () => {
     let wrote!: () => void;
     const written = new Promise<void>((resolve) => { wrote = resolve; });
     const write = database.onWriter(() => database.db.transaction().execute(async (trx) => {
-      await insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids("A", 600));
       wrote();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await insertRows(trx, logRows(ids("B", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids("B", 600));
     }));
     await written;
     expect(await count(database)).toBe(1_200);
@@ -151,8 +148,8 @@ describe("SQLite's writer thread", () => {
     const database = openDatabase(url);
     await migrate(database);
     const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriter(() => database.db.transaction().execute(work));
-    const first = onThread((trx) => insertRows(trx, logRows(ids("A", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
-    const second = onThread((trx) => insertRows(trx, logRows(ids("B", 600)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    const first = onThread((trx) => insertLog(trx, ids("A", 600)));
+    const second = onThread((trx) => insertLog(trx, ids("B", 600)));
     await first;
     // Another connection, which waits for nothing, sees the first whole.
     const other = new SQLite(url.slice("sqlite:".length), { readonly: true });
@@ -168,12 +165,12 @@ describe("SQLite's writer thread", () => {
     await migrate(database);
     const onThread = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => database.onWriter(() => database.db.transaction().execute(work));
     // Neither waits for the thread, so the second is sent before the first's outcome is back.
-    const first = onThread((trx) => insertRows(trx, logRows([...ids("A", 600), "A7"]), (row) => row, (rows) => trx.insertInto("log").values(rows))); // A7 again: unique
-    const second = onThread((trx) => insertRows(trx, logRows(ids("B", 10)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    const first = onThread((trx) => insertLog(trx, [...ids("A", 600), "A7"])); // A7 again: unique
+    const second = onThread((trx) => insertLog(trx, ids("B", 10)));
     await expect(first).rejects.toThrow(/UNIQUE/);
     await expect(second).rejects.toThrow(/UNIQUE/);
     expect(await count(database)).toBe(0);
-    await onThread((trx) => insertRows(trx, logRows(ids("C", 3)), (row) => row, (rows) => trx.insertInto("log").values(rows)));
+    await onThread((trx) => insertLog(trx, ids("C", 3)));
     expect(await count(database)).toBe(3);
     await database.close();
   });
@@ -187,14 +184,14 @@ describe("SQLite's writer thread", () => {
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(trx)).rows[0]!.page_count;
       await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(trx);
       // One row a statement: SQLite then rolls back the whole transaction, not the statement alone.
-      for (const id of ids("A", 2_000)) await insertRows(trx, logRows([id]), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      for (const id of ids("A", 2_000)) await insertLog(trx, [id]);
       await sql`select 1`.execute(trx); // the deferred inserts' failure arrives by now
     });
     await expect(write).rejects.toMatchObject({ code: "SQLITE_FULL" });
     expect(await count(database)).toBe(0);
     await transaction(database, async (trx) => {
       await sql`pragma max_page_count = 1073741823`.execute(trx);
-      await insertRows(trx, logRows(ids("A", 3)), (row) => row, (rows) => trx.insertInto("log").values(rows));
+      await insertLog(trx, ids("A", 3));
     });
     expect(await count(database)).toBe(3);
     await database.close();
