@@ -19,7 +19,7 @@ export class IdIndex {
 
   /** `capacity`: the ids to make room for at the start (string-table.ts). */
   constructor(capacity = 0) {
-    this.ids = new StringTable(capacity);
+    this.ids = new StringTable(capacity, { byCounter: true });
     this.digests = new Float64Array(columnLength(capacity));
   }
 

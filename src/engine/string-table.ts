@@ -6,6 +6,7 @@
 // ("beijing-7-1234567", "crm-42"): such a text is kept as its prefix's number and its counter, 8
 // bytes instead of 2 + its length (a city-year's 37 million event ids: 1,305 MiB, not 1,726).
 import { grown } from "./columns.js";
+import { CounterPages, maxPagedCounter } from "./counter-pages.js";
 
 /** Arena chunks grow from 64 KiB to 16 MiB; a place is chunk × 2^24 + offset; a text never straddles two chunks. */
 const firstChunk = 1 << 16;
@@ -29,6 +30,9 @@ const maxCounterDigits = 9;
 const maxPrefixes = 1 << 16;
 const digitZero = 0x30;
 const numberedBytes = 8;
+/** What a lookup by counter can say besides an index: the text is not in the table, or only the hash slots can tell. */
+const absent = -1;
+const askSlots = -2;
 
 /** The hash of the text's units before `end`. */
 function hashOf(text: string, end = text.length): number {
@@ -50,6 +54,7 @@ export class StringTable {
   private current = 0;
   private used = 0;
   private count = 0;
+  private inSlots = 0;
   /** Where the last lookup ended, so that looking the same text up again (`add` after `indexOf`) does not probe again. */
   private lastText: string | null = null;
   private lastSlot = 0;
@@ -60,14 +65,21 @@ export class StringTable {
    * inside its text: a Map would need it cut out as a string of its own for every text stored.
    */
   private prefixSlots = new Int32Array(1 << 8);
+  /** With `byCounter`: numbered texts found by their counter (counter-pages.ts), and the last text looked up so. */
+  private readonly pages: CounterPages | null;
+  private countedText: string | null = null;
+  private countedPrefix = -1;
+  private countedCounter = 0;
 
   /**
    * `capacity`: how many texts to make room for at the start (a replay knows roughly how many
    * events its file holds). The room is allocated but not written, so until a text is stored in
    * it, it takes address space, not memory; and since nothing is allocated later, the garbage
    * collector sees no external memory growing (every 64 MB grown starts a full collection).
+   * `byCounter`: for ids made by counting, such as the accepted-id index's (counter-pages.ts).
    */
-  constructor(capacity = 0) {
+  constructor(capacity = 0, options: { byCounter?: boolean } = {}) {
+    this.pages = options.byCounter === true ? new CounterPages(maxPrefixes) : null;
     // The slots too, so that a replay's table is not rehashed as it grows: a year's id index
     // would be rehashed 16 times, and its last copy would hold the old table and the new at once.
     while (limitOf(this.mask) < capacity) this.mask = this.mask * 2 + 1;
@@ -86,26 +98,22 @@ export class StringTable {
 
   /** The index of `text`, or -1 if it was never added. */
   indexOf(text: string): number {
-    const slot = this.find(text);
-    return this.hashes[slot] === 0 ? -1 : this.slots[slot]!;
+    const found = this.pages === null ? askSlots : this.byCounter(text, false);
+    return found === askSlots ? this.inSlotsAt(this.find(text)) : found;
   }
 
   /** The index of `text`, adding it if it is new. */
   add(text: string): number {
-    let slot = this.find(text);
-    if (this.hashes[slot] !== 0) return this.slots[slot]!;
-    if (text.length > maxTextLength) throw new RangeError(`at most ${maxTextLength} characters: ${text.slice(0, 40)}…`);
-    if (this.count === this.limit) {
-      this.growSlots();
-      slot = this.find(text);
+    const found = this.pages === null ? askSlots : this.byCounter(text, true);
+    if (found >= 0) return found;
+    if (found === askSlots) {
+      const index = this.inSlotsAt(this.find(text));
+      if (index >= 0) return index;
     }
-    const index = this.count++;
-    if (index === this.places.length) this.places = grown(this.places);
-    this.places[index] = this.store(text);
-    this.hashes[slot] = this.lastHash;
-    this.slots[slot] = index;
-    this.lastText = null;
-    return index;
+    if (text.length > maxTextLength) throw new RangeError(`at most ${maxTextLength} characters: ${text.slice(0, 40)}…`);
+    const prefix = this.countedText === text ? this.countedPrefix : -1;
+    if (prefix >= 0 && this.pages!.put(prefix, this.countedCounter, this.count)) return this.append(text, prefix);
+    return this.addToSlots(text);
   }
 
   /** The text at an index (a new string; reading back is for the rare lookup, not the hot path). */
@@ -122,6 +130,59 @@ export class StringTable {
     const units = new Array<number>(length);
     for (let i = 0, p = at + 2; i < length; i++) units[i] = form === Form.Wide ? buffer[p++]! | (buffer[p++]! << 8) : buffer[p++]!;
     return String.fromCharCode(...units);
+  }
+
+  private addToSlots(text: string): number {
+    let slot = this.find(text);
+    if (this.inSlots === this.limit) {
+      this.growSlots();
+      slot = this.find(text);
+    }
+    const prefix = this.numberedPrefix(text);
+    // A lookup by counter that misses must then ask the slots about this prefix.
+    if (prefix >= 0) this.pages?.spill(prefix);
+    const hash = this.lastHash;
+    const index = this.append(text, prefix);
+    this.hashes[slot] = hash;
+    this.slots[slot] = index;
+    this.inSlots++;
+    return index;
+  }
+
+  /** Numbers a new text and writes it into the arena (`prefix`: its numbered prefix, or -1). */
+  private append(text: string, prefix: number): number {
+    const index = this.count++;
+    if (index === this.places.length) this.places = grown(this.places);
+    this.places[index] = this.store(text, prefix);
+    this.lastText = null;
+    return index;
+  }
+
+  /**
+   * `text` looked up by its counter: its index, `absent`, or `askSlots` when it is not numbered so
+   * (no counter, a leading zero, too large a counter, or a prefix not numbered). Leaves its prefix
+   * and counter for `add`.
+   */
+  private byCounter(text: string, numberNew: boolean): number {
+    if (text !== this.countedText) {
+      const start = counterStart(text);
+      const digits = text.length - start;
+      if (digits === 0 || (digits > 1 && text.charCodeAt(start) === digitZero)) return askSlots;
+      const counter = counterOf(text, start);
+      if (counter >= maxPagedCounter) return askSlots;
+      const prefix = this.prefixNumber(text, start, numberNew);
+      if (prefix < 0) return askSlots;
+      this.countedText = text;
+      this.countedPrefix = prefix;
+      this.countedCounter = counter;
+    }
+    const found = this.pages!.get(this.countedPrefix, this.countedCounter);
+    if (found !== 0) return found - 1;
+    return this.pages!.mayBeElsewhere(this.countedPrefix) ? askSlots : absent;
+  }
+
+  private inSlotsAt(slot: number): number {
+    return this.hashes[slot] === 0 ? -1 : this.slots[slot]!;
   }
 
   /** The slot holding `text`, or the empty slot where it would go. */
@@ -143,9 +204,8 @@ export class StringTable {
    * counter (4), or one byte per code unit, or two when any unit is above 255, all little-endian.
    * Returns chunk × 2^24 + offset.
    */
-  private store(text: string): number {
+  private store(text: string, prefix: number): number {
     const length = text.length;
-    const prefix = this.numberedPrefix(text);
     const at = this.reserve(prefix >= 0 ? numberedBytes : 2 + 2 * length);
     const place = this.current * lastChunk + at;
     const buffer = this.arena[this.current]!;
@@ -197,9 +257,12 @@ export class StringTable {
    * it is new and there is room); -1 for a text kept unit by unit.
    */
   private numberedPrefix(text: string): number {
-    let start = text.length;
-    while (start > 0 && text.length - start < maxCounterDigits && isDigit(text.charCodeAt(start - 1))) start--;
-    if (start === text.length) return -1;
+    const start = counterStart(text);
+    return start === text.length ? -1 : this.prefixNumber(text, start, true);
+  }
+
+  /** The number of the text's units before `start` as a prefix; if not numbered yet, numbered when `numberNew` and there is room, or -1. */
+  private prefixNumber(text: string, start: number, numberNew: boolean): number {
     const mask = this.prefixSlots.length - 1;
     let slot = hashOf(text, start) & mask;
     for (let found = this.prefixSlots[slot]!; found !== 0; found = this.prefixSlots[slot]!) {
@@ -207,7 +270,7 @@ export class StringTable {
       if (prefix.length === start && text.startsWith(prefix)) return found - 1;
       slot = (slot + 1) & mask;
     }
-    if (this.prefixes.length === maxPrefixes) return -1;
+    if (!numberNew || this.prefixes.length === maxPrefixes) return -1;
     const number = this.prefixes.push(text.slice(0, start)) - 1;
     this.prefixSlots[slot] = number + 1;
     // At most half full, so that a probe ends soon at an empty slot.
@@ -257,6 +320,13 @@ export class StringTable {
     }
     this.lastText = null;
   }
+}
+
+/** Where the text's counter starts: its last 1 to 9 units, if digits, or its length. */
+function counterStart(text: string): number {
+  let start = text.length;
+  while (start > 0 && text.length - start < maxCounterDigits && isDigit(text.charCodeAt(start - 1))) start--;
+  return start;
 }
 
 function isDigit(unit: number): boolean {

@@ -25,12 +25,29 @@ describe("the string table", () => {
     const digits = fc.stringMatching(/^[0-9]{0,12}$/);
     const tail = fc.constantFrom("", "", "", "x", "-", "é");
     const text = fc.tuple(prefix, digits, tail).map(([p, d, t]) => p + d + t);
-    fc.assert(fc.property(fc.uniqueArray(text, { maxLength: 40 }), fc.array(text, { maxLength: 40 }), fc.constantFrom(0, 3, 100_000), (added, probes, capacity) => {
-      const table = new StringTable(capacity);
+    fc.assert(fc.property(fc.uniqueArray(text, { maxLength: 40 }), fc.array(text, { maxLength: 40 }), fc.constantFrom(0, 3, 100_000), fc.boolean(), (added, probes, capacity, byCounter) => {
+      const table = new StringTable(capacity, { byCounter });
       added.forEach((t, i) => expect(table.add(t)).toBe(i));
       added.forEach((t, i) => expect(table.textAt(i)).toBe(t));
       for (const probe of probes) expect(table.indexOf(probe)).toBe(added.indexOf(probe));
     }), { numRuns: 1_000 });
+  });
+
+  it("finds counted ids by their counter, and sparse ones in its slots, as exactly", () => {
+    // Dense counters fill pages; counters a million apart outrun the pages' budget of empty
+    // entries and go to the slots, as do leading zeros and counters past 2^26.
+    const table = new StringTable(0, { byCounter: true });
+    const texts = [
+      ...Array.from({ length: 50_000 }, (_, i) => `beijing-7-${(i * 7919) % 50_000}`),
+      ...Array.from({ length: 300 }, (_, i) => `crm-${i * 1_000_003}`),
+      "crm-007", "crm-7", "crm-00", "crm-67108864", "crm-67108863", "9", "09",
+      ...Array.from({ length: 300 }, (_, i) => `crm-${i * 1_000_003 + 1}`),
+    ];
+    texts.forEach((t, i) => expect(table.add(t)).toBe(i));
+    expect(texts.every((t, i) => table.indexOf(t) === i && table.textAt(i) === t && table.add(t) === i)).toBe(true);
+    for (const missing of ["beijing-7-50000", "beijing-7-050", "crm-2", "crm-1000005", "crm-70", "crm-000", "0", "beijing-8-1"]) {
+      expect(table.indexOf(missing)).toBe(-1);
+    }
   });
 
   it("keeps texts unit by unit once it has numbered as many prefixes as two bytes hold", () => {
