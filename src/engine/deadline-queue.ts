@@ -1,52 +1,102 @@
-// Open obligations ordered by due time (then id, so that equal times sweep in one order).
+// Open obligations ordered by due time, then id, so that equal times sweep in one order.
+//
+// Deadlines fall on few distinct times: a showing's feedback is due a fixed time after the start
+// of the next business day, so a Beijing day's ~16,000 showings share one. The ids due at a time
+// share a bucket, sorted once when it comes up, and the heap orders the distinct times alone, as
+// numbers. A heap of every deadline compared ids, with their long common prefixes, at each level.
 export interface Due {
   dueAt: number;
   id: string;
 }
 
-function before(a: Due, b: Due): boolean {
-  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
+/** The ids due at one time; once it comes up, sorted, with those before `next` swept. */
+interface Bucket {
+  ids: string[];
+  sorted: boolean;
+  next: number;
 }
 
 export class DeadlineQueue {
-  private readonly heap: Due[] = [];
+  /** The distinct due times, as a binary heap. */
+  private readonly times: number[] = [];
+  private readonly buckets = new Map<number, Bucket>();
+  private count = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   push(item: Due): void {
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
+    this.count++;
+    const bucket = this.buckets.get(item.dueAt);
+    if (bucket === undefined) {
+      this.buckets.set(item.dueAt, { ids: [item.id], sorted: false, next: 0 });
+      this.pushTime(item.dueAt);
+    } else if (!bucket.sorted) {
+      bucket.ids.push(item.id);
+    } else {
+      // Due at the time being swept: it takes its place among the ids not swept yet.
+      const ids = bucket.ids;
+      let low = bucket.next;
+      let high = ids.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (ids[middle]! <= item.id) low = middle + 1;
+        else high = middle;
+      }
+      ids.splice(low, 0, item.id);
     }
   }
 
   peek(): Due | undefined {
-    return this.heap[0];
+    const dueAt = this.times[0];
+    if (dueAt === undefined) return undefined;
+    const bucket = this.buckets.get(dueAt)!;
+    if (!bucket.sorted) {
+      bucket.ids.sort(); // by UTF-16 code units, as `<` compares
+      bucket.sorted = true;
+    }
+    return { dueAt, id: bucket.ids[bucket.next]! };
   }
 
   pop(): Due | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
-    heap[0] = last;
+    const top = this.peek();
+    if (top === undefined) return undefined;
+    const bucket = this.buckets.get(top.dueAt)!;
+    this.count--;
+    if (++bucket.next === bucket.ids.length) {
+      this.buckets.delete(top.dueAt);
+      this.popTime();
+    }
+    return top;
+  }
+
+  private pushTime(time: number): void {
+    const heap = this.times;
+    let i = heap.push(time) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]! <= time) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = time;
+  }
+
+  private popTime(): void {
+    const heap = this.times;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
+      if (left >= heap.length) break;
       const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) return top;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
+      const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
+      if (heap[child]! >= last) break;
+      heap[i] = heap[child]!;
+      i = child;
     }
+    heap[i] = last;
   }
 }
