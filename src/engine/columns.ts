@@ -1,6 +1,6 @@
 // The building blocks of the engine's columns (showings, settled obligations, the id index): typed
 // arrays that get their room up front or grow by copying, and a Map numbering the few distinct
-// strings they refer to. Texts by the million go in a string table (string-table.ts).
+// strings they refer to. Texts by the hundred thousand go in a string table (string-table.ts).
 
 /** The first length of a column meant to hold `capacity` records: room made up front, or a small start. */
 export function columnLength(capacity: number): number {
@@ -15,9 +15,9 @@ export function grown<T extends Int32Array | Uint32Array | Uint16Array | Uint8Ar
 }
 
 /**
- * Few distinct strings (people, listings, commitments) as small numbers, in a Map: short ids are
- * interned by V8 with their hash kept, so a Map is cheaper here than a string table, which hashes
- * the text again on every lookup.
+ * Few distinct strings (commitments, versions, cities, brands, stages) as small numbers, in a Map,
+ * which keeps so few in cache. Ids by the hundred thousand (people, listings) go in a string table
+ * numbered by their counters: in a Map each lookup missed the cache once or twice.
  */
 export class Dictionary {
   private readonly codes = new Map<string, number>();

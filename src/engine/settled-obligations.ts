@@ -19,8 +19,8 @@ interface Unusual {
 }
 
 export class SettledObligations {
-  /** People (a null one is -1); the few commitments, versions, cities, brands and stages (code + 1, so that 0 is null). */
-  private readonly people = new Dictionary();
+  /** People, by the million (a null one is -1), numbered by their counters where they have them; the few commitments, versions, cities, brands and stages (code + 1, so that 0 is null). */
+  private readonly people = new StringTable(0, { byCounter: true });
   private readonly symbols = new Dictionary();
   /** Per subject index: its latest record + 1, or 0 (so that room made up front needs no filling). */
   private latestOfSubject: Int32Array;
@@ -78,8 +78,8 @@ export class SettledObligations {
     this.brand[r] = this.symbols.code(obligation.brand) + 1;
     this.stage[r] = obligation.stage === null ? 0 : this.symbols.code(obligation.stage) + 1;
     assert(this.symbols.size < 0xffff, "at most 65,534 distinct commitments, versions, cities, brands and stages (16-bit codes)");
-    this.beneficiary[r] = obligation.beneficiaryId === null ? -1 : this.people.code(obligation.beneficiaryId);
-    this.responsible[r] = obligation.responsibleId === null ? -1 : this.people.code(obligation.responsibleId);
+    this.beneficiary[r] = obligation.beneficiaryId === null ? -1 : this.people.add(obligation.beneficiaryId);
+    this.responsible[r] = obligation.responsibleId === null ? -1 : this.people.add(obligation.responsibleId);
     this.openedAt[r] = obligation.openedAt;
     this.dueAt[r] = obligation.dueAt;
     this.fulfilledAt[r] = p.fulfilledAt;
@@ -121,7 +121,7 @@ export class SettledObligations {
 
   private read(r: number, subjectId: string): Obligation {
     const text = (code: number) => (code === 0 ? null : this.symbols.text(code - 1));
-    const person = (code: number) => (code < 0 ? null : this.people.text(code));
+    const person = (code: number) => (code < 0 ? null : this.people.textAt(code));
     const unusual = this.unusual.get(r);
     const commitment = text(this.commitment[r]!)!;
     const stage = text(this.stage[r]!);

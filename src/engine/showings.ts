@@ -2,12 +2,12 @@
 // were the largest part of a city-year replay's heap (~150 bytes each). Here a showing costs ~60
 // bytes outside the collector's object graph; reading one back builds a frozen copy.
 import type { ShowingFacts, ShowingRecords } from "../domain/facts.js";
-import { columnLength, Dictionary, grown } from "./columns.js";
+import { columnLength, grown } from "./columns.js";
 import { StringTable } from "./string-table.js";
 
 export class ShowingColumns implements ShowingRecords {
-  /** Listing and agent ids. */
-  private readonly keys = new Dictionary();
+  /** Listing and agent ids: a Beijing year's 300,000 listings, numbered by their counters where they have them. */
+  private readonly keys = new StringTable(0, { byCounter: true });
   private count = 0;
   // Per number of a showing id in `ids`, one column each.
   private listing: Int32Array;
@@ -41,7 +41,7 @@ export class ShowingColumns implements ShowingRecords {
   get(showingId: string): ShowingFacts | undefined {
     const r = this.recordOf(showingId);
     if (r < 0) return undefined;
-    return Object.freeze({ showingId, listingId: this.keys.text(this.listing[r]!), agentId: this.keys.text(this.agent[r]! - 1), recordedAt: this.recordedAt[r]! });
+    return Object.freeze({ showingId, listingId: this.keys.textAt(this.listing[r]!), agentId: this.keys.textAt(this.agent[r]! - 1), recordedAt: this.recordedAt[r]! });
   }
 
   set(showingId: string, showing: ShowingFacts): this {
@@ -52,8 +52,8 @@ export class ShowingColumns implements ShowingRecords {
       this.recordedAt = grown(this.recordedAt, r + 1);
     }
     if (this.agent[r] === 0) this.count++;
-    this.listing[r] = this.keys.code(showing.listingId);
-    this.agent[r] = this.keys.code(showing.agentId) + 1;
+    this.listing[r] = this.keys.add(showing.listingId);
+    this.agent[r] = this.keys.add(showing.agentId) + 1;
     this.recordedAt[r] = showing.recordedAt;
     return this;
   }
