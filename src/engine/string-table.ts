@@ -4,9 +4,11 @@
 // ~150 bytes each and the collector marks every one of them again on each full collection.
 // Lookups compare the text in full, so a table is exact. Most ids are a prefix and a counter
 // ("beijing-7-1234567", "crm-42"): such a text is kept as its prefix's number and its counter, 8
-// bytes instead of 2 + its length (a city-year's 37 million event ids: 1,305 MiB, not 1,726).
+// bytes instead of 2 + its length (a city-year's 37 million event ids: 1,305 MiB, not 1,726;
+// prefixes.ts). A table of ids made by counting finds them by their counter (counter-pages.ts).
 import { grown } from "./columns.js";
 import { CounterPages, maxPagedCounter } from "./counter-pages.js";
+import { counterOf, counterStart, digitZero, hashOf, maxPrefixes, Prefixes } from "./prefixes.js";
 
 /** Arena chunks grow from 64 KiB to 16 MiB; a place is chunk × 2^24 + offset; a text never straddles two chunks. */
 const firstChunk = 1 << 16;
@@ -24,22 +26,11 @@ const enum Form {
   Wide = 1,
   Numbered = 2,
 }
-/** A counter of at most 9 digits is below 2^30, so it fits 4 bytes as an int32. */
-const maxCounterDigits = 9;
-/** Prefixes are numbered in 2 bytes; a text whose prefix comes after that many is kept unit by unit. */
-const maxPrefixes = 1 << 16;
-const digitZero = 0x30;
 const numberedBytes = 8;
 /** What a lookup by counter can say besides an index: the text is not in the table, or only the hash slots can tell. */
 const absent = -1;
 const askSlots = -2;
 
-/** The hash of the text's units before `end`. */
-function hashOf(text: string, end = text.length): number {
-  let hash = 0x811c9dc5; // FNV-1a over the UTF-16 code units
-  for (let i = 0; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash | 0 || 1; // 0 marks an empty slot
-}
 
 export class StringTable {
   private mask = (1 << 10) - 1;
@@ -59,12 +50,7 @@ export class StringTable {
   private lastText: string | null = null;
   private lastSlot = 0;
   private lastHash = 0;
-  private readonly prefixes: string[] = [];
-  /**
-   * The prefixes by hash (open addressing, number + 1; 0 = empty), probed with the prefix still
-   * inside its text: a Map would need it cut out as a string of its own for every text stored.
-   */
-  private prefixSlots = new Int32Array(1 << 8);
+  private readonly prefixes = new Prefixes();
   /** With `byCounter`: numbered texts found by their counter (counter-pages.ts), and the last text looked up so. */
   private readonly pages: CounterPages | null;
   private countedText: string | null = null;
@@ -124,7 +110,7 @@ export class StringTable {
     const length = buffer[at]!;
     const form = buffer[at + 1] as Form;
     if (form === Form.Numbered) {
-      const prefix = this.prefixes[prefixAt(buffer, at)]!;
+      const prefix = this.prefixes.textOf(prefixAt(buffer, at));
       return prefix + String(counterAt(buffer, at)).padStart(length - prefix.length, "0");
     }
     const units = new Array<number>(length);
@@ -138,7 +124,7 @@ export class StringTable {
       this.growSlots();
       slot = this.find(text);
     }
-    const prefix = this.numberedPrefix(text);
+    const prefix = this.prefixes.numberOfText(text);
     // A lookup by counter that misses must then ask the slots about this prefix.
     if (prefix >= 0) this.pages?.spill(prefix);
     const hash = this.lastHash;
@@ -170,7 +156,7 @@ export class StringTable {
       if (digits === 0 || (digits > 1 && text.charCodeAt(start) === digitZero)) return askSlots;
       const counter = counterOf(text, start);
       if (counter >= maxPagedCounter) return askSlots;
-      const prefix = this.prefixNumber(text, start, numberNew);
+      const prefix = this.prefixes.numberOf(text, start, numberNew);
       if (prefix < 0) return askSlots;
       this.countedText = text;
       this.countedPrefix = prefix;
@@ -214,7 +200,7 @@ export class StringTable {
       buffer[at + 1] = Form.Numbered;
       buffer[at + 2] = prefix & 255;
       buffer[at + 3] = prefix >> 8;
-      const counter = counterOf(text, this.prefixes[prefix]!.length);
+      const counter = counterOf(text, this.prefixes.textOf(prefix).length);
       for (let i = 0; i < 4; i++) buffer[at + 4 + i] = (counter >> (8 * i)) & 255;
       this.used += numberedBytes;
       return place;
@@ -252,42 +238,6 @@ export class StringTable {
     return this.used;
   }
 
-  /**
-   * For a text that ends in 1 to 9 digits, the number of the prefix before them (numbering it if
-   * it is new and there is room); -1 for a text kept unit by unit.
-   */
-  private numberedPrefix(text: string): number {
-    const start = counterStart(text);
-    return start === text.length ? -1 : this.prefixNumber(text, start, true);
-  }
-
-  /** The number of the text's units before `start` as a prefix; if not numbered yet, numbered when `numberNew` and there is room, or -1. */
-  private prefixNumber(text: string, start: number, numberNew: boolean): number {
-    const mask = this.prefixSlots.length - 1;
-    let slot = hashOf(text, start) & mask;
-    for (let found = this.prefixSlots[slot]!; found !== 0; found = this.prefixSlots[slot]!) {
-      const prefix = this.prefixes[found - 1]!;
-      if (prefix.length === start && text.startsWith(prefix)) return found - 1;
-      slot = (slot + 1) & mask;
-    }
-    if (!numberNew || this.prefixes.length === maxPrefixes) return -1;
-    const number = this.prefixes.push(text.slice(0, start)) - 1;
-    this.prefixSlots[slot] = number + 1;
-    // At most half full, so that a probe ends soon at an empty slot.
-    if (2 * this.prefixes.length > this.prefixSlots.length) this.growPrefixSlots();
-    return number;
-  }
-
-  private growPrefixSlots(): void {
-    const slots = new Int32Array(2 * this.prefixSlots.length);
-    const mask = slots.length - 1;
-    this.prefixes.forEach((prefix, number) => {
-      let slot = hashOf(prefix) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = number + 1;
-    });
-    this.prefixSlots = slots;
-  }
 
   private matches(place: number, text: string): boolean {
     const buffer = this.arena[Math.floor(place / lastChunk)]!;
@@ -295,7 +245,7 @@ export class StringTable {
     if (buffer[at] !== text.length) return false;
     const form = buffer[at + 1] as Form;
     if (form === Form.Numbered) {
-      const prefix = this.prefixes[prefixAt(buffer, at)]!;
+      const prefix = this.prefixes.textOf(prefixAt(buffer, at));
       return text.startsWith(prefix) && counterOf(text, prefix.length) === counterAt(buffer, at);
     }
     for (let i = 0, p = at + 2; i < text.length; i++) {
@@ -322,27 +272,6 @@ export class StringTable {
   }
 }
 
-/** Where the text's counter starts: its last 1 to 9 units, if digits, or its length. */
-function counterStart(text: string): number {
-  let start = text.length;
-  while (start > 0 && text.length - start < maxCounterDigits && isDigit(text.charCodeAt(start - 1))) start--;
-  return start;
-}
-
-function isDigit(unit: number): boolean {
-  return unit >= digitZero && unit <= digitZero + 9;
-}
-
-/** The number the text's units from `from` on write in decimal; -1 if any of them is not a digit. */
-function counterOf(text: string, from: number): number {
-  let counter = 0;
-  for (let i = from; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (!isDigit(unit)) return -1;
-    counter = counter * 10 + unit - digitZero;
-  }
-  return counter;
-}
 
 function prefixAt(buffer: Uint8Array, at: number): number {
   return buffer[at + 2]! | (buffer[at + 3]! << 8);
