@@ -94,7 +94,6 @@ const reports = {
 };
 
 export type ReportName = keyof typeof reports;
-export const reportNames = Object.keys(reports) as ReportName[];
 
 /** Bad dates are the user's to fix: a CLI error, not a stack. */
 function asCliError<T>(f: () => T): T {
