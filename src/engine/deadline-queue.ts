@@ -49,6 +49,25 @@ export class DeadlineQueue {
   }
 
   peek(): Due | undefined {
+    const bucket = this.front();
+    return bucket === undefined ? undefined : { dueAt: this.times[0]!, id: bucket.ids[bucket.next]! };
+  }
+
+  pop(): Due | undefined {
+    const bucket = this.front();
+    if (bucket === undefined) return undefined;
+    const dueAt = this.times[0]!;
+    const id = bucket.ids[bucket.next++]!;
+    this.count--;
+    if (bucket.next === bucket.ids.length) {
+      this.buckets.delete(dueAt);
+      this.popTime();
+    }
+    return { dueAt, id };
+  }
+
+  /** The bucket of the earliest time, sorted. */
+  private front(): Bucket | undefined {
     const dueAt = this.times[0];
     if (dueAt === undefined) return undefined;
     const bucket = this.buckets.get(dueAt)!;
@@ -56,19 +75,7 @@ export class DeadlineQueue {
       bucket.ids.sort(); // by UTF-16 code units, as `<` compares
       bucket.sorted = true;
     }
-    return { dueAt, id: bucket.ids[bucket.next]! };
-  }
-
-  pop(): Due | undefined {
-    const top = this.peek();
-    if (top === undefined) return undefined;
-    const bucket = this.buckets.get(top.dueAt)!;
-    this.count--;
-    if (++bucket.next === bucket.ids.length) {
-      this.buckets.delete(top.dueAt);
-      this.popTime();
-    }
-    return top;
+    return bucket;
   }
 
   private pushTime(time: number): void {

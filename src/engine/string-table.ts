@@ -99,7 +99,7 @@ export class StringTable {
     if (text.length > maxTextLength) throw new RangeError(`at most ${maxTextLength} characters: ${text.slice(0, 40)}…`);
     const prefix = this.countedText === text ? this.countedPrefix : -1;
     if (prefix >= 0 && this.pages!.put(prefix, this.countedCounter, this.count)) return this.append(text, prefix);
-    return this.addToSlots(text);
+    return this.addToSlots(text, prefix >= 0 ? prefix : this.prefixes.numberOfText(text));
   }
 
   /** The text at an index (a new string; reading back is for the rare lookup, not the hot path). */
@@ -118,13 +118,13 @@ export class StringTable {
     return String.fromCharCode(...units);
   }
 
-  private addToSlots(text: string): number {
+  /** `prefix`: the text's numbered prefix, or -1 (prefixes.ts). */
+  private addToSlots(text: string, prefix: number): number {
     let slot = this.find(text);
     if (this.inSlots === this.limit) {
       this.growSlots();
       slot = this.find(text);
     }
-    const prefix = this.prefixes.numberOfText(text);
     // A lookup by counter that misses must then ask the slots about this prefix.
     if (prefix >= 0) this.pages?.spill(prefix);
     const hash = this.lastHash;

@@ -82,7 +82,6 @@ async function withWriterThread(engine: EngineName, test: (database: Database, w
   }
 }
 
-
 describe.each(engines)("the writer thread on %s", (engine) => {
   it("is replaced when it ends, during a transaction or between two: that transaction fails whole, and the writes after it go on", () => withWriterThread(engine, async (database, worker) => {
     const crash = async () => void (await worker().terminate()); // as a crash would end it
