@@ -2,14 +2,16 @@
 //
 // Deadlines fall on few distinct times: a showing's feedback is due a fixed time after the start
 // of the next business day, so a Beijing day's ~16,000 showings share one. The ids due at a time
-// share a bucket, sorted once when it comes up, and the heap orders the distinct times alone, as
+// share a bucket, sorted once when it is swept, and the heap orders the distinct times alone, as
 // numbers. A heap of every deadline compared ids, with their long common prefixes, at each level.
+// Looking at the earliest time does not sort its bucket: a live service looks at every tick, while
+// the day's showings are still being pushed into it, each of which would then be inserted in place.
 export interface Due {
   dueAt: number;
   id: string;
 }
 
-/** The ids due at one time; once it comes up, sorted, with those before `next` swept. */
+/** The ids due at one time; once it is swept, sorted, with those before `next` swept. */
 interface Bucket {
   ids: string[];
   sorted: boolean;
@@ -48,9 +50,29 @@ export class DeadlineQueue {
     }
   }
 
-  peek(): Due | undefined {
-    const bucket = this.front();
-    return bucket === undefined ? undefined : { dueAt: this.times[0]!, id: bucket.ids[bucket.next]! };
+  /** The earliest due time; its bucket is left unsorted until it is swept (pop). */
+  firstDueAt(): number | undefined {
+    return this.times[0];
+  }
+
+  /**
+   * The earliest due time at which some id is still `live`, dropping on the way ids that are not.
+   * A bucket not being swept is looked at from its end, where dropping costs nothing: unsorted.
+   */
+  firstLiveDueAt(live: (id: string) => boolean): number | undefined {
+    for (let dueAt = this.times[0]; dueAt !== undefined; dueAt = this.times[0]) {
+      const bucket = this.buckets.get(dueAt)!;
+      const ids = bucket.ids;
+      if (bucket.sorted) {
+        for (; bucket.next < ids.length && !live(ids[bucket.next]!); bucket.next++) this.count--;
+      } else {
+        for (; ids.length > 0 && !live(ids[ids.length - 1]!); ids.pop()) this.count--;
+      }
+      if (bucket.next < ids.length) return dueAt;
+      this.buckets.delete(dueAt);
+      this.popTime();
+    }
+    return undefined;
   }
 
   pop(): Due | undefined {

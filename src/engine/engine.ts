@@ -107,10 +107,10 @@ export class Engine {
     if (!options.virtual) this.advanceClock(now);
     const limit = options.limit ?? Infinity;
     let processed = 0;
-    for (let due = this.state.deadlines.peek(); due !== undefined && processed < limit; due = this.state.deadlines.peek()) {
-      if (due.dueAt > now || (due.dueAt === now && !options.inclusive)) break;
-      this.state.deadlines.pop();
-      if (options.virtual) this.advanceClock(due.dueAt);
+    for (let dueAt = this.state.deadlines.firstDueAt(); dueAt !== undefined && processed < limit; dueAt = this.state.deadlines.firstDueAt()) {
+      if (dueAt > now || (dueAt === now && !options.inclusive)) break;
+      const due = this.state.deadlines.pop()!;
+      if (options.virtual) this.advanceClock(dueAt);
       const obligation = this.state.obligations.open(due.id);
       if (obligation === undefined) continue;
       const version = this.versions.get(obligation.versionKey)!;
@@ -152,11 +152,7 @@ export class Engine {
 
   /** The earliest due time of an open obligation, if any: whether a tick would do anything. */
   nextDueAt(): Instant | null {
-    for (let due = this.state.deadlines.peek(); due !== undefined; due = this.state.deadlines.peek()) {
-      if (this.state.obligations.open(due.id) !== undefined) return due.dueAt;
-      this.state.deadlines.pop();
-    }
-    return null;
+    return this.state.deadlines.firstLiveDueAt((id) => this.state.obligations.open(id) !== undefined) ?? null;
   }
 
   /** Versions of every commitment that apply at a place and instant. */
