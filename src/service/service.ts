@@ -16,6 +16,7 @@ import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
 import { applyLogRow, eventOfLogRow, eventRow, tickRow } from "./log-rows.js";
 import { outbox } from "./webhooks.js";
+import { GroupCommit } from "./group-commit.js";
 import { runWeeklyReports } from "./owner-reports.js";
 
 export interface Clock {
@@ -46,6 +47,9 @@ export interface SubmitOptions {
 
 export const maxBatchEvents = 1_000;
 
+/** An event to submit, with its sender's admission rule. */
+type Submission = { input: unknown; admit: SubmitOptions["admit"] };
+
 export class Service {
   engine: Engine;
   private lastSeq = 0;
@@ -57,6 +61,7 @@ export class Service {
   private rebuildFirst = false;
   /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
   private readonly applied = new Set<Promise<unknown>>();
+  private readonly singles = new GroupCommit<Submission, Outcome>((submissions) => this.submitEach(submissions), maxBatchEvents);
   private readonly options: ServiceOptions;
 
   private readonly dueSoonMs: number;
@@ -115,24 +120,28 @@ export class Service {
     });
   }
 
-  async submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
-    const [outcome] = await this.submitBatch([input], options);
-    return outcome!;
+  /** One event, answered once durable. Those sent one at a time while a write is under way are written together next (group-commit.ts). */
+  submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
+    return this.singles.submit({ input, admit: options.admit });
   }
 
   /**
    * Applies events in order, each on its own merits, in one transaction. A batch is written by the
    * engine's writer (writer-scope.ts), so that the next batch is applied while this one commits.
    */
-  async submitBatch(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<Outcome[]> {
+  submitBatch(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<Outcome[]> {
+    return this.submitEach(inputs.map((input) => ({ input, admit: options.admit })));
+  }
+
+  private async submitEach(submissions: readonly Submission[]): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
     await this.write((now) => {
-      outcomes = inputs.map((input) => {
-        const refusal = options.admit?.(input) ?? null;
+      outcomes = submissions.map(({ input, admit }) => {
+        const refusal = admit?.(input) ?? null;
         return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
       });
       return outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
-    }, { onWriter: inputs.length > 1 });
+    }, { onWriter: submissions.length > 1 });
     return outcomes;
   }
 
@@ -161,13 +170,8 @@ export class Service {
   }
 
   /** Keeps an input refused before validation (a body that was not JSON). */
-  async refuse(input: unknown, rejection: Rejection): Promise<Outcome> {
-    let outcome: Outcome | undefined;
-    await this.write((now) => {
-      outcome = this.engine.refuse(input, rejection, now);
-      return [];
-    });
-    return outcome!;
+  refuse(input: unknown, rejection: Rejection): Promise<Outcome> {
+    return this.singles.submit({ input, admit: () => rejection });
   }
 
   /**

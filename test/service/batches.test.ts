@@ -25,11 +25,15 @@ async function loggedIds(app: Running): Promise<string[]> {
   return rows.map((r) => r.event_id!);
 }
 
-/** The running engine equals one rebuilt from the log alone. */
+/** The running engine equals one rebuilt from the log alone, which holds no duplicate or rejection to count. */
 async function expectEngineFromLog(app: Running): Promise<void> {
   const rebuilt = new Service({ database: app.service.database, catalogue: bundled, phoneKey, clock: app.clock });
   await rebuilt.start();
-  expect(snapshot(rebuilt.engine.state)).toEqual(snapshot(app.service.engine.state));
+  const logged = (state: Service["engine"]["state"]) => {
+    const s = snapshot(state);
+    return { ...s, counts: { ...s.counts, duplicates: 0, rejected: 0 } };
+  };
+  expect(logged(rebuilt.engine.state)).toEqual(logged(app.service.engine.state));
 }
 
 /** Makes the writer thread's connection find the disk full, or not. */
@@ -96,6 +100,58 @@ describe.each(engines)("batches sent at once on %s", (engine) => {
   it("fail together when the first one's write fails, keep nothing, and are taken whole once the cause is gone", () => withListing(engine, async (app) => {
     await onOtherConnection(app, takenId);
     await failTogetherThenTakenWhole(app, engine === "sqlite" ? "SQLITE_CONSTRAINT_UNIQUE" : "23505", () => onOtherConnection(app, "delete from log where seq = 1000000"));
+  }));
+});
+
+/** Counts the transactions the service begins from now on. */
+function countTransactions(app: Running): () => number {
+  const { db } = app.service.database;
+  const begin = db.transaction.bind(db);
+  let count = 0;
+  db.transaction = () => {
+    count++;
+    return begin();
+  };
+  return () => count;
+}
+
+const showing = (i: number, buyerId = `B${i}`) => ev("showing.recorded", "2026-03-01T10:30:00+08:00", { showingId: `S1-${i}`, listingId: "L1", buyerId, agentId: "A7" }, { id: `one-${i}` });
+
+describe.each(engines)("single events sent at once on %s", (engine) => {
+  it("are written together, each answered with its own outcome", () => withListing(engine, async (app) => {
+    const transactions = countTransactions(app);
+    const outOfBrand = { ...showing(3), id: "other-brand", brand: "ziroom" };
+    const sent = await Promise.all([
+      app.service.submit(showing(0)),
+      app.service.submit(showing(1)),
+      app.service.submit(showing(1)),
+      app.service.submit(showing(1, "someone else")),
+      app.service.submit({ ...showing(2), occurredAt: "yesterday" }),
+      app.service.submit(outOfBrand, { admit: (input) => ((input as { brand: string }).brand === "lianjia" ? null : { code: "out_of_scope", message: "not this key's brand", field: "brand" }) }),
+      app.service.refuse("not json {", { code: "invalid_json", message: "not JSON", field: "" }),
+      ...Array.from({ length: 20 }, (_, i) => app.service.submit(showing(10 + i))),
+    ]);
+    expect(sent.slice(0, 7).map((o) => (o.status === "rejected" ? o.rejection.code : o.status))).toEqual(["accepted", "accepted", "duplicate", "conflict", "invalid_timestamp", "out_of_scope", "invalid_json"]);
+    expect(sent.slice(7).every((o) => o.status === "accepted")).toBe(true);
+    expect(transactions()).toBe(1);
+    expect(await loggedIds(app)).toEqual([published.id, "one-0", "one-1", ...Array.from({ length: 20 }, (_, i) => `one-${10 + i}`)]);
+    await expectEngineFromLog(app);
+  }));
+
+  it("written together fail together when their write fails, keep nothing, and are taken once the cause is gone", () => withListing(engine, async (app) => {
+    const sendAtOnce = () => Promise.allSettled(Array.from({ length: 10 }, (_, i) => app.service.submit(showing(i))));
+    await onOtherConnection(app, "insert into log (seq, kind, event_id, at, received_at) values (1000000, 'tick', 'one-5', 0, 0)");
+    const refused = await sendAtOnce();
+    const code = engine === "sqlite" ? "SQLITE_CONSTRAINT_UNIQUE" : "23505";
+    expect(refused.map((r) => (r.status === "fulfilled" ? r.value.status : (r.reason as { code?: string }).code))).toEqual(Array<string>(10).fill(code));
+    expect(await eventsLogged(app)).toBe(1);
+    await onOtherConnection(app, "delete from log where seq = 1000000");
+    const again = await sendAtOnce();
+    expect(again.map((r) => (r.status === "fulfilled" ? r.value.status : r.reason))).toEqual(Array<string>(10).fill("accepted"));
+    // Numbered after the other writer's row, which the write before read.
+    const events = await app.service.database.db.selectFrom("log").select("event_id").where("kind", "=", "event").orderBy("seq").execute();
+    expect(events.map((r) => r.event_id)).toEqual([published.id, ...Array.from({ length: 10 }, (_, i) => `one-${i}`)]);
+    await expectEngineFromLog(app);
   }));
 });
 
