@@ -120,7 +120,7 @@ export class Service {
     });
   }
 
-  /** One event, answered once durable. Those sent one at a time while a write is under way are written together next (group-commit.ts). */
+  /** One event, answered once durable. Events sent one at a time at once are written together (group-commit.ts). */
   submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
     return this.singles.submit({ input, admit: options.admit });
   }

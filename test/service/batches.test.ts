@@ -2,7 +2,7 @@
 // log's lock between batches), and the next batch is applied while it commits. Batches sent at
 // once are applied in the order they came and each is answered once it is durable. If one's write
 // fails, those applied after it fail with it: the log and the engine keep none of them, and sent
-// again they are accepted whole.
+// again they are accepted whole. Single events sent at once are written together, as a batch.
 import SQLite from "better-sqlite3";
 import { sql } from "kysely";
 import pg from "pg";
