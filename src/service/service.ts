@@ -10,6 +10,7 @@ import { formatInstant, type Instant } from "../domain/time.js";
 import { Engine, type Outcome } from "../engine/engine.js";
 import { logLockKey, type Database, type Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
+import { isStoreUnavailable } from "../store/unavailable.js";
 import { insertRows } from "../store/bulk.js";
 import { forgetChanges, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
@@ -61,7 +62,7 @@ export class Service {
   private rebuildFirst = false;
   /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
   private readonly applied = new Set<Promise<unknown>>();
-  private readonly singles = new GroupCommit<Submission, Outcome>((submissions) => this.submitEach(submissions), maxBatchEvents);
+  private readonly singles = new GroupCommit<Submission, Outcome>((submissions) => this.submitEach(submissions), maxBatchEvents, (error) => !isStoreUnavailable(error));
   private readonly options: ServiceOptions;
 
   private readonly dueSoonMs: number;
@@ -120,7 +121,7 @@ export class Service {
     });
   }
 
-  /** One event, answered once durable. Events sent one at a time at once are written together (group-commit.ts). */
+  /** One event, answered once durable. Events sent one at a time are written together on the event loop's next turn (group-commit.ts). */
   submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
     return this.singles.submit({ input, admit: options.admit });
   }

@@ -36,9 +36,18 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
   await insertRows(trx, state.alerts, (a) => ({ kind: a.kind, at: a.at, claim_id: a.claimId, obligation_id: a.obligationId, deal_id: a.dealId, message: a.message }),
     (rows) => trx.insertInto("alerts").values(rows));
   await insertRows(trx, state.rejected, (r) => ({
-    event_id: r.id, type: r.type, code: r.code, message: r.message, field: r.field, received_at: r.rejectedAt, input: JSON.stringify(r.input).slice(0, 20_000),
+    event_id: storable(r.id), type: storable(r.type), code: r.code, message: storable(r.message), field: storable(r.field), received_at: r.rejectedAt,
+    input: JSON.stringify(r.input).slice(0, 20_000),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
+}
+
+/**
+ * A rejected input's texts as PostgreSQL can keep them: U+0000 as U+FFFD. (Such input is rejected,
+ * and it is still kept; JSON, as the input is kept, writes the character escaped.)
+ */
+function storable<T extends string | null>(text: T): T {
+  return (text === null || !text.includes("\0") ? text : text.replaceAll("\0", "\uFFFD")) as T;
 }
 
 type ObligationRow = Omit<ObligationTable, "warned_at">;

@@ -41,6 +41,9 @@ describe("the event contract", () => {
     expect(rejection({ ...good, data: { ...good.data, askingPriceFen: -1 } })).toMatchObject({ code: "invalid_field", field: "data.askingPriceFen" });
     expect(rejection({ ...good, type: "listing.sold" })).toMatchObject({ code: "unknown_type", field: "type" });
     expect(rejection({ ...good, city: "Beijing" })).toMatchObject({ code: "invalid_field", field: "city" });
+    // No text holds U+0000: PostgreSQL cannot store it, and no id or note needs it.
+    expect(rejection({ ...good, id: "L\u0000" })).toMatchObject({ code: "invalid_field", field: "id" });
+    expect(rejection({ ...good, data: { ...good.data, layout: "2室\u00001厅" } })).toMatchObject({ code: "invalid_field", field: "data.layout" });
   });
 
   it("takes RFC 3339 with an offset and a real instant only", () => {
@@ -86,6 +89,7 @@ describe("the event contract", () => {
       { ...good, data: { ...data, extra: 1 } }, { ...good, data: { ...data, [field]: undefined } }, { ...good, data: { ...data, [field]: 12.5 } },
       { ...good, data: { ...data, [field]: "" } }, { ...good, data: { ...data, [field]: null } }, { ...good, data: { ...data, [field]: true } },
       { ...good, data: { ...data, phone: "+86123456789" } }, { ...good, data: { ...data, phone: "+8613800138000" } },
+      { ...good, id: "x\u0000" }, { ...good, data: { ...data, [field]: "a\u0000" } },
     ];
     fc.assert(fc.property(envelope, fc.nat(), (e, pick) => {
       const data = e.data as Record<string, unknown>;

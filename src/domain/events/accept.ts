@@ -11,6 +11,8 @@ import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from
 export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: string): Check {
   const at = parseInstant(event.occurredAt);
   if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant`, "occurredAt");
+  const withNul = textWithNul(event);
+  if (withNul !== null) return reject("invalid_field", `${withNul} holds the character U+0000, which no text may hold`, withNul);
   let data: Record<string, unknown> = event.data;
   if ("phone" in event.data) {
     const { phone, ...rest } = event.data;
@@ -20,6 +22,20 @@ export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: st
   }
   const { brand, city, id, occurredAt } = event;
   return { ok: true, event: { brand, city, data, id, occurredAt, type, at } as CheckedEvent };
+}
+
+/**
+ * The first of the event's free texts (its id, its data's strings; the rest have patterns) that
+ * holds U+0000, or null. PostgreSQL cannot store that character in text, and no id or note needs it.
+ */
+function textWithNul(event: ContractEvent): string | null {
+  if (event.id.includes("\0")) return "id";
+  const data = event.data as Record<string, unknown>;
+  for (const key in data) {
+    const value = data[key];
+    if (typeof value === "string" && value.includes("\0")) return `data.${key}`;
+  }
+  return null;
 }
 
 /**
