@@ -36,6 +36,19 @@ export interface InvalidJson {
   error: string;
 }
 
+const eventRoutes = new Set(["/v1/events", "/v1/events/batch"]);
+
+/** The dotted path of the first string in `value` holding U+0000, or null. */
+function textWithNul(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\0") ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = textWithNul(item, path === "" ? key : `${path}.${key}`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 export function isInvalidJson(body: unknown): body is InvalidJson {
   return typeof body === "object" && body !== null && "invalidJson" in body;
 }
@@ -58,6 +71,14 @@ export async function buildServer(options: { service: Service; people: People; n
     } catch (error) {
       done(null, { invalidJson: text.slice(0, 20_000), error: (error as Error).message } satisfies InvalidJson);
     }
+  });
+
+  // PostgreSQL cannot hold U+0000 in text, and a statement given it fails: a request carrying it is
+  // refused here, naming where. An event's body is not looked at: the contract refuses it per
+  // field, and the rejected event is kept (domain/events/accept.ts).
+  app.addHook("preValidation", async (request) => {
+    const where = textWithNul(request.params, "") ?? textWithNul(request.query, "") ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : textWithNul(request.body, ""));
+    if (where !== null) throw new ApiError(400, "invalid_request", `${where || "the request"} holds the character U+0000, which no text may hold`, where);
   });
 
   app.setErrorHandler((error, request, reply) => {
