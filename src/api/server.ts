@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
+import { nulMessage, whereNul } from "../domain/events/accept.js";
 import { ApiError } from "./errors.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -38,17 +39,6 @@ export interface InvalidJson {
 
 const eventRoutes = new Set(["/v1/events", "/v1/events/batch"]);
 
-/** The dotted path of the first string in `value` holding U+0000, or null. */
-function textWithNul(value: unknown, path: string): string | null {
-  if (typeof value === "string") return value.includes("\0") ? path : null;
-  if (value === null || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    const found = textWithNul(item, path === "" ? key : `${path}.${key}`);
-    if (found !== null) return found;
-  }
-  return null;
-}
-
 export function isInvalidJson(body: unknown): body is InvalidJson {
   return typeof body === "object" && body !== null && "invalidJson" in body;
 }
@@ -77,8 +67,8 @@ export async function buildServer(options: { service: Service; people: People; n
   // refused here, naming where. An event's body is not looked at: the contract refuses it per
   // field, and the rejected event is kept (domain/events/accept.ts).
   app.addHook("preValidation", async (request) => {
-    const where = textWithNul(request.params, "") ?? textWithNul(request.query, "") ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : textWithNul(request.body, ""));
-    if (where !== null) throw new ApiError(400, "invalid_request", `${where || "the request"} holds the character U+0000, which no text may hold`, where);
+    const where = whereNul(request.params) ?? whereNul(request.query) ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : whereNul(request.body));
+    if (where !== null) throw new ApiError(400, "invalid_request", nulMessage(where), where);
   });
 
   app.setErrorHandler((error, request, reply) => {

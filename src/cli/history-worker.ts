@@ -44,7 +44,7 @@ for await (const chunk of linesOf(path)) {
   bytesRead = chunk.bytesRead;
   for (const line of chunk.lines) {
     const parsed = parseLine(line);
-    const event = parsed.ok ? accepted(parsed.value) : null;
+    const event = parsed.ok ? accepted(parsed.value, line) : null;
     if (event !== null) writer.accepted(event);
     else writer.invalid(line);
     if (writer.size === (first ? firstBatchSize : batchSize)) await post();

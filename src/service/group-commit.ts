@@ -65,8 +65,7 @@ export class GroupCommit<T, R> {
     } catch (error) {
       return { error };
     }
-    const unanswered = new InvariantError("a group commit's write left an item unanswered");
-    group.forEach((w, i) => (i < results.length ? w.resolve(results[i]!) : w.reject(unanswered)));
+    group.forEach((w, i) => (i < results.length ? w.resolve(results[i]!) : w.reject(new InvariantError("a group commit's write left an item unanswered"))));
     return null;
   }
 }

@@ -78,7 +78,9 @@ describe("the event contract", () => {
   });
 
   it("accepts and refuses alike when its checks are rebuilt from their source, without TypeBox, as a replay's reading thread does", () => {
-    const acceptor = acceptorFrom(checkSources(), phoneKey);
+    const accept = acceptorFrom(checkSources(), phoneKey);
+    // Given the line it was parsed from, as the thread does.
+    const acceptor = (input: unknown) => accept(input, JSON.stringify(input) ?? "");
     const checked = (input: unknown) => {
       const check = checkEvent(input, { phoneKey });
       return check.ok ? check.event : null;

@@ -7,12 +7,15 @@ import { parseInstant } from "../time.js";
 import type { ContractEvent, EventType } from "./schema.js";
 import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from "./validate.js";
 
-/** The rest of checkEvent, for an input whose shape is the contract's `type`. */
-export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: string): Check {
+/**
+ * The rest of checkEvent, for an input whose shape is the contract's `type`. `fromJson`, the text
+ * it was parsed from, if at hand: without the escape "\u0000" in it, no text of it holds U+0000.
+ */
+export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: string, fromJson?: string): Check {
   const at = parseInstant(event.occurredAt);
   if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant`, "occurredAt");
-  const withNul = textWithNul(event);
-  if (withNul !== null) return reject("invalid_field", `${withNul} holds the character U+0000, which no text may hold`, withNul);
+  const withNul = fromJson !== undefined && !fromJson.includes("\\u0000") ? null : textWithNul(event);
+  if (withNul !== null) return reject("invalid_field", nulMessage(withNul), withNul);
   let data: Record<string, unknown> = event.data;
   if ("phone" in event.data) {
     const { phone, ...rest } = event.data;
@@ -25,8 +28,24 @@ export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: st
 }
 
 /**
- * The first of the event's free texts (its id, its data's strings; the rest have patterns) that
- * holds U+0000, or null. PostgreSQL cannot store that character in text, and no id or note needs it.
+ * Where in `value` the first string holding U+0000 is, as a dotted path ("" for `value` itself),
+ * or null. No text may hold it: PostgreSQL cannot store it, and no id or note needs it.
+ */
+export function whereNul(value: unknown): string | null {
+  if (typeof value === "string") return value.includes("\0") ? "" : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const key in value) {
+    const found = whereNul((value as Record<string, unknown>)[key]);
+    if (found !== null) return found === "" ? key : `${key}.${found}`;
+  }
+  return null;
+}
+
+export const nulMessage = (where: string): string => `${where || "the input"} holds the character U+0000, which no text may hold`;
+
+/**
+ * whereNul for an event that passed its schema, which leaves only its id and its data's strings
+ * free (data is flat): a third of the time of the general walk.
  */
 function textWithNul(event: ContractEvent): string | null {
   if (event.id.includes("\0")) return "id";
@@ -39,16 +58,16 @@ function textWithNul(event: ContractEvent): string | null {
 }
 
 /**
- * checkEvent's verdict without its reasons, from the checks' source (validate.ts, checkSources):
- * the event if it is valid, else null.
+ * checkEvent's verdict without its reasons, from the checks' source (validate.ts, checkSources),
+ * for a value and the line it was parsed from: the event if it is valid, else null.
  */
-export function acceptorFrom(sources: Record<string, string>, phoneKey: string): (value: unknown) => CheckedEvent | null {
+export function acceptorFrom(sources: Record<string, string>, phoneKey: string): (value: unknown, line: string) => CheckedEvent | null {
   const checks = new Map(Object.entries(sources).map(([type, source]) => [type, new Function(source)() as (value: unknown) => boolean]));
-  return (value) => {
+  return (value, line) => {
     const type = (value as { type?: unknown } | null)?.type;
     const check = typeof type === "string" ? checks.get(type) : undefined;
     if (check === undefined || !check(value)) return null;
-    const result = acceptShaped(value as ContractEvent, type as EventType, phoneKey);
+    const result = acceptShaped(value as ContractEvent, type as EventType, phoneKey, line);
     return result.ok ? result.event : null;
   };
 }
