@@ -1,5 +1,6 @@
-// What accepting an event takes once its shape has passed the contract's schema: a real instant
-// and a real phone (replaced by its hash and mask); then its digest goes with it. Without TypeBox,
+// What accepting an event takes once its shape has passed the contract's schema: a real instant,
+// no text holding U+0000, and a real phone (replaced by its hash and mask); then its digest goes
+// with it. Without TypeBox,
 // so that a replay's reading thread, which checks shapes with the compiled checks' source
 // (validate.ts, checkSources), starts without loading it.
 import { identifyPhone } from "../phone.js";
