@@ -69,8 +69,7 @@ export class DeadlineQueue {
         for (; ids.length > 0 && !live(ids[ids.length - 1]!); ids.pop()) this.count--;
       }
       if (bucket.next < ids.length) return dueAt;
-      this.buckets.delete(dueAt);
-      this.popTime();
+      this.dropFront(dueAt);
     }
     return undefined;
   }
@@ -81,11 +80,14 @@ export class DeadlineQueue {
     const dueAt = this.times[0]!;
     const id = bucket.ids[bucket.next++]!;
     this.count--;
-    if (bucket.next === bucket.ids.length) {
-      this.buckets.delete(dueAt);
-      this.popTime();
-    }
+    if (bucket.next === bucket.ids.length) this.dropFront(dueAt);
     return { dueAt, id };
+  }
+
+  /** Forgets the earliest time, whose bucket is empty or swept. */
+  private dropFront(dueAt: number): void {
+    this.buckets.delete(dueAt);
+    this.popTime();
   }
 
   /** The bucket of the earliest time, sorted. */

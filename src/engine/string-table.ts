@@ -31,7 +31,6 @@ const numberedBytes = 8;
 const absent = -1;
 const askSlots = -2;
 
-
 export class StringTable {
   private mask = (1 << 10) - 1;
   private limit: number;
@@ -238,7 +237,6 @@ export class StringTable {
     return this.used;
   }
 
-
   private matches(place: number, text: string): boolean {
     const buffer = this.arena[Math.floor(place / lastChunk)]!;
     const at = place % lastChunk;
@@ -271,7 +269,6 @@ export class StringTable {
     this.lastText = null;
   }
 }
-
 
 function prefixAt(buffer: Uint8Array, at: number): number {
   return buffer[at + 2]! | (buffer[at + 3]! << 8);
