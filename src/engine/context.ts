@@ -76,7 +76,7 @@ export class Context implements RuleContext {
     };
     this.state.obligations.add(obligation);
     this.state.deadlines.push({ dueAt: obligation.dueAt, id });
-    this.state.changes.obligation(obligation);
+    this.state.changes.opening(obligation);
     return obligation;
   }
 

@@ -54,6 +54,8 @@ export class Changes {
   readonly claims = new Set<string>();
   /** The obligations themselves: a settled one is not read back from its columns to be written. */
   readonly obligations = new Map<string, Obligation>();
+  /** Those of `obligations` opened since the changes were last written: no row holds them yet. */
+  readonly opened = new Set<string>();
   readonly risks = new Set<string>();
   /** Journal entries from this index on are new. */
   entriesFrom = 0;
@@ -66,6 +68,12 @@ export class Changes {
 
   obligation(obligation: Obligation): void {
     if (this.kept) this.obligations.set(obligation.id, obligation);
+  }
+
+  opening(obligation: Obligation): void {
+    if (!this.kept) return;
+    this.obligations.set(obligation.id, obligation);
+    this.opened.add(obligation.id);
   }
 
   risk(key: string): void {

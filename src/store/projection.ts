@@ -19,7 +19,10 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     beneficiary_id: eb.ref("excluded.beneficiary_id"), status: eb.ref("excluded.status"), body: eb.ref("excluded.body"),
     breach_at: eb.ref("excluded.breach_at"), paid_at: eb.ref("excluded.paid_at"),
   }))));
-  await insertRows(trx, [...changes.obligations.values()], obligationRow, (rows) => trx.insertInto("obligations").values(rows)
+  // Those opened since the last write are new rows (on PostgreSQL a plain insert goes as COPY); the rest update theirs.
+  const [opened, changed] = partition(changes.obligations.values(), (o) => changes.opened.has(o.id));
+  await insertRows(trx, opened, obligationRow, (rows) => trx.insertInto("obligations").values(rows));
+  await insertRows(trx, changed, obligationRow, (rows) => trx.insertInto("obligations").values(rows)
     .onConflict((oc) => oc.column("id").doUpdateSet((eb) => Object.fromEntries(obligationUpdates.map((c) => [c, eb.ref(`excluded.${c}`)])))));
   const risks = [...changes.risks].map((key) => [key, state.risks.get(key)!] as const);
   await insertRows(trx, risks, ([key, r]) => ({
@@ -40,6 +43,13 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     input: JSON.stringify(r.input).slice(0, 20_000),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
+}
+
+function partition<T>(items: Iterable<T>, test: (item: T) => boolean): [T[], T[]] {
+  const passed: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (test(item) ? passed : failed).push(item);
+  return [passed, failed];
 }
 
 /**
@@ -95,6 +105,7 @@ export function forgetChanges(engine: Engine): void {
   const state = engine.state;
   state.changes.claims.clear();
   state.changes.obligations.clear();
+  state.changes.opened.clear();
   state.changes.risks.clear();
   state.changes.entriesFrom = state.ledger.entries.length;
   state.alerts.length = 0;

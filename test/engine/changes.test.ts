@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/engine/engine.js";
 import { parseLines, replay } from "../../src/engine/replay.js";
+import { forgetChanges } from "../../src/store/projection.js";
 import { at, bundled, ev, phoneKey } from "../support/scenario.js";
 
 const history = [
@@ -15,6 +16,18 @@ describe("changes", () => {
     for (const event of history) expect(engine.submit(event, { now: at(event.occurredAt) }).status).toBe("accepted");
     expect([...engine.state.changes.obligations.keys()]).toEqual(engine.state.obligations.values().map((o) => o.id));
     expect(engine.state.obligations.size).toBe(1);
+  });
+
+  it("tell an obligation opened since the last write, which no row holds yet, from one that changed after it", () => {
+    const engine = new Engine({ catalogue: bundled, phoneKey });
+    for (const event of history) engine.submit(event, { now: at(event.occurredAt) });
+    const [obligation] = engine.state.obligations.values();
+    expect([...engine.state.changes.opened]).toEqual([obligation!.id]);
+    forgetChanges(engine);
+    const feedback = ev("showing.feedback_sent", "2026-03-03T10:00:00+08:00", { showingId: "S1", listingId: "L1", ownerId: "O1" });
+    expect(engine.submit(feedback, { now: at(feedback.occurredAt) }).status).toBe("accepted");
+    expect([...engine.state.changes.obligations.keys()]).toEqual([obligation!.id]);
+    expect(engine.state.changes.opened.size).toBe(0);
   });
 
   it("are not kept by a replay", () => {
