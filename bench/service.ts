@@ -48,10 +48,11 @@ type Stores = { fresh(): Promise<string>; drop(url: string): Promise<void> };
  * Seconds to insert the rows into a fresh store of the engine, opened as `anxin serve` opens it, by
  * the statements the service uses (bulk.ts), so that a baseline pays no query building ingest does
  * not; each transaction takes the next 1,000 rows of every table, as one batch writes its rows.
+ * On PostgreSQL, `copy: false` inserts by multi-row inserts rather than COPY.
  * The store is dropped afterwards, so that PostgreSQL does not vacuum it while the checks' latency
  * is measured (it did: autovacuum workers on these stores ran in the check's windows).
  */
-async function rawInsertSeconds(stores: Stores, tables: readonly TableRows[]): Promise<number> {
+async function rawInsertSeconds(stores: Stores, tables: readonly TableRows[], how: { copy?: boolean } = {}): Promise<number> {
   const url = await stores.fresh();
   const database = openDatabase(url, { backgroundCheckpoints: true });
   await migrate(database);
@@ -59,7 +60,7 @@ async function rawInsertSeconds(stores: Stores, tables: readonly TableRows[]): P
   const started = performance.now();
   for (let i = 0; i < longest; i += 1000) {
     await database.db.transaction().execute(async (trx) => {
-      for (const { table, rows } of tables) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never));
+      for (const { table, rows } of tables) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never), how);
     });
   }
   const seconds = (performance.now() - started) / 1000;
@@ -71,15 +72,16 @@ async function rawInsertSeconds(stores: Stores, tables: readonly TableRows[]): P
 /**
  * The engine's own rate for the same log rows: the median of three, each into a fresh store, since
  * on this shared machine one insert of 50,000 rows can land in a spell twice as fast as the next.
+ * By multi-row inserts unless `copy` (PostgreSQL's COPY, which the service uses for such rows).
  */
-async function rawInsertRate(stores: Stores, events: object[]): Promise<number> {
+async function rawInsertRate(stores: Stores, events: object[], copy = false): Promise<number> {
   const rows = events.map((e) => {
     const v = validateEvent(e, { phoneKey });
     if (!v.ok) throw new Error(JSON.stringify(v.rejection));
     return eventRow(v.event, v.event.at);
   });
   const rates: number[] = [];
-  for (let i = 0; i < 3; i++) rates.push(rows.length / (await rawInsertSeconds(stores, [{ table: "log", rows }])));
+  for (let i = 0; i < 3; i++) rates.push(rows.length / (await rawInsertSeconds(stores, [{ table: "log", rows }], { copy })));
   return rates.sort((a, b) => a - b)[1]!;
 }
 
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
       if (engine === "postgres" && cluster === null) { console.log("postgres   (PostgreSQL binaries not found: skipped)"); continue; }
       const stores: Stores = { fresh: () => freshUrl(engine, cluster?.url ?? null), drop: (url) => dropStore(url, cluster?.url ?? null) };
       const raw = await rawInsertRate(stores, events("raw", n));
+      const rawCopy = engine === "postgres" ? await rawInsertRate(stores, events("raw", n), true) : null;
       const served = await stores.fresh();
       const server = await serve(served);
       try {
@@ -171,6 +174,7 @@ async function main(): Promise<void> {
         const signing = await latencyAt(`${server.base}/v1/checks/pre-signing`, server.key, { dealId: "D1", city: "suzhou" }, 500, seconds);
         const ms = (l: typeof call) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)}`;
         console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${ms(call).padStart(26)}   ${ms(signing).padStart(29)}`);
+        if (rawCopy !== null) console.log(`  the same log rows by COPY, as the service writes them: ${fmt(rawCopy)} rows/s; batched ingest at ${(batched / rawCopy * 100).toFixed(0)}% of that`);
         const rawEvents = n / everything.seconds;
         console.log(`  every row the batched ingest wrote (log and projections: ${fmt(everything.rows)} rows, ${(everything.rows / n).toFixed(1)} an event), inserted raw: ${fmt(everything.rows / everything.seconds)} rows/s = ${fmt(rawEvents)} events/s; batched ingest at ${(batched / rawEvents * 100).toFixed(0)}% of that`);
         console.log(`  (ingest: batches of 1,000 from ${batchSenders} senders, single events from ${singleSenders}; checks: load from ${call.generator}, ${fmt(call.requestsPerSecond)} and ${fmt(signing.requestsPerSecond)} requests/s reached${call.failures + signing.failures > 0 ? `, ${call.failures + signing.failures} failed` : ""})`);

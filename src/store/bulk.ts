@@ -2,8 +2,9 @@
 // 500-row insert into nodes and compiles them all again on each call, which profiled as costly as
 // the database executing the statement; here the SQL of a shape is kept and only the parameters
 // change. The statement is still written with Kysely's builder, so it is typed and dialect-correct.
-import { CompiledQuery, InsertQueryNode, type Compilable, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, InsertQueryNode, PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } from "kysely";
 import { deferred } from "./deferred.js";
+import { copyData } from "./postgres-copy.js";
 import { prepareByName } from "./postgres-pool.js";
 import type { Tables } from "./database.js";
 
@@ -22,36 +23,47 @@ export function chunks<T>(rows: readonly T[]): T[][] {
  * Inserts the rows of `items` in statements of up to 500 rows; `statement` builds the insert for
  * some rows (with its conflict clause). Items become rows a chunk at a time, so that a sweep of
  * 100,000 claims never holds 100,000 rows. Every row must have the same columns, none undefined,
- * for the compiled text to be reused; otherwise that chunk is compiled as Kysely would.
+ * for the compiled text to be reused; otherwise that chunk is compiled as Kysely would. On
+ * PostgreSQL, an insert without a conflict clause or returning goes as COPY (postgres-copy.ts),
+ * unless `how.copy` is false.
  */
 export async function insertRows<T, R extends object, O = unknown>(
   trx: Transaction<Tables> | Kysely<Tables>,
   items: readonly T[],
   rowOf: (item: T) => R,
   statement: (rows: R[]) => Compilable<O>,
+  how: { copy?: boolean } = {},
 ): Promise<O[]> {
   const out: O[] = [];
+  let copies: boolean | undefined;
   for (let from = 0; from < items.length; from += chunkRows) {
     const chunk = items.slice(from, from + chunkRows).map(rowOf);
     const parameters = flatParameters(chunk);
     // The one-row statement names the table, columns, conflict clause and dialect; the count does the rest.
     const one = statement(chunk.slice(0, 1)).compile();
-    const key = parameters === null ? null : `${chunk.length}\n${one.sql}`;
-    const text = key === null ? undefined : compiled.get(key);
+    const insert = InsertQueryNode.is(one.query) ? one.query : null;
+    copies ??= how.copy !== false && insert !== null && insert.onConflict === undefined && insert.returning === undefined
+      && trx.getExecutor().adapter instanceof PostgresAdapter;
     let query: CompiledQuery<O>;
-    if (text !== undefined) {
-      compiled.delete(key!);
-      compiled.set(key!, text);
-      query = CompiledQuery.raw(text, parameters!) as CompiledQuery<O>;
+    if (copies && parameters !== null) {
+      const columns = Object.keys(chunk[0]!);
+      const key = `copy\n${one.sql}`;
+      const text = recall(key) ?? remember(key, sql`copy ${sql.table(insert!.into!.table.identifier.name)} (${sql.join(columns.map((c) => sql.ref(c)))}) from stdin`.compile(trx).sql);
+      query = CompiledQuery.raw(text, [copyData(parameters, columns.length)]) as CompiledQuery<O>;
     } else {
-      query = statement(chunk).compile();
-      if (key !== null && query.parameters.length === parameters!.length) {
-        remember(key, query.sql);
-        if (chunk.length === chunkRows) prepareByName(query.sql);
+      const key = parameters === null ? null : `${chunk.length}\n${one.sql}`;
+      const text = key === null ? undefined : recall(key);
+      if (text !== undefined) query = CompiledQuery.raw(text, parameters!) as CompiledQuery<O>;
+      else {
+        query = statement(chunk).compile();
+        if (key !== null && query.parameters.length === parameters!.length) {
+          remember(key, query.sql);
+          if (chunk.length === chunkRows) prepareByName(query.sql);
+        }
       }
     }
     // An insert that returns nothing is not waited for (deferred.ts).
-    if (InsertQueryNode.is(one.query) && one.query.returning === undefined) deferred(query);
+    if (insert !== null && insert.returning === undefined) deferred(query);
     out.push(...(await trx.executeQuery(query)).rows);
   }
   return out;
@@ -76,7 +88,18 @@ function flatParameters(rows: readonly object[]): unknown[] | null {
   return parameters;
 }
 
-function remember(key: string, text: string): void {
+/** The text kept under `key`, now the most recently used. */
+function recall(key: string): string | undefined {
+  const text = compiled.get(key);
+  if (text !== undefined) {
+    compiled.delete(key);
+    compiled.set(key, text);
+  }
+  return text;
+}
+
+function remember(key: string, text: string): string {
   compiled.set(key, text);
   if (compiled.size > compiledLimit) compiled.delete(compiled.keys().next().value!);
+  return text;
 }

@@ -4,6 +4,7 @@
 // executing it (500-row inserts of log rows: 32k rows/s sent as text, 50k by name, at 0.55× the
 // server's CPU). Texts registered here are sent by name, so that each connection parses each once.
 import pg from "pg";
+import { copyIn, isCopy } from "./postgres-copy.js";
 
 // int8 columns hold fen and epoch milliseconds, always below 2^53: read them as numbers.
 pg.types.setTypeParser(20, (text) => {
@@ -38,6 +39,7 @@ class NamingClient extends pg.Client {
   // Kysely runs every statement as query(text, parameters).
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
+    if (typeof text === "string" && isCopy(text)) return copyIn(this, text, (values as [Uint8Array])[0]) as never;
     const name = typeof text === "string" ? preparedName(text) : undefined;
     const call = super.query as (...a: unknown[]) => never;
     return name === undefined ? call.apply(this, args) : call.call(this, { name, text, values }, callback);

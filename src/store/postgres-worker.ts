@@ -8,6 +8,7 @@
 // the log's lock.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
+import { copyIn, isCopy } from "./postgres-copy.js";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
 import type { LaterOutcome, PostgresSettings, StatementResult, ThreadData, ThreadRequest } from "./writer-protocol.js";
 import { failure, waited, WriterRules, type Statement } from "./writer-rules.js";
@@ -42,7 +43,9 @@ function listen(connection: pg.Client, withinMs: number): void {
 function ask<R extends pg.QueryResultRow>(connection: pg.Client, statement: string | pg.QueryConfig, values?: unknown[], withinMs = answerWithinMs): Promise<pg.QueryResult<R>> {
   outstanding++;
   listen(connection, withinMs);
-  return connection.query<R>(statement as string, values).finally(() => {
+  const copy = typeof statement === "string" || !isCopy(statement.text) ? null : statement;
+  const answer = copy !== null ? copyIn(connection, copy.text, copy.values![0] as Uint8Array) : connection.query<R>(statement as string, values);
+  return answer.finally(() => {
     if (--outstanding === 0) clearTimeout(silence);
     else listen(connection, answerWithinMs);
   });
@@ -109,7 +112,7 @@ async function run(request: Statement | { kind: "commit" }): Promise<StatementRe
   }
   const values = [...request.parameters];
   const { command, rowCount, rows } = await ask(client, request.name === undefined ? { text: request.sql, values } : { name: request.name, text: request.sql, values });
-  return command === "INSERT" || command === "UPDATE" || command === "DELETE" || command === "MERGE"
+  return command === "INSERT" || command === "UPDATE" || command === "DELETE" || command === "MERGE" || command === "COPY"
     ? (rows.length > 0 ? { rows } : { changes: rowCount ?? 0, lastInsertRowid: 0 })
     : { rows };
 }

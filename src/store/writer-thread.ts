@@ -3,6 +3,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { CompiledQuery, QueryResult } from "kysely";
 import { isDeferrable } from "./deferred.js";
+import { isCopy } from "./postgres-copy.js";
 import { signalled, writerStoppedCode, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
 
 /**
@@ -141,20 +142,22 @@ export class Thread {
   execute<R>(query: CompiledQuery, name?: string): QueryResult<R> {
     const deferred = isDeferrable(query);
     const request: ThreadRequest = { kind: "query", sql: query.sql, parameters: query.parameters, deferred, ...(name === undefined ? {} : { name }) };
-    if (!deferred) return resultOf(this.call(request));
-    this.send(request);
+    // A copy's data (postgres-copy.ts) is handed over, not copied: it is sent once.
+    const handed = isCopy(query.sql) ? [(query.parameters[0] as Uint8Array).buffer as ArrayBuffer] : [];
+    if (!deferred) return resultOf(this.call(request, handed));
+    this.send(request, handed);
     return { rows: [] };
   }
 
-  send(request: ThreadRequest): void {
+  send(request: ThreadRequest, handed: ArrayBuffer[] = []): void {
     if (this.stopped) throw errorOf(this.stoppedFailure);
-    this.worker.postMessage(request);
+    this.worker.postMessage(request, handed);
   }
 
-  call(request: ThreadRequest): StatementResult {
+  call(request: ThreadRequest, handed: ArrayBuffer[] = []): StatementResult {
     // Anything but `answered` means the thread has ended.
     if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
-    this.send(request);
+    this.send(request, handed);
     if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") {
       // Ended, so that its connection (and with it PostgreSQL's lease of the lock) ends too; the next write has a new thread.
       this.stoppedBy = `the writer thread gave no answer in ${answerWithinMs / 60_000} minutes`;

@@ -47,8 +47,9 @@ describe.skipIf(!engines.includes("postgres"))("bulk inserts on postgres, prepar
     const ticks = (from: number) => Array.from({ length: 500 }, (_, i) => ({ kind: "tick" as const, event_id: null, type: null, at: from + i, received_at: from + i, city: null, brand: null, fingerprint: null, body: null }));
     // One transaction holds one connection: the second run finds the statement prepared there.
     const prepared = await database.db.transaction().execute(async (trx) => {
-      await insertRows(trx, ticks(0), (row) => row, (values) => trx.insertInto("log").values(values));
-      await insertRows(trx, ticks(500), (row) => row, (values) => trx.insertInto("log").values(values));
+      // A plain insert goes as COPY (below) unless asked not to.
+      await insertRows(trx, ticks(0), (row) => row, (values) => trx.insertInto("log").values(values), { copy: false });
+      await insertRows(trx, ticks(500), (row) => row, (values) => trx.insertInto("log").values(values), { copy: false });
       return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows;
     });
     expect(prepared).toHaveLength(1);
@@ -56,6 +57,38 @@ describe.skipIf(!engines.includes("postgres"))("bulk inserts on postgres, prepar
     expect(prepared[0]!.statement).toMatch(/^insert into "log"/);
     const stored = await database.db.selectFrom("log").select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("at").as("total")]).executeTakeFirstOrThrow();
     expect({ n: Number(stored.n), total: Number(stored.total) }).toEqual({ n: 1000, total: (999 * 1000) / 2 });
+    await database.close();
+  });
+});
+
+describe.skipIf(!engines.includes("postgres"))("bulk inserts on postgres, copied", () => {
+  const row = (i: number, body: string | null) => ({ kind: "event" as const, event_id: `E${i}`, type: "showing.recorded", at: 1_772_000_000_000 + i, received_at: i, city: "beijing", brand: null, fingerprint: null, body });
+
+  it("sends a plain insert as COPY, and stores every text as given: tabs, line ends, backslashes, \\N, null and empty apart", async () => {
+    const database = openDatabase(await freshDatabaseUrl("postgres"));
+    await migrate(database);
+    const texts = ["a\tb", "line\nbreak\r\n", "back\\slash \\N \\. \\t", "\\", "", "北京 链家 🏠", '{"q":"\\"x\\""}', "\\.\n\\.", null];
+    const rows = Array.from({ length: 1_200 }, (_, i) => row(i, texts[i % texts.length]!));
+    await database.db.transaction().execute(async (trx) => {
+      await insertRows(trx, rows, (r) => r, (values) => trx.insertInto("log").values(values));
+      // As inserts, the two full chunks would have been prepared by name (above).
+      expect((await sql`select name from pg_prepared_statements`.execute(trx)).rows).toEqual([]);
+    });
+    const stored = await database.db.selectFrom("log").select(["event_id", "at", "brand", "body"]).orderBy("seq").execute();
+    expect(stored).toEqual(rows.map((r) => ({ event_id: r.event_id, at: r.at, brand: null, body: r.body })));
+    await database.close();
+  });
+
+  it("fails its transaction on a constraint as an insert would, keeping none of it", async () => {
+    const database = openDatabase(await freshDatabaseUrl("postgres"));
+    await migrate(database);
+    await database.db.insertInto("log").values(row(7, "first")).execute();
+    const writing = database.db.transaction().execute(async (trx) => {
+      await insertRows(trx, Array.from({ length: 10 }, (_, i) => row(i, "again")), (r) => r, (values) => trx.insertInto("log").values(values));
+      await trx.selectFrom("log").select("seq").execute();
+    });
+    await expect(writing).rejects.toMatchObject({ code: "23505" });
+    expect(await database.db.selectFrom("log").select("body").execute()).toEqual([{ body: "first" }]);
     await database.close();
   });
 });
