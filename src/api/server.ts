@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
-import { nulMessage, whereNul } from "../domain/events/accept.js";
+import { whereFlawed } from "../domain/events/accept.js";
 import { ApiError } from "./errors.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -63,12 +63,13 @@ export async function buildServer(options: { service: Service; people: People; n
     }
   });
 
-  // PostgreSQL cannot hold U+0000 in text, and a statement given it fails: a request carrying it is
-  // refused here, naming where. An event's body is not looked at: the contract refuses it per
-  // field, and the rejected event is kept (domain/events/accept.ts).
+  // No text may hold U+0000 (PostgreSQL fails a statement given it) or an unpaired surrogate (each
+  // engine stores another text in its place): a request carrying one is refused here, naming where.
+  // An event's body is not looked at: the contract refuses it per field, and the rejected event is
+  // kept (domain/events/accept.ts).
   app.addHook("preValidation", async (request) => {
-    const where = whereNul(request.params) ?? whereNul(request.query) ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : whereNul(request.body));
-    if (where !== null) throw new ApiError(400, "invalid_request", nulMessage(where), where);
+    const flawed = whereFlawed(request.params) ?? whereFlawed(request.query) ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : whereFlawed(request.body));
+    if (flawed !== null) throw new ApiError(400, "invalid_request", flawed.message, flawed.field);
   });
 
   app.setErrorHandler((error, request, reply) => {

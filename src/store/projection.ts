@@ -2,6 +2,7 @@
 import type { Transaction } from "kysely";
 import type { Engine } from "../engine/engine.js";
 import type { Obligation, ObligationProgress, ObligationStatus } from "../domain/obligations.js";
+import { flawOf } from "../domain/events/accept.js";
 import { claimView, riskView } from "../engine/snapshot.js";
 import { insertRows } from "./bulk.js";
 import type { ObligationTable, Tables } from "./database.js";
@@ -40,7 +41,7 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     (rows) => trx.insertInto("alerts").values(rows));
   await insertRows(trx, state.rejected, (r) => ({
     event_id: storable(r.id), type: storable(r.type), code: r.code, message: storable(r.message), field: storable(r.field), received_at: r.rejectedAt,
-    input: JSON.stringify(r.input).slice(0, 20_000),
+    input: storable(JSON.stringify(r.input).slice(0, 20_000)),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
 }
@@ -53,11 +54,12 @@ function partition<T>(items: Iterable<T>, test: (item: T) => boolean): [T[], T[]
 }
 
 /**
- * A rejected input's texts as PostgreSQL can keep them: U+0000 as U+FFFD. (Such input is rejected,
- * and it is still kept; JSON, as the input is kept, writes the character escaped.)
+ * A rejected input's texts as a store can keep them: U+0000 and unpaired surrogates (flawOf) as
+ * U+FFFD. (Such input is rejected, and it is still kept; JSON, as the input is kept, writes them
+ * escaped, but its first 20,000 characters may end between the two halves of a pair.)
  */
 function storable<T extends string | null>(text: T): T {
-  return (text === null || !text.includes("\0") ? text : text.replaceAll("\0", "\uFFFD")) as T;
+  return (text === null || flawOf(text) === null ? text : text.replaceAll("\0", "\uFFFD").toWellFormed()) as T;
 }
 
 type ObligationRow = Omit<ObligationTable, "warned_at">;

@@ -44,6 +44,10 @@ describe("the event contract", () => {
     // No text holds U+0000: PostgreSQL cannot store it, and no id or note needs it.
     expect(rejection({ ...good, id: "L\u0000" })).toMatchObject({ code: "invalid_field", field: "id" });
     expect(rejection({ ...good, data: { ...good.data, layout: "2室\u00001厅" } })).toMatchObject({ code: "invalid_field", field: "data.layout" });
+    // Nor an unpaired surrogate, which is not text: each engine would store another id in its place.
+    expect(rejection({ ...good, id: "L\ud800" })).toMatchObject({ code: "invalid_field", field: "id", message: "id holds an unpaired UTF-16 surrogate, which no text may hold" });
+    expect(rejection({ ...good, data: { ...good.data, layout: "2室\udc001厅" } })).toMatchObject({ code: "invalid_field", field: "data.layout" });
+    expect(rejection({ ...good, data: { ...good.data, layout: "2室1厅 🏠" } })).toBeNull();
   });
 
   it("takes RFC 3339 with an offset and a real instant only", () => {
@@ -92,6 +96,7 @@ describe("the event contract", () => {
       { ...good, data: { ...data, [field]: "" } }, { ...good, data: { ...data, [field]: null } }, { ...good, data: { ...data, [field]: true } },
       { ...good, data: { ...data, phone: "+86123456789" } }, { ...good, data: { ...data, phone: "+8613800138000" } },
       { ...good, id: "x\u0000" }, { ...good, data: { ...data, [field]: "a\u0000" } },
+      { ...good, id: "x\udbff" }, { ...good, data: { ...data, [field]: "a\ud800b" } }, { ...good, data: { ...data, [field]: "a\ud83c\udfe0" } },
     ];
     fc.assert(fc.property(envelope, fc.nat(), (e, pick) => {
       const data = e.data as Record<string, unknown>;
@@ -101,6 +106,9 @@ describe("the event contract", () => {
       expect(inputs.filter((input) => acceptor(input) !== null).length).toBeGreaterThan(0);
     }), { numRuns: 300 });
     for (const input of ["a string", 5, null, [], {}]) expect(acceptor(input)).toBeNull();
+    // A line that writes a pair as escapes is looked at, and the pair taken.
+    const paired = { ...listing(), data: { ...listing().data, layout: "🏠" } };
+    expect(accept(paired, JSON.stringify(paired).replace("🏠", "\\ud83c\\udfe0"))).toEqual(checked(paired));
     // Every type's source stands alone: none calls the helpers TypeBox passes only to its own compiled checks.
     const sources = checkSources();
     expect(Object.keys(sources).sort()).toEqual([...eventTypes].sort());

@@ -29,17 +29,24 @@ describe.each(engines)("the service on %s", (engine) => {
     expect(await running.call("POST", "/v1/events", { ...listing(), occurredAt: "2026-02-30T10:00:00+08:00" })).toMatchObject({ status: 400, body: { code: "invalid_timestamp", field: "occurredAt" } });
     const outside = await running.call("POST", "/v1/events", listing("L9", { brand: "deyou" }));
     expect(outside).toMatchObject({ status: 403, body: { code: "out_of_scope", field: "brand" } });
-    // U+0000, which PostgreSQL cannot store: in an event, rejected and kept; in a path, a query or a body, refused.
+    // U+0000, which PostgreSQL cannot store, and unpaired surrogates, which neither engine stores as
+    // given: in an event, rejected and kept; in a path, a query or a body, refused.
     expect(await running.call("POST", "/v1/events", { ...listing(), id: "L1\u0000" })).toMatchObject({ status: 400, body: { code: "invalid_field", field: "id" } });
+    for (const id of ["L1\ud800", "L1\ud801"]) {
+      expect(await running.call("POST", "/v1/events", { ...listing(), id })).toMatchObject({ status: 400, body: { code: "invalid_field", field: "id" } });
+    }
     expect(await running.call("POST", "/v1/events", { ...listing(), type: "listing.\u0000" })).toMatchObject({ status: 400, body: { code: "unknown_type", field: "type" } });
     const rejected = await running.call("GET", "/v1/events/rejected");
-    expect(rejected.body.rejected.map((r: { code: string }) => r.code).sort()).toEqual(["invalid_envelope", "invalid_field", "invalid_json", "invalid_timestamp", "missing_field", "out_of_scope", "unknown_type"]);
+    expect(rejected.body.rejected.map((r: { code: string }) => r.code).sort()).toEqual(["invalid_envelope", "invalid_field", "invalid_field", "invalid_field", "invalid_json", "invalid_timestamp", "missing_field", "out_of_scope", "unknown_type"]);
+    // Kept with the id as a store can hold it.
+    expect(rejected.body.rejected.filter((r: { id: string | null }) => r.id?.startsWith("L1")).map((r: { id: string }) => r.id)).toEqual(["L1\ufffd", "L1\ufffd", "L1\ufffd"]);
     const token = await running.login("operator");
     const refused = { status: 400, body: { code: "invalid_request" } };
     expect(await running.call("GET", "/v1/claims/C1%00", undefined, { token })).toMatchObject({ ...refused, body: { ...refused.body, field: "id" } });
     expect(await running.call("GET", "/v1/obligations?responsibleId=A%00", undefined, { token })).toMatchObject({ ...refused, body: { ...refused.body, field: "responsibleId" } });
     expect(await running.call("GET", "/v1/listings/L%00/report", undefined, { token })).toMatchObject(refused);
     expect(await running.call("POST", "/v1/sessions", { username: "operator\u0000", password: "x" })).toMatchObject({ ...refused, body: { ...refused.body, field: "username" } });
+    expect(await running.call("POST", "/v1/sessions", { username: "operator\udfff", password: "x" })).toMatchObject({ ...refused, body: { ...refused.body, field: "username" } });
   });
 
   it("a batch answers each event on its own merits", async () => {

@@ -1,8 +1,8 @@
 // What accepting an event takes once its shape has passed the contract's schema: a real instant,
-// no text holding U+0000, and a real phone (replaced by its hash and mask); then its digest goes
-// with it. Without TypeBox,
-// so that a replay's reading thread, which checks shapes with the compiled checks' source
-// (validate.ts, checkSources), starts without loading it.
+// every id and text storable (no U+0000, no unpaired surrogate), and a real phone (replaced by its
+// hash and mask); then its digest goes with it. Without TypeBox, so that a replay's reading thread,
+// which checks shapes with the compiled checks' source (validate.ts, checkSources), starts without
+// loading it.
 import { identifyPhone } from "../phone.js";
 import { parseInstant } from "../time.js";
 import type { ContractEvent, EventType } from "./schema.js";
@@ -10,13 +10,14 @@ import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from
 
 /**
  * The rest of checkEvent, for an input whose shape is the contract's `type`. `fromJson`, the text
- * it was parsed from, if at hand: without the escape "\u0000" in it, no text of it holds U+0000.
+ * it was parsed from, if at hand: JSON read as UTF-8 holds U+0000 or a surrogate only as an escape
+ * ("\u0000", "\ud800"), so without one no text of it is flawed.
  */
 export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: string, fromJson?: string): Check {
   const at = parseInstant(event.occurredAt);
   if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant`, "occurredAt");
-  const withNul = fromJson !== undefined && !fromJson.includes("\\u0000") ? null : textWithNul(event);
-  if (withNul !== null) return reject("invalid_field", nulMessage(withNul), withNul);
+  const flawed = fromJson !== undefined && !mayBeFlawed(fromJson) ? null : flawedText(event);
+  if (flawed !== null) return reject("invalid_field", flawed.message, flawed.field);
   let data: Record<string, unknown> = event.data;
   if ("phone" in event.data) {
     const { phone, ...rest } = event.data;
@@ -29,31 +30,53 @@ export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: st
 }
 
 /**
- * Where in `value` the first string holding U+0000 is, as a dotted path ("" for `value` itself),
- * or null. No text may hold it: PostgreSQL cannot store it, and no id or note needs it.
+ * What no id or text may hold, or null: U+0000, which PostgreSQL cannot store and no id or note
+ * needs, and an unpaired UTF-16 surrogate, which is not text: a store keeps U+FFFD in its place
+ * (PostgreSQL) or bytes no UTF-8 reader takes (SQLite), so two ids that differ by one would be one.
  */
-export function whereNul(value: unknown): string | null {
-  if (typeof value === "string") return value.includes("\0") ? "" : null;
+export function flawOf(text: string): string | null {
+  if (text.includes("\0")) return "the character U+0000";
+  return text.isWellFormed() ? null : "an unpaired UTF-16 surrogate";
+}
+
+export type FlawedText = { field: string; message: string };
+
+/** The first string in `value` that is flawed (flawOf), by its dotted path ("" for `value` itself), or null. */
+export function whereFlawed(value: unknown): FlawedText | null {
+  const found = flawedIn(value);
+  return found === null ? null : flawed(found.path, found.flaw);
+}
+
+function flawedIn(value: unknown): { path: string; flaw: string } | null {
+  if (typeof value === "string") {
+    const flaw = flawOf(value);
+    return flaw === null ? null : { path: "", flaw };
+  }
   if (value === null || typeof value !== "object") return null;
   for (const key in value) {
-    const found = whereNul((value as Record<string, unknown>)[key]);
-    if (found !== null) return found === "" ? key : `${key}.${found}`;
+    const found = flawedIn((value as Record<string, unknown>)[key]);
+    if (found !== null) return { path: found.path === "" ? key : `${key}.${found.path}`, flaw: found.flaw };
   }
   return null;
 }
 
-export const nulMessage = (where: string): string => `${where || "the input"} holds the character U+0000, which no text may hold`;
+const flawed = (field: string, flaw: string): FlawedText => ({ field, message: `${field || "the input"} holds ${flaw}, which no text may hold` });
+
+/** Whether JSON text may hold a flawed string: whether it holds the escape of U+0000 or of a surrogate. */
+const mayBeFlawed = (json: string): boolean => json.includes("\\u") && (json.includes("\\u0000") || /\\u[dD][89a-fA-F]/.test(json));
 
 /**
- * whereNul for an event that passed its schema, which leaves only its id and its data's strings
+ * whereFlawed for an event that passed its schema, which leaves only its id and its data's strings
  * free (data is flat): a third of the time of the general walk.
  */
-function textWithNul(event: ContractEvent): string | null {
-  if (event.id.includes("\0")) return "id";
+function flawedText(event: ContractEvent): FlawedText | null {
+  const idFlaw = flawOf(event.id);
+  if (idFlaw !== null) return flawed("id", idFlaw);
   const data = event.data as Record<string, unknown>;
   for (const key in data) {
     const value = data[key];
-    if (typeof value === "string" && value.includes("\0")) return `data.${key}`;
+    const flaw = typeof value === "string" ? flawOf(value) : null;
+    if (flaw !== null) return flawed(`data.${key}`, flaw);
   }
   return null;
 }
