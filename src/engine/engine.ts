@@ -161,7 +161,11 @@ export class Engine {
   }
 
   private applyRules(event: AcceptedEvent): void {
-    recordFacts(this.state.facts, event);
+    const { changes, facts } = this.state;
+    if (changes.kept && event.type === "showing.recorded" && !facts.showings.has(event.data.showingId) && !facts.feedback.has(event.data.showingId)) {
+      changes.showings.add(event.data.showingId);
+    }
+    recordFacts(facts, event);
     for (const kind of this.followers.get(event.type) ?? []) kind.onFollowUp?.(this.context, event);
     const candidates = this.openers.get(event.type);
     if (candidates === undefined) return;

@@ -56,6 +56,8 @@ export class Changes {
   readonly obligations = new Map<string, Obligation>();
   /** Those of `obligations` opened since the changes were last written: no row holds them yet. */
   readonly opened = new Set<string>();
+  /** Showings no event named before the changes were last written: no row of the reports holds them yet. */
+  readonly showings = new Set<string>();
   readonly risks = new Set<string>();
   /** Journal entries from this index on are new. */
   entriesFrom = 0;

@@ -258,7 +258,7 @@ export class Service {
       if (appended.length > 0) {
         // Numbered here, so that nothing waits for the insert (a number taken meanwhile fails it).
         await insertRows(trx, appended, (a) => ({ seq: ++this.lastSeq, ...("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)) }), (rows) => trx.insertInto("log").values(rows));
-        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))));
+        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))), this.engine.state.changes.showings);
       }
       await flush();
       return caughtUp;

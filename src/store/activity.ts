@@ -7,7 +7,11 @@ import { insertRows } from "./bulk.js";
 /** The earlier of the stored instant and the new one (SQL's MIN over two values, null-safe). */
 const earliest = (column: string) => sql<number>`case when ${sql.ref(column)} is null or excluded.${sql.ref(column.split(".")[1]!)} < ${sql.ref(column)} then excluded.${sql.ref(column.split(".")[1]!)} else ${sql.ref(column)} end`;
 
-export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, activity: Activity): Promise<void> {
+/**
+ * `newShowings`: showings no row holds yet (the engine's changes), inserted rather than upserted
+ * (on PostgreSQL a plain insert goes as COPY); any other showing's row is upserted.
+ */
+export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, activity: Activity, newShowings: ReadonlySet<string> = new Set()): Promise<void> {
   await insertRows(trx, activity.listings, (l) => ({
     listing_id: l.listingId, city: l.city, brand: l.brand, owner_id: l.ownerId, maintainer_id: l.maintainerId,
     community_id: l.communityId, layout: l.layout, area_sqm: l.areaSqm, published_at: l.publishedAt, delisted_at: null,
@@ -36,7 +40,9 @@ export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, a
   })));
   await insertRows(trx, activity.deals, (d) => ({ deal_id: d.dealId, listing_id: d.listingId, city: d.city, brand: d.brand, signed_at: d.signedAt, price_fen: d.priceFen }), (rows) => trx.insertInto("deals").values(rows)
     .onConflict((oc) => oc.column("deal_id").doNothing()));
-  await insertRows(trx, activity.showings, (r) => ({ showing_id: r.showingId, listing_id: r.listingId, recorded_at: r.recordedAt, feedback_at: null }), (rows) => trx.insertInto("showings").values(rows)
+  const showingRow = (r: Activity["showings"][number]) => ({ showing_id: r.showingId, listing_id: r.listingId, recorded_at: r.recordedAt, feedback_at: null });
+  await insertRows(trx, activity.showings.filter((r) => newShowings.has(r.showingId)), showingRow, (rows) => trx.insertInto("showings").values(rows));
+  await insertRows(trx, activity.showings.filter((r) => !newShowings.has(r.showingId)), showingRow, (rows) => trx.insertInto("showings").values(rows)
     .onConflict((oc) => oc.column("showing_id").doUpdateSet((eb) => ({ listing_id: eb.ref("excluded.listing_id"), recorded_at: eb.ref("excluded.recorded_at") }))));
   await insertRows(trx, activity.feedback, (r) => ({ showing_id: r.showingId, listing_id: r.listingId, recorded_at: null, feedback_at: r.at }), (rows) => trx.insertInto("showings").values(rows)
     .onConflict((oc) => oc.column("showing_id").doUpdateSet({ feedback_at: earliest("showings.feedback_at") })));

@@ -108,6 +108,7 @@ export function forgetChanges(engine: Engine): void {
   state.changes.claims.clear();
   state.changes.obligations.clear();
   state.changes.opened.clear();
+  state.changes.showings.clear();
   state.changes.risks.clear();
   state.changes.entriesFrom = state.ledger.entries.length;
   state.alerts.length = 0;

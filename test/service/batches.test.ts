@@ -120,6 +120,32 @@ function countTransactions(app: Running): () => number {
 
 const showing = (i: number, buyerId = `B${i}`) => ev("showing.recorded", "2026-03-01T10:30:00+08:00", { showingId: `S1-${i}`, listingId: "L1", buyerId, agentId: "A7" }, { id: `one-${i}` });
 
+describe.each(engines)("a batch's report rows on %s", (engine) => {
+  const shown = (showingId: string, at: string, id: string) => ev("showing.recorded", at, { showingId, listingId: "L1", buyerId: "B1", agentId: "A7" }, { id });
+  const fedBack = (showingId: string, at: string, id: string) => ev("showing.feedback_sent", at, { showingId, listingId: "L1", ownerId: "O1" }, { id });
+
+  it("insert a showing no event named before and update any other's: feedback first, a showing recorded again", () => withListing(engine, async (app) => {
+    const batches = [
+      [fedBack("S1", "2026-03-01T09:00:00+08:00", "f1"), shown("S1", "2026-03-01T09:30:00+08:00", "s1"), shown("S2", "2026-03-01T09:40:00+08:00", "s2"),
+        shown("S3", "2026-03-01T09:50:00+08:00", "s3a"), shown("S3", "2026-03-01T09:55:00+08:00", "s3b")],
+      [shown("S2", "2026-03-01T10:10:00+08:00", "s2b"), fedBack("S3", "2026-03-01T10:20:00+08:00", "f3"), shown("S4", "2026-03-01T10:30:00+08:00", "s4"),
+        fedBack("S5", "2026-03-01T10:40:00+08:00", "f5")],
+      [shown("S5", "2026-03-01T10:50:00+08:00", "s5")],
+    ];
+    for (const events of batches) expect(accepted(await app.service.submitBatch(events))).toBe(events.length);
+    const rows = await app.service.database.db.selectFrom("showings").select(["showing_id", "recorded_at", "feedback_at"]).orderBy("showing_id").execute();
+    const t = (time: string | null) => (time === null ? null : Date.parse(`2026-03-01T${time}:00+08:00`));
+    expect(rows.map((r) => ({ ...r, recorded_at: r.recorded_at === null ? null : Number(r.recorded_at), feedback_at: r.feedback_at === null ? null : Number(r.feedback_at) }))).toEqual([
+      { showing_id: "S1", recorded_at: t("09:30"), feedback_at: t("09:00") },
+      { showing_id: "S2", recorded_at: t("10:10"), feedback_at: null },
+      { showing_id: "S3", recorded_at: t("09:55"), feedback_at: t("10:20") },
+      { showing_id: "S4", recorded_at: t("10:30"), feedback_at: null },
+      { showing_id: "S5", recorded_at: t("10:50"), feedback_at: t("10:40") },
+    ]);
+    await expectEngineFromLog(app);
+  }));
+});
+
 describe.each(engines)("single events sent at once on %s", (engine) => {
   it("are written together, each answered with its own outcome", () => withListing(engine, async (app) => {
     const transactions = countTransactions(app);
