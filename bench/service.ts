@@ -176,7 +176,7 @@ async function main(): Promise<void> {
         console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${ms(call).padStart(26)}   ${ms(signing).padStart(29)}`);
         if (rawCopy !== null) console.log(`  the same log rows by COPY, as the service writes them: ${fmt(rawCopy)} rows/s; batched ingest at ${(batched / rawCopy * 100).toFixed(0)}% of that`);
         const rawEvents = n / everything.seconds;
-        console.log(`  every row the batched ingest wrote (log and projections: ${fmt(everything.rows)} rows, ${(everything.rows / n).toFixed(1)} an event), inserted raw: ${fmt(everything.rows / everything.seconds)} rows/s = ${fmt(rawEvents)} events/s; batched ingest at ${(batched / rawEvents * 100).toFixed(0)}% of that`);
+        console.log(`  every row the batched ingest wrote (log and projections: ${fmt(everything.rows)} rows, ${(everything.rows / n).toFixed(1)} an event), inserted raw${engine === "postgres" ? " by COPY" : ""}: ${fmt(everything.rows / everything.seconds)} rows/s = ${fmt(rawEvents)} events/s; batched ingest at ${(batched / rawEvents * 100).toFixed(0)}% of that`);
         console.log(`  (ingest: batches of 1,000 from ${batchSenders} senders, single events from ${singleSenders}; checks: load from ${call.generator}, ${fmt(call.requestsPerSecond)} and ${fmt(signing.requestsPerSecond)} requests/s reached${call.failures + signing.failures > 0 ? `, ${call.failures + signing.failures} failed` : ""})`);
       } finally {
         await server.stop();

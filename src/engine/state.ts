@@ -54,9 +54,13 @@ export class Changes {
   readonly claims = new Set<string>();
   /** The obligations themselves: a settled one is not read back from its columns to be written. */
   readonly obligations = new Map<string, Obligation>();
-  /** Those of `obligations` opened since the changes were last written: no row holds them yet. */
+  /**
+   * Those of `obligations` opened since the changes were last written, and the showings no event
+   * named before (store/activity.ts writes a showing's row from its recording or its feedback): no
+   * row holds them yet, if the store was written by an engine that replays the log alike. (Should
+   * one be there, the service upserts every row from then on: service.ts, write.)
+   */
   readonly opened = new Set<string>();
-  /** Showings no event named before the changes were last written: no row of the reports holds them yet. */
   readonly showings = new Set<string>();
   readonly risks = new Set<string>();
   /** Journal entries from this index on are new. */

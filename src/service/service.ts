@@ -12,13 +12,14 @@ import { logLockKey, type Database, type Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
 import { insertRows } from "../store/bulk.js";
-import { forgetChanges, writeChanges } from "../store/projection.js";
+import { forgetChanges, isNewRowConflict, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
 import { applyLogRow, eventOfLogRow, eventRow, tickRow } from "./log-rows.js";
 import { outbox } from "./webhooks.js";
 import { GroupCommit } from "./group-commit.js";
 import { runWeeklyReports } from "./owner-reports.js";
+import { warnDueSoon } from "./due-soon.js";
 
 export interface Clock {
   now(): Instant;
@@ -40,6 +41,8 @@ export interface ServiceOptions {
 
 /** What a write appends to the log: accepted events, or a tick that processed deadlines. */
 type Appended = AcceptedEvent | { tickAt: Instant };
+/** What a write does in its transaction, after catching up: applies to the engine, and says what to append to the log. */
+type Apply = (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>;
 
 export interface SubmitOptions {
   /** The shell's own admission rule (an API key's scope); a refusal is kept like any rejection. */
@@ -60,11 +63,12 @@ export class Service {
   private caughtUpLease: number | null = null;
   /** A write failed after applying to the engine: the next one starts from a fresh engine. */
   private rebuildFirst = false;
+  /** Whether rows the engine takes for new are inserted, not upserted: until a write finds one in the store (write). */
+  private newRows = true;
   /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
   private readonly applied = new Set<Promise<unknown>>();
   private readonly singles = new GroupCommit<Submission, Outcome>((submissions) => this.submitEach(submissions), maxBatchEvents, (error) => !isStoreUnavailable(error));
   private readonly options: ServiceOptions;
-
   private readonly dueSoonMs: number;
   private readonly sweepPart: number;
   /** When the next week's owner reports fall due, once a tick has read the schedule (another process may have run them since). */
@@ -190,7 +194,7 @@ export class Service {
     await this.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
-      if (due !== null && due <= now + this.dueSoonMs) await this.warnDueSoon(trx, now);
+      if (due !== null && due <= now + this.dueSoonMs) await warnDueSoon(trx, this.engine, now, this.dueSoonMs);
       if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) reportsAt = (await runWeeklyReports(trx, now)).nextAt;
       if (due === null || due > now) return [];
       let part: number;
@@ -206,18 +210,6 @@ export class Service {
     return processed;
   }
 
-  /** obligation.due_soon, once per obligation, for those due within the warning window. */
-  private async warnDueSoon(trx: Transaction<Tables>, now: Instant): Promise<void> {
-    const rows = await trx.selectFrom("obligations").select("id").where("status", "=", "open").where("warned_at", "is", null)
-      .where("due_at", ">", now).where("due_at", "<=", now + this.dueSoonMs).limit(1_000).execute();
-    if (rows.length === 0) return;
-    await trx.updateTable("obligations").set({ warned_at: now }).where("id", "in", rows.map((r) => r.id)).execute();
-    for (const { id } of rows) {
-      const obligation = this.engine.state.obligations.get(id)!;
-      this.engine.state.notices.push({ kind: "obligation.due_soon", at: now, city: obligation.city, brand: obligation.brand, claimId: null, obligationId: id, riskKey: null });
-    }
-  }
-
   /**
    * One write: lock, catch up from the log, apply, append, project. If anything fails the
    * transaction rolls back and the engine is rebuilt from the log before the next write, so memory
@@ -227,10 +219,18 @@ export class Service {
    * fail, those applied after it fail with it (writer-scope.ts); they find the rebuild pending, and
    * a write elsewhere (it may hold the lock as soon as a failed lease ends) waits until they have.
    */
-  private async write(
-    apply: (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>,
-    how: { onWriter?: boolean } = {},
-  ): Promise<number> {
+  private async write(apply: Apply, how: { onWriter?: boolean } = {}): Promise<number> {
+    try {
+      return await this.writeOnce(apply, how);
+    } catch (error) {
+      // A row taken for new was in the store, its writer replaying otherwise: upsert all, write again.
+      if (!isNewRowConflict(error)) throw error;
+      this.newRows = false;
+      return this.writeOnce(apply, how);
+    }
+  }
+
+  private async writeOnce(apply: Apply, how: { onWriter?: boolean }): Promise<number> {
     // A rebuild replays the whole log: not on the writer, whose reads hold the event loop.
     if (how.onWriter === true && (this.rebuildFirst || !this.caughtUp)) await this.write(() => []);
     let touched: Engine | null = null;
@@ -252,13 +252,13 @@ export class Service {
       /** Writes what the engine changed so far (a long write may write in parts). */
       const flush = async () => {
         await notify(this.engine.state.notices, this.engine.state, now);
-        await writeChanges(trx, this.engine);
+        await writeChanges(trx, this.engine, { newRows: this.newRows });
       };
       const appended = await apply(now, trx, flush);
       if (appended.length > 0) {
         // Numbered here, so that nothing waits for the insert (a number taken meanwhile fails it).
         await insertRows(trx, appended, (a) => ({ seq: ++this.lastSeq, ...("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)) }), (rows) => trx.insertInto("log").values(rows));
-        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))), this.engine.state.changes.showings);
+        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))), this.newRows ? this.engine.state.changes.showings : undefined);
       }
       await flush();
       return caughtUp;
@@ -284,6 +284,7 @@ export class Service {
         applyLogRow(this.engine, row);
         this.lastSeq = Number(row.seq);
       }
+      forgetChanges(this.engine); // their writers wrote them; a rebuild's would hold the whole log
       applied += rows.length;
     }
   }

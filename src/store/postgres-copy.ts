@@ -59,7 +59,7 @@ const Query = pg.Query as unknown as new (text: string) => {
 
 /** What CopyIn uses of pg's connection. */
 interface CopyConnection {
-  stream: { cork(): void; uncork(): void; write(chunk: Uint8Array): boolean };
+  stream: { writable: boolean; cork(): void; uncork(): void; write(chunk: Uint8Array): boolean };
   query(text: string): void;
   endCopyFrom(): void;
 }
@@ -75,7 +75,8 @@ class CopyIn extends Query {
     super(text);
   }
 
-  submit(connection: CopyConnection): null {
+  submit(connection: CopyConnection): Error | null {
+    if (!connection.stream.writable) return new Error("the connection to PostgreSQL is closed");
     const header = Buffer.allocUnsafe(5);
     header[0] = 0x64; // 'd', CopyData
     header.writeInt32BE(4 + this.data.byteLength, 1);
@@ -98,8 +99,6 @@ class CopyIn extends Query {
 
 /** Runs a copy statement (isCopy) with its data (copyData) on `client`. */
 export function copyIn(client: pg.Client, sql: string, data: Uint8Array): Promise<pg.QueryResult> {
-  // Handed over to another thread, the bytes are gone from here: a copy sent twice would copy nothing.
-  if (data.byteLength === 0) return Promise.reject(new Error(`a copy without data: ${sql}`));
   return new Promise((resolve, reject) => {
     const copy = new CopyIn(sql, data);
     copy.callback = (error, result) => (error == null ? resolve(result) : reject(error));

@@ -8,7 +8,7 @@ import { insertRows } from "./bulk.js";
 import type { ObligationTable, Tables } from "./database.js";
 
 /** Writes the changed rows and forgets the changes; rejected events, alerts and notices leave memory once stored. */
-export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Promise<void> {
+export async function writeChanges(trx: Transaction<Tables>, engine: Engine, how: { newRows: boolean } = { newRows: true }): Promise<void> {
   const state = engine.state;
   const changes = state.changes;
   const claims = [...changes.claims].map((id) => state.claims.get(id)!);
@@ -21,7 +21,7 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     breach_at: eb.ref("excluded.breach_at"), paid_at: eb.ref("excluded.paid_at"),
   }))));
   // Those opened since the last write are new rows (on PostgreSQL a plain insert goes as COPY); the rest update theirs.
-  const [opened, changed] = partition(changes.obligations.values(), (o) => changes.opened.has(o.id));
+  const [opened, changed] = partition(changes.obligations.values(), (o) => how.newRows && changes.opened.has(o.id));
   await insertRows(trx, opened, obligationRow, (rows) => trx.insertInto("obligations").values(rows));
   await insertRows(trx, changed, obligationRow, (rows) => trx.insertInto("obligations").values(rows)
     .onConflict((oc) => oc.column("id").doUpdateSet((eb) => Object.fromEntries(obligationUpdates.map((c) => [c, eb.ref(`excluded.${c}`)])))));
@@ -44,6 +44,16 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine): Pr
     input: storable(JSON.stringify(r.input).slice(0, 20_000)),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
+}
+
+/**
+ * Whether a write failed because a row taken for new (an obligation `opened`, a showing in
+ * `changes.showings`) was in the store: written by an engine that replays the log otherwise.
+ */
+export function isNewRowConflict(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+    && /"(obligations|showings)_pkey"|: (obligations\.id|showings\.showing_id)$/.test(String(message));
 }
 
 function partition<T>(items: Iterable<T>, test: (item: T) => boolean): [T[], T[]] {

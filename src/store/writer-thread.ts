@@ -142,8 +142,11 @@ export class Thread {
   execute<R>(query: CompiledQuery, name?: string): QueryResult<R> {
     const deferred = isDeferrable(query);
     const request: ThreadRequest = { kind: "query", sql: query.sql, parameters: query.parameters, deferred, ...(name === undefined ? {} : { name }) };
-    // A copy's data (postgres-copy.ts) is handed over, not copied: it is sent once.
-    const handed = isCopy(query.sql) ? [(query.parameters[0] as Uint8Array).buffer as ArrayBuffer] : [];
+    // A copy's data (postgres-copy.ts) is handed over, not copied: once sent it is gone from here, and
+    // a message handing it over again would be dropped, not refused.
+    const data = isCopy(query.sql) ? (query.parameters[0] as Uint8Array) : null;
+    if (data !== null && data.byteLength === 0) throw new Error(`a copy's data was handed over already: ${query.sql}`);
+    const handed = data === null ? [] : [data.buffer as ArrayBuffer];
     if (!deferred) return resultOf(this.call(request, handed));
     this.send(request, handed);
     return { rows: [] };

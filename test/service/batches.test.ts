@@ -12,7 +12,8 @@ import { snapshot } from "../../src/engine/snapshot.js";
 import { Service } from "../../src/service/service.js";
 import type { EngineName } from "../../src/store/database.js";
 import { engines } from "../support/engines.js";
-import { bundled, ev, listing, phoneKey } from "../support/scenario.js";
+import type { Catalogue } from "../../src/domain/catalogue/index.js";
+import { at, bundled, ev, listing, phoneKey } from "../support/scenario.js";
 import { startApp, type Running } from "../support/service.js";
 
 const batches = [0, 1, 2].map((b) => Array.from({ length: 300 }, (_, i) => ev("showing.recorded", "2026-03-01T10:30:00+08:00", { showingId: `S${b}-${i}`, listingId: "L1", buyerId: `B${i}`, agentId: "A7" }, { id: `show-${b}-${i}` })));
@@ -29,12 +30,12 @@ async function loggedIds(app: Running): Promise<string[]> {
  * The running engine equals one rebuilt from the log alone. The log holds no duplicate or
  * rejection, so an engine that counted some is compared `counted: false`, without those counts.
  */
-async function expectEngineFromLog(app: Running, options = { counted: true }): Promise<void> {
-  const rebuilt = new Service({ database: app.service.database, catalogue: bundled, phoneKey, clock: app.clock });
+async function expectEngineFromLog(app: Running, options: { counted?: boolean; catalogue?: Catalogue } = {}): Promise<void> {
+  const rebuilt = new Service({ database: app.service.database, catalogue: options.catalogue ?? bundled, phoneKey, clock: app.clock });
   await rebuilt.start();
   const compared = (state: Service["engine"]["state"]) => {
     const s = snapshot(state);
-    return options.counted ? s : { ...s, counts: { ...s.counts, duplicates: 0, rejected: 0 } };
+    return options.counted !== false ? s : { ...s, counts: { ...s.counts, duplicates: 0, rejected: 0 } };
   };
   expect(compared(rebuilt.engine.state)).toEqual(compared(app.service.engine.state));
 }
@@ -144,6 +145,32 @@ describe.each(engines)("a batch's report rows on %s", (engine) => {
     ]);
     await expectEngineFromLog(app);
   }));
+});
+
+describe.each(engines)("a store written by an engine that replays the log otherwise, on %s", (engine) => {
+  // The feedback commitment live only from 03-02: replayed, the showing of 03-01 opens nothing.
+  const later: Catalogue = { ...bundled, versions: bundled.versions.map((v) => (v.commitment === "showing-feedback-48h" ? { ...v, fromAt: at("2026-03-02T00:00:00+08:00") } : v)) };
+  const recorded = (id: string, showingId: string, time: string) => ev("showing.recorded", time, { showingId, listingId: "L1", buyerId: "B1", agentId: "A7" }, { id });
+
+  it("takes the write that meets a row it took for new again, upserting from then on", async () => {
+    const first = await startApp(engine);
+    expect(accepted(await first.service.submitBatch([published, recorded("s1a", "S1", "2026-03-01T10:30:00+08:00")]))).toBe(2);
+    await first.close();
+    first.clock.set("2026-03-03T10:00:00+08:00");
+    const second = await startApp(engine, { catalogue: later, databaseUrl: first.databaseUrl, apiKey: first.apiKey, clock: first.clock });
+    try {
+      expect(second.service.engine.state.obligations.size).toBe(0);
+      // Recorded again, the showing opens the obligation whose row the first run wrote.
+      const outcomes = await second.service.submitBatch([recorded("s1b", "S1", "2026-03-03T09:30:00+08:00"), recorded("s2", "S2", "2026-03-03T09:40:00+08:00")]);
+      expect(outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
+      expect(accepted(await second.service.submitBatch([recorded("s3", "S3", "2026-03-03T09:50:00+08:00")]))).toBe(1);
+      const rows = await second.service.database.db.selectFrom("obligations").select(["subject_id", "opened_at"]).orderBy("subject_id").execute();
+      expect(rows.map((r) => [r.subject_id, Number(r.opened_at)])).toEqual([["S1", at("2026-03-03T10:00:00+08:00")], ["S2", at("2026-03-03T10:00:00+08:00")], ["S3", at("2026-03-03T10:00:00+08:00")]]);
+      await expectEngineFromLog(second, { catalogue: later });
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 describe.each(engines)("single events sent at once on %s", (engine) => {
