@@ -81,9 +81,7 @@ export class Service {
     this.engine = this.freshEngine();
   }
 
-  get database(): Database {
-    return this.options.database;
-  }
+  get database(): Database { return this.options.database; }
 
   /** Migrates, rebuilds the engine from the log, and processes whatever fell due while down. */
   async start(): Promise<{ replayed: number; processed: number }> {
