@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Activity } from "../domain/reports/activity.js";
 import type { Tables } from "./database.js";
-import { insertRows } from "./bulk.js";
+import { insertRows, partition } from "./bulk.js";
 
 /** The earlier of the stored instant and the new one (SQL's MIN over two values, null-safe). */
 const earliest = (column: string) => sql<number>`case when ${sql.ref(column)} is null or excluded.${sql.ref(column.split(".")[1]!)} < ${sql.ref(column)} then excluded.${sql.ref(column.split(".")[1]!)} else ${sql.ref(column)} end`;
@@ -41,8 +41,9 @@ export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, a
   await insertRows(trx, activity.deals, (d) => ({ deal_id: d.dealId, listing_id: d.listingId, city: d.city, brand: d.brand, signed_at: d.signedAt, price_fen: d.priceFen }), (rows) => trx.insertInto("deals").values(rows)
     .onConflict((oc) => oc.column("deal_id").doNothing()));
   const showingRow = (r: Activity["showings"][number]) => ({ showing_id: r.showingId, listing_id: r.listingId, recorded_at: r.recordedAt, feedback_at: null });
-  await insertRows(trx, activity.showings.filter((r) => newShowings.has(r.showingId)), showingRow, (rows) => trx.insertInto("showings").values(rows));
-  await insertRows(trx, activity.showings.filter((r) => !newShowings.has(r.showingId)), showingRow, (rows) => trx.insertInto("showings").values(rows)
+  const [unnamedBefore, namedBefore] = partition(activity.showings, (r) => newShowings.has(r.showingId));
+  await insertRows(trx, unnamedBefore, showingRow, (rows) => trx.insertInto("showings").values(rows));
+  await insertRows(trx, namedBefore, showingRow, (rows) => trx.insertInto("showings").values(rows)
     .onConflict((oc) => oc.column("showing_id").doUpdateSet((eb) => ({ listing_id: eb.ref("excluded.listing_id"), recorded_at: eb.ref("excluded.recorded_at") }))));
   await insertRows(trx, activity.feedback, (r) => ({ showing_id: r.showingId, listing_id: r.listingId, recorded_at: null, feedback_at: r.at }), (rows) => trx.insertInto("showings").values(rows)
     .onConflict((oc) => oc.column("showing_id").doUpdateSet({ feedback_at: earliest("showings.feedback_at") })));

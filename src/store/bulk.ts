@@ -13,6 +13,14 @@ const chunkRows = 500;
 const compiled = new Map<string, string>();
 const compiledLimit = 128;
 
+/** Items that pass `test`, and those that do not: rows no row holds yet (inserted) apart from the rest (upserted). */
+export function partition<T>(items: Iterable<T>, test: (item: T) => boolean): [T[], T[]] {
+  const passed: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (test(item) ? passed : failed).push(item);
+  return [passed, failed];
+}
+
 export function chunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += chunkRows) out.push(rows.slice(i, i + chunkRows));

@@ -4,7 +4,7 @@ import type { Engine } from "../engine/engine.js";
 import type { Obligation, ObligationProgress, ObligationStatus } from "../domain/obligations.js";
 import { flawOf } from "../domain/events/accept.js";
 import { claimView, riskView } from "../engine/snapshot.js";
-import { insertRows } from "./bulk.js";
+import { insertRows, partition } from "./bulk.js";
 import type { ObligationTable, Tables } from "./database.js";
 
 /** Writes the changed rows and forgets the changes; rejected events, alerts and notices leave memory once stored. */
@@ -54,13 +54,6 @@ export function isNewRowConflict(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return (code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
     && /"(obligations|showings)_pkey"|: (obligations\.id|showings\.showing_id)$/.test(String(message));
-}
-
-function partition<T>(items: Iterable<T>, test: (item: T) => boolean): [T[], T[]] {
-  const passed: T[] = [];
-  const failed: T[] = [];
-  for (const item of items) (test(item) ? passed : failed).push(item);
-  return [passed, failed];
 }
 
 /**
