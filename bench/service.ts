@@ -189,8 +189,8 @@ async function main(): Promise<void> {
         }
         const { raw, batched } = [...measured].sort((x, y) => x.batched / x.raw - y.batched / y.raw)[Math.floor(pairs / 2)]!;
         const ratios = measured.map((m) => `${(m.batched / m.raw * 100).toFixed(0)}%`);
-        const server = served!.server;
-        const everything = await rawRateOfAllRows(served!.url, stores);
+        const { url, server } = served!;
+        const everything = await rawRateOfAllRows(url, stores);
         const one = await ingestSingle(server.base, server.key, events("single", single));
         await postJson(server.base, "/v1/events", server.key, JSON.stringify({ id: "consent-1", type: "consent.granted", occurredAt: "2026-03-01T09:00:00+08:00", city: "wuhan", brand: "lianjia", data: { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" } }));
         const call = await latencyAt(`${server.base}/v1/checks/pre-call`, server.key, { agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }, 500, seconds);
