@@ -43,6 +43,10 @@ export function isInvalidJson(body: unknown): body is InvalidJson {
   return typeof body === "object" && body !== null && "invalidJson" in body;
 }
 
+export function invalidJsonError(body: InvalidJson): ApiError {
+  return new ApiError(400, "invalid_json", `not JSON: ${body.error}`);
+}
+
 export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean }): Promise<TypedApp> {
   const app = Fastify({
     bodyLimit: maxBodyBytes,
@@ -68,6 +72,8 @@ export async function buildServer(options: { service: Service; people: People; n
   // An event's body is not looked at: the contract refuses it per field, and the rejected event is
   // kept (domain/events/accept.ts).
   app.addHook("preValidation", async (request) => {
+    // An event route keeps a body that was not JSON as a rejected input; any other answers it here.
+    if (isInvalidJson(request.body) && !eventRoutes.has(request.routeOptions.url ?? "")) throw invalidJsonError(request.body);
     const flawed = whereFlawed(request.params) ?? whereFlawed(request.query) ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : whereFlawed(request.body));
     if (flawed !== null) throw new ApiError(400, "invalid_request", flawed.message, flawed.field);
   });

@@ -49,6 +49,20 @@ describe.each(engines)("the service on %s", (engine) => {
     expect(await running.call("POST", "/v1/sessions", { username: "operator\udfff", password: "x" })).toMatchObject({ ...refused, body: { ...refused.body, field: "username" } });
   });
 
+  it("answers a body that is not JSON as such on every route, and keeps a batch's as a rejected input", async () => {
+    running = await startApp(engine);
+    const notJson = { status: 400, body: { code: "invalid_json", field: "" } };
+    expect(await running.call("POST", "/v1/sessions", "{oops")).toMatchObject(notJson);
+    const token = await running.login("operator");
+    expect(await running.call("POST", "/v1/claims/C1/approve", "{oops", { token })).toMatchObject(notJson);
+    expect(await running.call("POST", "/v1/events/batch", "{\"events\": [")).toMatchObject(notJson);
+    const rejected = await running.call("GET", "/v1/events/rejected");
+    expect(rejected.body.rejected).toMatchObject([{ code: "invalid_json", id: null, input: "{\"events\": [" }]);
+    // Refused before anything is kept when the sender is not an integrator.
+    expect(await running.call("POST", "/v1/events/batch", "{oops", { token: "ak_wrong" })).toMatchObject({ status: 401 });
+    expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toHaveLength(1);
+  });
+
   it("a batch answers each event on its own merits", async () => {
     running = await startApp(engine);
     const good = listing();

@@ -4,8 +4,8 @@ import type { Rejection } from "../../domain/events/validate.js";
 import type { Outcome } from "../../engine/engine.js";
 import { maxBatchEvents } from "../../service/service.js";
 import type { Integrator } from "../../service/people.js";
-import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
-import { isInvalidJson, type ApiContext, type TypedApp } from "../server.js";
+import { ErrorBody, statusOfRejection } from "../errors.js";
+import { invalidJsonError, isInvalidJson, type ApiContext, type InvalidJson, type TypedApp } from "../server.js";
 
 const EventBody = Type.Unknown({ description: "an event envelope of the public contract (docs/events.md)" });
 const Result = Type.Object({
@@ -48,6 +48,10 @@ function statusOf(outcome: Outcome): number {
   return outcome.rejection.code === "out_of_scope" ? 403 : statusOfRejection(outcome.rejection.code);
 }
 
+function refuseInvalidJson(context: ApiContext, body: InvalidJson): Promise<Outcome> {
+  return context.service.refuse(body.invalidJson, { code: "invalid_json", message: `not JSON: ${body.error}`, field: "" });
+}
+
 export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
   app.post("/v1/events", {
     schema: {
@@ -56,10 +60,9 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
     },
   }, async (request, reply) => {
     const integrator = await context.integratorOf(request);
-    const input = isInvalidJson(request.body) ? request.body.invalidJson : request.body;
     const outcome = isInvalidJson(request.body)
-      ? await context.service.refuse(input, { code: "invalid_json", message: `not JSON: ${request.body.error}`, field: "" })
-      : await context.service.submit(input, { admit: scopeOf(integrator) });
+      ? await refuseInvalidJson(context, request.body)
+      : await context.service.submit(request.body, { admit: scopeOf(integrator) });
     const status = statusOf(outcome) as 200;
     if (outcome.status === "rejected") return reply.status(status).send({ ...toResult(outcome), ...outcome.rejection });
     return reply.status(status).send(toResult(outcome));
@@ -71,9 +74,16 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
       body: Type.Object({ events: Type.Array(EventBody, { maxItems: maxBatchEvents }) }),
       response: { 200: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), rejected: Type.Integer(), results: Type.Array(Result) }), 400: ErrorBody },
     },
+    // Before the schema's check, which would name a missing `events`: a body that was not JSON is
+    // kept as one rejected input, as a single event's is, and the whole batch answered 400.
+    preValidation: async (request) => {
+      if (!isInvalidJson(request.body)) return;
+      await context.integratorOf(request);
+      await refuseInvalidJson(context, request.body);
+      throw invalidJsonError(request.body);
+    },
   }, async (request) => {
     const integrator = await context.integratorOf(request);
-    if (isInvalidJson(request.body)) throw new ApiError(400, "invalid_json", `not JSON: ${request.body.error}`);
     const outcomes = await context.service.submitBatch(request.body.events, { admit: scopeOf(integrator) });
     const count = (status: Outcome["status"]) => outcomes.filter((o) => o.status === status).length;
     return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results: outcomes.map(toResult) };
