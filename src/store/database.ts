@@ -1,7 +1,7 @@
 // One typed query layer (Kysely) over two engines: embedded SQLite (better-sqlite3, WAL) and PostgreSQL (pg).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, sql, type Generated } from "kysely";
+import { Kysely, PostgresDialect, sql, type Generated } from "kysely";
 import { postgresPool } from "./postgres-pool.js";
 import { LeasingDialect } from "./postgres-writer.js";
 import { checkpointedPragmas, checkpointInBackground } from "./sqlite-checkpoints.js";
@@ -206,23 +206,38 @@ export interface Database {
   writerLease(): number | null;
   /** Whether the writer is under way with a lease of the log's lock (PostgreSQL), which a write may join without waiting for the lock. */
   writerLeased(): boolean;
+  /**
+   * Runs `work` (a migration) where no statement is given up for its silence: PostgreSQL's pool
+   * gives up a connection after `answerWithinMs` without an answer, and an index built on a
+   * city-year store takes longer.
+   */
+  migrating<T>(work: (db: Kysely<Tables>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   /** SQLite: checkpoint the WAL from a worker thread (a long-lived service), not inside commits. */
   backgroundCheckpoints?: boolean;
-  /** PostgreSQL: how long the writer waits for an answer before it gives its connection up (PostgresSettings). */
+  /** PostgreSQL: how long the writer, or any other statement but a migration's or a wait for the log's lock, waits for an answer before its connection is given up (PostgresSettings). */
   answerWithinMs?: number;
 }
 
-/** Far longer than any statement of the writer: a 500-row insert, 5,000 log rows read, a week of a city's listing-days for the owners' reports. */
+/** Far longer than any statement but a migration's is silent: a 500-row insert, 5,000 log rows read, a week of a city's listing-days for the owners' reports, a report's aggregate over a city-year. */
 const defaultAnswerWithinMs = 30_000;
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const dialect = new LeasingDialect(postgresPool(url), { url, lockKey: logLockKey, answerWithinMs: options.answerWithinMs ?? defaultAnswerWithinMs }), db = new Kysely<Tables>({ dialect });
-    return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), close: () => db.destroy() };
+    const answerWithinMs = options.answerWithinMs ?? defaultAnswerWithinMs;
+    const dialect = new LeasingDialect(postgresPool(url, { answerWithinMs }), { url, lockKey: logLockKey, answerWithinMs }), db = new Kysely<Tables>({ dialect });
+    const migrating = async <T>(work: (db: Kysely<Tables>) => Promise<T>): Promise<T> => {
+      const unbounded = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: postgresPool(url, { answerWithinMs: null, max: 1 }) }) });
+      try {
+        return await work(unbounded);
+      } finally {
+        await unbounded.destroy();
+      }
+    };
+    return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), migrating, close: () => db.destroy() };
   }
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -236,7 +251,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     })
     : null;
   return {
-    db, engine: "sqlite", onWriter, writerLease: () => 0, writerLeased: () => false,
+    db, engine: "sqlite", onWriter, writerLease: () => 0, writerLeased: () => false, migrating: (work) => work(db),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

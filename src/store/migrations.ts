@@ -278,7 +278,9 @@ function migrations(engine: EngineName): Record<string, Migration> {
  */
 export async function migrate(database: Database, upTo?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(database.engine) };
-  const migrator = new Migrator({ db: database.db, provider });
-  const { error } = await (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
+  const { error } = await database.migrating((db) => {
+    const migrator = new Migrator({ db, provider });
+    return upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo);
+  });
   if (error) throw error;
 }

@@ -10,13 +10,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { copyIn, isCopy } from "./postgres-copy.js";
 import "./postgres-pool.js"; // int8 read as numbers, as on the event loop
-import type { LaterOutcome, PostgresSettings, StatementResult, ThreadData, ThreadRequest } from "./writer-protocol.js";
+import { lockWithinMs, type LaterOutcome, type PostgresSettings, type StatementResult, type ThreadData, type ThreadRequest } from "./writer-protocol.js";
 import { failure, waited, WriterRules, type Statement } from "./writer-rules.js";
 
 const data = workerData as ThreadData<PostgresSettings>;
 const { url, lockKey, answerWithinMs } = data;
-/** Waiting for the lock is waiting for other processes' turns, not for a server that stopped answering. */
-const lockWithinMs = 10 * 60_000;
 /** SQLSTATE connection_does_not_exist: what a statement meets on a connection given up (unavailable.ts). */
 const lostCode = "08003";
 const rules = new WriterRules(data);

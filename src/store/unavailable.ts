@@ -13,8 +13,12 @@ const sqlite = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|READONLY)/;
  */
 const postgres = /^(08(?!P01)|53|57P0[1-3]$|25006$)/;
 const network = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
-/** pg's own errors for a connection lost or not made in time carry no code, only these words. */
-const lostConnection = /^(Connection terminated|timeout exceeded when trying to connect)/;
+/**
+ * pg's own errors for a connection lost or not made in time carry no code, only these words. A
+ * transaction's rollback on a lost connection fails with the last two, and Kysely throws that in
+ * place of the statement's own error.
+ */
+const lostConnection = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
 
 export function isStoreUnavailable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

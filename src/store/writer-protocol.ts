@@ -19,6 +19,9 @@ export interface PostgresSettings {
   answerWithinMs: number;
 }
 
+/** Waiting for the log's lock is waiting for other processes' turns (a rebuild replays the whole log under it), not for a server that stopped answering. */
+export const lockWithinMs = 10 * 60_000;
+
 /** What the worker is given: its settings, where to answer, and the signal it raises when it has. */
 export type ThreadData<S> = S & {
   answers: MessagePort;

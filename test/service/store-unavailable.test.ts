@@ -1,6 +1,8 @@
 // When the store cannot take a write (SQLite's disk full; PostgreSQL taking no writes, as a standby
 // after a failover, its connections cut), the integrator is told to send it again: 503 with a code
-// and Retry-After, nothing applied, and the same events accepted afresh once the store is back.
+// and Retry-After, nothing applied, and the same events accepted afresh once the store is back. A
+// PostgreSQL that stops answering is given up within a bound, rather than holding requests.
+import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import pg from "pg";
 import type { Worker } from "node:worker_threads";
@@ -95,4 +97,35 @@ describe.skipIf(!engines.includes("postgres"))("a PostgreSQL connection cut whil
       await app.close();
     }
   });
+});
+
+describe.skipIf(!engines.includes("postgres"))("a PostgreSQL server that stops answering", () => {
+  it("has a read answered 503 within the bound, not held, and the next read answered once it is back", async (context) => {
+    const answerWithinMs = 1_000;
+    const app = await startApp("postgres", { answerWithinMs });
+    const admin = new pg.Client({ connectionString: app.databaseUrl });
+    await admin.connect();
+    let stopped: number[] = [];
+    try {
+      expect((await app.call("GET", "/v1/events/rejected")).status).toBe(200);
+      // Every backend of the service's (its pool's idle connections among them); not the server,
+      // which would open a new connection: the read is given one that stopped answering.
+      stopped = (await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")).rows.map((r) => r.pid);
+      if (stopped.length === 0 || !readFileSync(`/proc/${stopped[0]}/cmdline`, "utf8").startsWith("postgres")) return context.skip();
+      for (const pid of stopped) process.kill(pid, "SIGSTOP");
+      const asked = performance.now();
+      const read = await app.call("GET", "/v1/events/rejected");
+      const waited = performance.now() - asked;
+      expect(read).toMatchObject({ status: 503, body: { code: "store_unavailable" } });
+      expect(waited).toBeGreaterThanOrEqual(answerWithinMs * 0.9);
+      expect(waited).toBeLessThan(answerWithinMs + 5_000);
+      for (const pid of stopped.splice(0)) process.kill(pid, "SIGCONT");
+      expect((await app.call("GET", "/v1/events/rejected")).status).toBe(200);
+      expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
+    } finally {
+      for (const pid of stopped) process.kill(pid, "SIGCONT");
+      await admin.end();
+      await app.close();
+    }
+  }, 60_000);
 });

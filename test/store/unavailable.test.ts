@@ -17,6 +17,9 @@ describe("a store that is unavailable", () => {
   it("is said by pg's lost connection, which has no code, and not by other errors without one", () => {
     expect(isStoreUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isStoreUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
+    // A pool transaction's rollback on the lost connection, which Kysely throws in the statement's place.
+    expect(isStoreUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
+    expect(isStoreUnavailable(new Error("Client was closed and is not queryable"))).toBe(true);
     expect(isStoreUnavailable(new Error("Cannot read properties of undefined"))).toBe(false);
     expect(isStoreUnavailable(null)).toBe(false);
     expect(isStoreUnavailable("SQLITE_FULL")).toBe(false);

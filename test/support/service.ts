@@ -42,9 +42,9 @@ export const testUsers: Array<{ username: string; role: Role; subjectId: string;
 ];
 export const testPassword = "correct horse battery";
 
-export async function startApp(engine: EngineName, options: { start?: string; catalogue?: Catalogue; databaseUrl?: string; apiKey?: string; clock?: TestClock; sweepPart?: number } = {}): Promise<Running> {
+export async function startApp(engine: EngineName, options: { start?: string; catalogue?: Catalogue; databaseUrl?: string; apiKey?: string; clock?: TestClock; sweepPart?: number; answerWithinMs?: number } = {}): Promise<Running> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl(engine));
-  const database = openDatabase(databaseUrl);
+  const database = openDatabase(databaseUrl, options.answerWithinMs === undefined ? {} : { answerWithinMs: options.answerWithinMs });
   const clock = options.clock ?? testClock(options.start ?? "2026-03-01T09:00:00+08:00");
   const service = new Service({ database, catalogue: options.catalogue ?? bundled, phoneKey, clock, ...(options.sweepPart === undefined ? {} : { sweepPart: options.sweepPart }) });
   await service.start();
