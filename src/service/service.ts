@@ -1,29 +1,26 @@
-// The service: a thin shell around the engine. Every write takes the log's lock, catches up with
-// what other processes appended, applies through the engine, appends to the log and writes the
-// changed state, all in one transaction. The log is the truth; each process holds a replica.
-import { sql, type Transaction } from "kysely";
+// The service: a thin shell around the engine. Events, decisions and ticks go in as writes on this
+// process's replica of the engine (replica.ts): each takes the log's lock, catches up with what
+// other processes appended, applies, appends to the log and writes the changed state, all in one
+// transaction. The log is the truth.
+import type { Transaction } from "kysely";
 import type { Catalogue } from "../domain/catalogue/index.js";
-import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
+import type { Rejection } from "../domain/events/validate.js";
 import { canonicalJson } from "../domain/events/canonical.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
-import { Engine, type Outcome } from "../engine/engine.js";
-import { logLockKey, type Database, type Tables } from "../store/database.js";
+import type { Engine, Outcome } from "../engine/engine.js";
+import type { Database, Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
-import { insertRows } from "../store/bulk.js";
-import { forgetChanges, isNewRowConflict, writeChanges } from "../store/projection.js";
 import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
-import { applyLogRow, eventOfLogRow, eventRow, tickRow } from "./log-rows.js";
-import { outbox } from "./webhooks.js";
+import { eventOfLogRow } from "./log-rows.js";
 import { GroupCommit } from "./group-commit.js";
 import { runWeeklyReports } from "./owner-reports.js";
 import { warnDueSoon } from "./due-soon.js";
+import { Replica, type Clock } from "./replica.js";
 
-export interface Clock {
-  now(): Instant;
-}
+export type { Clock } from "./replica.js";
 
 export interface ServiceOptions {
   database: Database;
@@ -39,11 +36,6 @@ export interface ServiceOptions {
   sweepPart?: number;
 }
 
-/** What a write appends to the log: accepted events, or a tick that processed deadlines. */
-type Appended = AcceptedEvent | { tickAt: Instant };
-/** What a write does in its transaction, after catching up: applies to the engine, and says what to append to the log. */
-type Apply = (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>;
-
 export interface SubmitOptions {
   /** The shell's own admission rule (an API key's scope); a refusal is kept like any rejection. */
   admit?: (input: unknown) => Rejection | null;
@@ -55,18 +47,7 @@ export const maxBatchEvents = 1_000;
 type Submission = { input: unknown; admit: SubmitOptions["admit"] };
 
 export class Service {
-  engine: Engine;
-  private lastSeq = 0;
-  /** Whether the engine holds every row of the log up to lastSeq: false until caught up, and after a failed write. */
-  private caughtUp = false;
-  /** The writer's lease under which the engine was last caught up (Database.writerLease). */
-  private caughtUpLease: number | null = null;
-  /** A write failed after applying to the engine: the next one starts from a fresh engine. */
-  private rebuildFirst = false;
-  /** Whether rows the engine takes for new are inserted, not upserted: until a write finds one in the store (write). */
-  private newRows = true;
-  /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
-  private readonly applied = new Set<Promise<unknown>>();
+  private readonly replica: Replica;
   private readonly singles = new GroupCommit<Submission, Outcome>((submissions) => this.submitEach(submissions), maxBatchEvents, (error) => !isStoreUnavailable(error));
   private readonly options: ServiceOptions;
   private readonly dueSoonMs: number;
@@ -78,15 +59,22 @@ export class Service {
     this.options = options;
     this.dueSoonMs = options.dueSoonMs ?? 6 * 3_600_000;
     this.sweepPart = options.sweepPart ?? 5_000;
-    this.engine = this.freshEngine();
+    this.replica = new Replica(options);
   }
 
-  get database(): Database { return this.options.database; }
+  get database(): Database {
+    return this.options.database;
+  }
+
+  /** This process's replica of the engine, caught up by every write (replica.ts). */
+  get engine(): Engine {
+    return this.replica.engine;
+  }
 
   /** Migrates, rebuilds the engine from the log, and processes whatever fell due while down. */
   async start(): Promise<{ replayed: number; processed: number }> {
     await migrate(this.database);
-    const replayed = await this.write(() => []);
+    const replayed = await this.replica.write(() => []);
     await this.backfillReports();
     const processed = await this.tick();
     return { replayed, processed };
@@ -115,7 +103,7 @@ export class Service {
 
   /** Runs `fill` in a write, unless the store has run it before; what it marks changed is written with it. */
   private async once(name: string, fill: (trx: Transaction<Tables>) => Promise<void>): Promise<void> {
-    await this.write(async (now, trx) => {
+    await this.replica.write(async (now, trx) => {
       if ((await trx.selectFrom("schedules").select("name").where("name", "=", name).executeTakeFirst()) !== undefined) return [];
       await fill(trx);
       await trx.insertInto("schedules").values({ name, done_until: now }).execute();
@@ -138,7 +126,7 @@ export class Service {
 
   private async submitEach(submissions: readonly Submission[]): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
-    await this.write((now) => {
+    await this.replica.write((now) => {
       outcomes = submissions.map(({ input, admit }) => {
         const refusal = admit?.(input) ?? null;
         return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
@@ -155,7 +143,7 @@ export class Service {
   async command(command: { idempotencyKey: string; type: EventType; city: string; brand: string; data: Record<string, unknown> }): Promise<Outcome> {
     const id = `cmd/${command.idempotencyKey}`;
     let outcome: Outcome | undefined;
-    await this.write(async (now, trx) => {
+    await this.replica.write(async (now, trx) => {
       if (this.engine.state.seen.has(id)) {
         const row = await trx.selectFrom("log").select("body").where("event_id", "=", id).executeTakeFirstOrThrow();
         const earlier = JSON.parse(row.body!) as { type: string; data: unknown };
@@ -188,8 +176,8 @@ export class Service {
     // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
     // nothing), rather than wait for the lock; otherwise the writer's reads would hold the event loop.
     const dueBefore = this.engine.nextDueAt();
-    const toWriter = (dueBefore !== null && dueBefore <= this.now()) || this.database.writerLeased();
-    await this.write(async (now, trx, flush) => {
+    const toWriter = (dueBefore !== null && dueBefore <= this.replica.now()) || this.database.writerLeased();
+    await this.replica.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
       if (due !== null && due <= now + this.dueSoonMs) await warnDueSoon(trx, this.engine, now, this.dueSoonMs);
@@ -206,93 +194,5 @@ export class Service {
     // Only once committed: a rolled-back run reported nothing.
     if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
     return processed;
-  }
-
-  /**
-   * One write: lock, catch up from the log, apply, append, project. If anything fails the
-   * transaction rolls back and the engine is rebuilt from the log before the next write, so memory
-   * never holds what the database does not. A write on the engine's writer (a batch, a sweep)
-   * that follows a good one under the same lease does not catch up: nobody else can have appended
-   * (database.ts, writerLease), and a read there would wait for the commits before it. Should one
-   * fail, those applied after it fail with it (writer-scope.ts); they find the rebuild pending, and
-   * a write elsewhere (it may hold the lock as soon as a failed lease ends) waits until they have.
-   */
-  private async write(apply: Apply, how: { onWriter?: boolean } = {}): Promise<number> {
-    try {
-      return await this.writeOnce(apply, how);
-    } catch (error) {
-      // A row taken for new was in the store, its writer replaying otherwise: upsert all, write again.
-      if (!isNewRowConflict(error)) throw error;
-      this.newRows = false;
-      return this.writeOnce(apply, how);
-    }
-  }
-
-  private async writeOnce(apply: Apply, how: { onWriter?: boolean }): Promise<number> {
-    // A rebuild replays the whole log: not on the writer, whose reads hold the event loop.
-    if (how.onWriter === true && (this.rebuildFirst || !this.caughtUp)) await this.write(() => []);
-    let touched: Engine | null = null;
-    let settled!: () => void;
-    const done = new Promise<void>((resolve) => { settled = resolve; });
-    const transaction = () => this.database.db.transaction().execute(async (trx) => {
-      const lease = this.database.writerLease();
-      if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
-      if (how.onWriter === true) this.applied.add(done);
-      else await Promise.all(this.applied);
-      if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
-      touched = this.engine;
-      const caughtUp = how.onWriter === true && lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
-      this.caughtUp = true;
-      this.caughtUpLease = lease;
-      forgetChanges(this.engine);
-      const now = this.now();
-      const notify = outbox(trx);
-      /** Writes what the engine changed so far (a long write may write in parts). */
-      const flush = async () => {
-        await notify(this.engine.state.notices, this.engine.state, now);
-        await writeChanges(trx, this.engine, { newRows: this.newRows });
-      };
-      const appended = await apply(now, trx, flush);
-      if (appended.length > 0) {
-        // Numbered here, so that nothing waits for the insert (a number taken meanwhile fails it).
-        await insertRows(trx, appended, (a) => ({ seq: ++this.lastSeq, ...("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)) }), (rows) => trx.insertInto("log").values(rows));
-        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))), this.newRows ? this.engine.state.changes.showings : undefined);
-      }
-      await flush();
-      return caughtUp;
-    });
-    try {
-      return await (how.onWriter === true ? this.database.onWriter(transaction) : transaction());
-    } catch (error) {
-      // Not here: a write under way may still be applying to this engine (it will fail with this one).
-      if (touched === this.engine) this.rebuildFirst = true;
-      throw error;
-    } finally {
-      this.applied.delete(done);
-      settled();
-    }
-  }
-
-  private async catchUp(trx: Transaction<Tables>): Promise<number> {
-    let applied = 0;
-    for (;;) {
-      const rows = await trx.selectFrom("log").selectAll().where("seq", ">", this.lastSeq).orderBy("seq").limit(5_000).execute();
-      if (rows.length === 0) return applied;
-      for (const row of rows) {
-        applyLogRow(this.engine, row);
-        this.lastSeq = Number(row.seq);
-      }
-      forgetChanges(this.engine); // their writers wrote them; a rebuild's would hold the whole log
-      applied += rows.length;
-    }
-  }
-
-  /** The clock's time, or the engine's if later: the log's times never go backwards, so replaying it gives the engine the same clock. */
-  private now(): Instant {
-    return Math.max(this.options.clock.now(), this.engine.state.clock);
-  }
-
-  private freshEngine(): Engine {
-    return new Engine({ catalogue: this.options.catalogue, phoneKey: this.options.phoneKey });
   }
 }

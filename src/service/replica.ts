@@ -1,0 +1,135 @@
+// The process's replica of the engine, and the one way to change it. Every write takes the log's
+// lock, catches up with what other processes appended, applies through the engine, appends to the
+// log and writes the changed state, all in one transaction. The log is the truth.
+import { sql, type Transaction } from "kysely";
+import type { Catalogue } from "../domain/catalogue/index.js";
+import type { AcceptedEvent } from "../domain/events/validate.js";
+import type { Instant } from "../domain/time.js";
+import { activityOf } from "../domain/reports/activity.js";
+import { Engine } from "../engine/engine.js";
+import { writeActivity } from "../store/activity.js";
+import { insertRows } from "../store/bulk.js";
+import { logLockKey, type Database, type Tables } from "../store/database.js";
+import { forgetChanges, isNewRowConflict, writeChanges } from "../store/projection.js";
+import { applyLogRow, eventRow, tickRow } from "./log-rows.js";
+import { outbox } from "./webhooks.js";
+
+export interface Clock {
+  now(): Instant;
+}
+
+/** What a write appends to the log: accepted events, or a tick that processed deadlines. */
+export type Appended = AcceptedEvent | { tickAt: Instant };
+/** What a write does in its transaction, after catching up: applies to the engine, and says what to append to the log. */
+export type Apply = (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>;
+
+export class Replica {
+  engine: Engine;
+  private lastSeq = 0;
+  /** Whether the engine holds every row of the log up to lastSeq: false until caught up, and after a failed write. */
+  private caughtUp = false;
+  /** The writer's lease under which the engine was last caught up (Database.writerLease). */
+  private caughtUpLease: number | null = null;
+  /** A write failed after applying to the engine: the next one starts from a fresh engine. */
+  private rebuildFirst = false;
+  /** Whether rows the engine takes for new are inserted, not upserted: until a write finds one in the store (write). */
+  private newRows = true;
+  /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
+  private readonly applied = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: { database: Database; catalogue: Catalogue; phoneKey: string; clock: Clock }) {
+    this.engine = this.freshEngine();
+  }
+
+  private get database(): Database {
+    return this.options.database;
+  }
+
+  /**
+   * One write: lock, catch up from the log, apply, append, project. If anything fails the
+   * transaction rolls back and the engine is rebuilt from the log before the next write, so memory
+   * never holds what the database does not. A write on the engine's writer (a batch, a sweep)
+   * that follows a good one under the same lease does not catch up: nobody else can have appended
+   * (database.ts, writerLease), and a read there would wait for the commits before it. Should one
+   * fail, those applied after it fail with it (writer-scope.ts); they find the rebuild pending, and
+   * a write elsewhere (it may hold the lock as soon as a failed lease ends) waits until they have.
+   */
+  async write(apply: Apply, how: { onWriter?: boolean } = {}): Promise<number> {
+    try {
+      return await this.writeOnce(apply, how);
+    } catch (error) {
+      // A row taken for new was in the store, its writer replaying otherwise: upsert all, write again.
+      if (!isNewRowConflict(error)) throw error;
+      this.newRows = false;
+      return this.writeOnce(apply, how);
+    }
+  }
+
+  private async writeOnce(apply: Apply, how: { onWriter?: boolean }): Promise<number> {
+    // A rebuild replays the whole log: not on the writer, whose reads hold the event loop.
+    if (how.onWriter === true && (this.rebuildFirst || !this.caughtUp)) await this.write(() => []);
+    let touched: Engine | null = null;
+    let settled!: () => void;
+    const done = new Promise<void>((resolve) => { settled = resolve; });
+    const transaction = () => this.database.db.transaction().execute(async (trx) => {
+      const lease = this.database.writerLease();
+      if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+      if (how.onWriter === true) this.applied.add(done);
+      else await Promise.all(this.applied);
+      if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
+      touched = this.engine;
+      const caughtUp = how.onWriter === true && lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
+      this.caughtUp = true;
+      this.caughtUpLease = lease;
+      forgetChanges(this.engine);
+      const now = this.now();
+      const notify = outbox(trx);
+      /** Writes what the engine changed so far (a long write may write in parts). */
+      const flush = async () => {
+        await notify(this.engine.state.notices, this.engine.state, now);
+        await writeChanges(trx, this.engine, { newRows: this.newRows });
+      };
+      const appended = await apply(now, trx, flush);
+      if (appended.length > 0) {
+        // Numbered here, so that nothing waits for the insert (a number taken meanwhile fails it).
+        await insertRows(trx, appended, (a) => ({ seq: ++this.lastSeq, ...("tickAt" in a ? tickRow(a.tickAt) : eventRow(a, now)) }), (rows) => trx.insertInto("log").values(rows));
+        await writeActivity(trx, activityOf(appended.filter((a): a is AcceptedEvent => !("tickAt" in a))), this.newRows ? this.engine.state.changes.showings : undefined);
+      }
+      await flush();
+      return caughtUp;
+    });
+    try {
+      return await (how.onWriter === true ? this.database.onWriter(transaction) : transaction());
+    } catch (error) {
+      // Not here: a write under way may still be applying to this engine (it will fail with this one).
+      if (touched === this.engine) this.rebuildFirst = true;
+      throw error;
+    } finally {
+      this.applied.delete(done);
+      settled();
+    }
+  }
+
+  private async catchUp(trx: Transaction<Tables>): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const rows = await trx.selectFrom("log").selectAll().where("seq", ">", this.lastSeq).orderBy("seq").limit(5_000).execute();
+      if (rows.length === 0) return applied;
+      for (const row of rows) {
+        applyLogRow(this.engine, row);
+        this.lastSeq = Number(row.seq);
+      }
+      forgetChanges(this.engine); // their writers wrote them; a rebuild's would hold the whole log
+      applied += rows.length;
+    }
+  }
+
+  /** The clock's time, or the engine's if later: the log's times never go backwards, so replaying it gives the engine the same clock. */
+  now(): Instant {
+    return Math.max(this.options.clock.now(), this.engine.state.clock);
+  }
+
+  private freshEngine(): Engine {
+    return new Engine({ catalogue: this.options.catalogue, phoneKey: this.options.phoneKey });
+  }
+}
