@@ -1,6 +1,6 @@
 // The HTTP API: Fastify with JSON-schema validation (TypeBox) and a generated OpenAPI document.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -50,6 +50,8 @@ export function invalidJsonError(body: InvalidJson): ApiError {
 export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean }): Promise<TypedApp> {
   const app = Fastify({
     bodyLimit: maxBodyBytes,
+    // A path the router cannot decode (bad percent-encoding, an overlong parameter), in this API's error shape.
+    frameworkErrors: (error, _request, reply) => (reply as FastifyReply).status(400).send({ code: "invalid_request", message: error.message, field: "url" }),
     logger: options.logger === false ? false : {
       level: process.env["ANXIN_LOG_LEVEL"] ?? "info",
       // Phones never reach a log line: bodies are not logged, and any phone field is censored.
@@ -80,12 +82,14 @@ export async function buildServer(options: { service: Service; people: People; n
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) return reply.status(error.statusCode).send({ code: error.code, message: error.message, field: error.field });
-    const fastifyError = error as { validation?: Array<{ instancePath?: string; params?: { missingProperty?: string }; message?: string }>; statusCode?: number; code?: string; message: string };
+    const fastifyError = error as { validation?: Array<{ instancePath?: string; params?: { missingProperty?: string; allowedValues?: unknown[] }; message?: string }>; statusCode?: number; code?: string; message: string };
     if (fastifyError.validation !== undefined) {
       const first = fastifyError.validation[0];
       const path = (first?.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
       const field = first?.params?.missingProperty !== undefined ? [path, first.params.missingProperty].filter(Boolean).join(".") : path;
-      return reply.status(400).send({ code: "invalid_request", message: fastifyError.message, field });
+      const allowed = first?.params?.allowedValues;
+      const message = allowed === undefined ? fastifyError.message : `${field} must be one of ${allowed.join(", ")}`;
+      return reply.status(400).send({ code: "invalid_request", message, field });
     }
     if (fastifyError.statusCode === 413) return reply.status(413).send({ code: "body_too_large", message: `bodies are limited to ${maxBodyBytes} bytes`, field: "" });
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

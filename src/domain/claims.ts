@@ -21,6 +21,8 @@ export type ClaimProgress =
   | { status: "voided"; voidedAt: Instant; reason: string };
 
 export type ClaimStatus = ClaimProgress["status"];
+/** Every status, for what filters by one (a record, so that a status added above must be added here). */
+export const claimStatuses = Object.keys({ open: 0, pending_approval: 0, approved: 0, paid: 0, rejected: 0, voided: 0 } satisfies Record<ClaimStatus, 0>) as ClaimStatus[];
 
 export interface Decision {
   action: "approved" | "rejected" | "voided" | "paid" | "held" | "opened";

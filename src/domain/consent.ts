@@ -5,6 +5,7 @@ import { consentedAt } from "./facts.js";
 import { formatInstant, type Instant } from "./time.js";
 
 export type CallPurpose = "marketing" | "service" | "transaction";
+export const callPurposes: readonly CallPurpose[] = ["marketing", "service", "transaction"];
 
 export interface PreCallAnswer {
   decision: "allow" | "deny";

@@ -8,6 +8,8 @@ export type ObligationProgress =
   | { status: "breached"; breachedAt: Instant; claimId: string | null };
 
 export type ObligationStatus = ObligationProgress["status"];
+/** Every status, for what filters by one (a record, so that a status added above must be added here). */
+export const obligationStatuses = Object.keys({ open: 0, fulfilled: 0, breached: 0 } satisfies Record<ObligationStatus, 0>) as ObligationStatus[];
 
 export interface Obligation {
   id: string;

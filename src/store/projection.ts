@@ -41,7 +41,8 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine, how
     (rows) => trx.insertInto("alerts").values(rows));
   await insertRows(trx, state.rejected, (r) => ({
     event_id: storable(r.id), type: storable(r.type), code: r.code, message: storable(r.message), field: storable(r.field), received_at: r.rejectedAt,
-    input: storable(JSON.stringify(r.input).slice(0, 20_000)),
+    // An empty body arrives as no input at all, which JSON has no text for.
+    input: storable((JSON.stringify(r.input) ?? "null").slice(0, 20_000)),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
 }

@@ -49,6 +49,19 @@ describe.each(engines)("the service on %s", (engine) => {
     expect(await running.call("POST", "/v1/sessions", { username: "operator\udfff", password: "x" })).toMatchObject({ ...refused, body: { ...refused.body, field: "username" } });
   });
 
+  it("refuses a filter's unknown value, a path it cannot decode and an empty event, naming the field", async () => {
+    running = await startApp(engine);
+    const token = await running.login("operator");
+    expect(await running.call("GET", "/v1/claims?status=payed", undefined, { token }))
+      .toMatchObject({ status: 400, body: { code: "invalid_request", field: "status", message: "status must be one of open, pending_approval, approved, paid, rejected, voided" } });
+    expect(await running.call("GET", "/v1/obligations?status=late", undefined, { token })).toMatchObject({ status: 400, body: { code: "invalid_request", field: "status" } });
+    expect(await running.call("POST", "/v1/checks/pre-call", { agentId: "A7", phone: "+8613800138000", purpose: "sales", city: "beijing" })).toMatchObject({ status: 400, body: { field: "purpose" } });
+    expect(await running.call("GET", "/v1/claims/%E0%A4%A", undefined, { token })).toMatchObject({ status: 400, body: { code: "invalid_request", field: "url" } });
+    // An empty body is no event: refused and kept (it was a 500).
+    expect(await running.call("POST", "/v1/events", "")).toMatchObject({ status: 400, body: { code: "invalid_envelope" } });
+    expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toMatchObject([{ code: "invalid_envelope", input: null }]);
+  });
+
   it("answers a body that is not JSON as such on every route, and keeps a batch's as a rejected input", async () => {
     running = await startApp(engine);
     const notJson = { status: 400, body: { code: "invalid_json", field: "" } };

@@ -1,7 +1,8 @@
 // Checks for integrators, fast enough for a dialer's and a signing desk's path: answered from memory.
 import { Type } from "@sinclair/typebox";
+import { callPurposes } from "../../domain/consent.js";
 import { parseInstant } from "../../domain/time.js";
-import { ApiError, ErrorBody } from "../errors.js";
+import { ApiError, ErrorBody, oneOf } from "../errors.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,31}$" });
@@ -23,7 +24,7 @@ export function registerCheckRoutes(app: TypedApp, context: ApiContext): void {
       summary: "May this agent call this number for this purpose now?", tags: ["checks"], security: [{ apiKey: [] }],
       body: Type.Object({
         agentId: Type.String({ minLength: 1, maxLength: 128 }), phone: Type.String({ pattern: "^\\+[1-9][0-9]{6,14}$" }),
-        purpose: Type.Union([Type.Literal("marketing"), Type.Literal("service"), Type.Literal("transaction")]),
+        purpose: oneOf(callPurposes),
         city: Slug, brand: Type.Optional(Slug), at: Type.Optional(Type.String()),
       }, { additionalProperties: false }),
       response: {

@@ -1,13 +1,15 @@
 // Claims and obligations: lists filtered by what each person may see, and people's decisions.
 import { Type } from "@sinclair/typebox";
 import type { SelectQueryBuilder } from "kysely";
+import { claimStatuses } from "../../domain/claims.js";
 import type { EventType } from "../../domain/events/schema.js";
+import { obligationStatuses } from "../../domain/obligations.js";
 import { formatInstant, parseInstant } from "../../domain/time.js";
 import { claimView, obligationView } from "../../engine/snapshot.js";
 import { approverRoleOf, type User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { obligationOfRow } from "../../store/projection.js";
-import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { ApiError, ErrorBody, oneOf, statusOfRejection } from "../errors.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 const Decision = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
@@ -37,7 +39,7 @@ export function registerClaimRoutes(app: TypedApp, context: ApiContext): void {
     schema: {
       summary: "List claims", tags: ["claims"], security: [{ session: [] }],
       querystring: Type.Object({
-        status: Type.Optional(Type.String()), commitment: Type.Optional(Type.String()), city: Type.Optional(Type.String()), brand: Type.Optional(Type.String()),
+        status: Type.Optional(oneOf(claimStatuses)), commitment: Type.Optional(Type.String()), city: Type.Optional(Type.String()), brand: Type.Optional(Type.String()),
         beneficiaryId: Type.Optional(Type.String()), openedAfter: Type.Optional(Type.String()), openedBefore: Type.Optional(Type.String()),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }),
       }),
@@ -99,7 +101,7 @@ export function registerClaimRoutes(app: TypedApp, context: ApiContext): void {
     schema: {
       summary: "List obligations: an agent sees their own, with the time left", tags: ["obligations"], security: [{ session: [] }],
       querystring: Type.Object({
-        status: Type.Optional(Type.String()), commitment: Type.Optional(Type.String()), responsibleId: Type.Optional(Type.String()),
+        status: Type.Optional(oneOf(obligationStatuses)), commitment: Type.Optional(Type.String()), responsibleId: Type.Optional(Type.String()),
         dueBefore: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }),
       }),
     },

@@ -1,8 +1,8 @@
 // Webhook registration and the delivery log, per integrator API key.
 import { Type } from "@sinclair/typebox";
-import { noticeKinds, type NoticeKind } from "../../engine/state.js";
+import { noticeKinds } from "../../engine/state.js";
 import { registerWebhook } from "../../service/webhooks.js";
-import { ApiError, ErrorBody } from "../errors.js";
+import { ApiError, ErrorBody, oneOf } from "../errors.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 const maxWebhooksPerKey = 20;
@@ -15,7 +15,7 @@ export function registerWebhookRoutes(app: TypedApp, context: ApiContext): void 
       summary: "Register a URL for notice kinds; the answer holds the signing secret, shown once", tags: ["webhooks"], security: [{ apiKey: [] }],
       body: Type.Object({
         url: Type.String({ pattern: "^https?://", maxLength: 2000 }),
-        kinds: Type.Array(Type.Union(noticeKinds.map((k) => Type.Literal(k))), { minItems: 1, uniqueItems: true }),
+        kinds: Type.Array(oneOf(noticeKinds), { minItems: 1, uniqueItems: true }),
       }, { additionalProperties: false }),
       response: {
         201: Type.Object({ id: Type.String(), url: Type.String(), kinds: Type.Array(Type.String()), secret: Type.String() }),
@@ -26,7 +26,7 @@ export function registerWebhookRoutes(app: TypedApp, context: ApiContext): void 
     const integrator = await context.integratorOf(request);
     const existing = await db().selectFrom("webhooks").select("id").where("key_hash", "=", integrator.keyHash).execute();
     if (existing.length >= maxWebhooksPerKey) throw new ApiError(409, "too_many_webhooks", `at most ${maxWebhooksPerKey} webhooks per API key`, "url");
-    const hook = await registerWebhook(db(), { keyHash: integrator.keyHash, url: request.body.url, kinds: request.body.kinds as NoticeKind[] }, context.now());
+    const hook = await registerWebhook(db(), { keyHash: integrator.keyHash, url: request.body.url, kinds: request.body.kinds }, context.now());
     return reply.status(201).send(hook);
   });
 
