@@ -1,5 +1,4 @@
 // Every error a client can cause answers 4xx with a machine-readable code, a message and the field.
-import { Type } from "@sinclair/typebox";
 export class ApiError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string, readonly field = "") {
     super(message);
@@ -26,12 +25,4 @@ export function statusOfRejection(code: string): number {
     default:
       return 400;
   }
-}
-
-/**
- * A string that must be one of `values`: a filter with a typo is refused, naming the field and
- * the values it may take, rather than answered with an empty list.
- */
-export function oneOf<T extends string>(values: readonly T[]) {
-  return Type.Unsafe<T>({ type: "string", enum: [...values] });
 }

@@ -49,7 +49,7 @@ describe.each(engines)("the service on %s", (engine) => {
     expect(await running.call("POST", "/v1/sessions", { username: "operator\udfff", password: "x" })).toMatchObject({ ...refused, body: { ...refused.body, field: "username" } });
   });
 
-  it("refuses a filter's unknown value, a path it cannot decode and an empty event, naming the field", async () => {
+  it("refuses a filter's unknown value, a number no store takes, a path it cannot decode and an empty event, naming the field", async () => {
     running = await startApp(engine);
     const token = await running.login("operator");
     expect(await running.call("GET", "/v1/claims?status=payed", undefined, { token }))
@@ -57,6 +57,11 @@ describe.each(engines)("the service on %s", (engine) => {
     expect(await running.call("GET", "/v1/obligations?status=late", undefined, { token })).toMatchObject({ status: 400, body: { code: "invalid_request", field: "status" } });
     expect(await running.call("POST", "/v1/checks/pre-call", { agentId: "A7", phone: "+8613800138000", purpose: "sales", city: "beijing" })).toMatchObject({ status: 400, body: { field: "purpose" } });
     expect(await running.call("GET", "/v1/claims/%E0%A4%A", undefined, { token })).toMatchObject({ status: 400, body: { code: "invalid_request", field: "url" } });
+    // Numbers no store can take (SQLite refused 1e30, PostgreSQL's bigint overflowed: each was a 500).
+    const huge = "9".repeat(30);
+    expect(await running.call("GET", `/v1/claims?offset=${huge}`, undefined, { token })).toMatchObject({ status: 400, body: { code: "invalid_request", field: "offset" } });
+    expect(await running.call("GET", `/v1/ledger?offset=${huge}`, undefined, { token })).toMatchObject({ status: 400, body: { field: "offset" } });
+    expect(await running.call("GET", "/v1/events/rejected?beforeSeq=9223372036854775808")).toMatchObject({ status: 400, body: { field: "beforeSeq" } });
     // An empty body is no event: refused and kept (it was a 500).
     expect(await running.call("POST", "/v1/events", "")).toMatchObject({ status: 400, body: { code: "invalid_envelope" } });
     expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toMatchObject([{ code: "invalid_envelope", input: null }]);

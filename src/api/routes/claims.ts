@@ -9,7 +9,8 @@ import { claimView, obligationView } from "../../engine/snapshot.js";
 import { approverRoleOf, type User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { obligationOfRow } from "../../store/projection.js";
-import { ApiError, ErrorBody, oneOf, statusOfRejection } from "../errors.js";
+import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { Offset, oneOf } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 const Decision = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
@@ -41,7 +42,7 @@ export function registerClaimRoutes(app: TypedApp, context: ApiContext): void {
       querystring: Type.Object({
         status: Type.Optional(oneOf(claimStatuses)), commitment: Type.Optional(Type.String()), city: Type.Optional(Type.String()), brand: Type.Optional(Type.String()),
         beneficiaryId: Type.Optional(Type.String()), openedAfter: Type.Optional(Type.String()), openedBefore: Type.Optional(Type.String()),
-        limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset,
       }),
     },
   }, async (request) => {
@@ -102,7 +103,7 @@ export function registerClaimRoutes(app: TypedApp, context: ApiContext): void {
       summary: "List obligations: an agent sees their own, with the time left", tags: ["obligations"], security: [{ session: [] }],
       querystring: Type.Object({
         status: Type.Optional(oneOf(obligationStatuses)), commitment: Type.Optional(Type.String()), responsibleId: Type.Optional(Type.String()),
-        dueBefore: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }),
+        dueBefore: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset,
       }),
     },
   }, async (request) => {

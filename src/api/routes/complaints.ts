@@ -4,6 +4,7 @@ import { Type } from "@sinclair/typebox";
 import { obligationView } from "../../engine/snapshot.js";
 import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 import { scoped } from "./claims.js";
 
@@ -17,7 +18,7 @@ export function registerComplaintRoutes(app: TypedApp, context: ApiContext): voi
   app.get("/v1/complaints", {
     schema: {
       summary: "Complaints with their three deadlines (answer 30 min, solution 12 h, close 24 h), each met or missed", tags: ["complaints"], security: [{ session: [] }],
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset }),
     },
   }, async (request) => {
     const user = await context.userOf(request);

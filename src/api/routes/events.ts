@@ -5,6 +5,7 @@ import type { Outcome } from "../../engine/engine.js";
 import { maxBatchEvents } from "../../service/service.js";
 import type { Integrator } from "../../service/people.js";
 import { ErrorBody, statusOfRejection } from "../errors.js";
+import { LogSeq } from "../schemas.js";
 import { invalidJsonError, isInvalidJson, type ApiContext, type InvalidJson, type TypedApp } from "../server.js";
 
 const EventBody = Type.Unknown({ description: "an event envelope of the public contract (docs/events.md)" });
@@ -92,7 +93,7 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
   app.get("/v1/events/rejected", {
     schema: {
       summary: "Rejected events, newest first, with the reason", tags: ["events"], security: [{ apiKey: [] }, { session: [] }],
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), beforeSeq: Type.Optional(LogSeq) }),
     },
   }, async (request) => {
     const authorization = request.headers.authorization ?? "";

@@ -9,6 +9,7 @@ import type { User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { listingReports } from "../../store/reports/listing.js";
 import { ApiError, ErrorBody } from "../errors.js";
+import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 import { CalendarDate, dayRange } from "./reports.js";
 
@@ -56,7 +57,7 @@ export function registerListingRoutes(app: TypedApp, context: ApiContext): void 
       tags: ["listings"], security: [{ session: [] }],
       querystring: Type.Object({
         listingId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-        limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }),
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }), offset: Offset,
       }),
     },
   }, async (request) => {

@@ -2,6 +2,7 @@
 import { Type } from "@sinclair/typebox";
 import { sql } from "kysely";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 const staff = new Set(["finance", "operations", "quality_officer", "store_manager"]);
@@ -55,7 +56,7 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
   app.get("/v1/ledger", {
     schema: {
       summary: "Account balances and journal entries", tags: ["money"], security: [{ session: [] }],
-      querystring: Type.Object({ claimId: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
+      querystring: Type.Object({ claimId: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset }),
     },
   }, async (request) => {
     await staffOnly(request);

@@ -2,7 +2,8 @@
 import { Type } from "@sinclair/typebox";
 import { noticeKinds } from "../../engine/state.js";
 import { registerWebhook } from "../../service/webhooks.js";
-import { ApiError, ErrorBody, oneOf } from "../errors.js";
+import { ApiError, ErrorBody } from "../errors.js";
+import { oneOf } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 const maxWebhooksPerKey = 20;
