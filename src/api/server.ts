@@ -8,6 +8,7 @@ import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
 import { whereFlawed } from "../domain/events/accept.js";
+import { parseJson } from "../domain/events/json.js";
 import { ApiError } from "./errors.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -62,11 +63,8 @@ export async function buildServer(options: { service: Service; people: People; n
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = body as string;
     if (text.trim() === "") return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(null, { invalidJson: text.slice(0, 20_000), error: (error as Error).message } satisfies InvalidJson);
-    }
+    const parsed = parseJson(text);
+    done(null, parsed.ok ? parsed.value : { invalidJson: text.slice(0, 20_000), error: parsed.error } satisfies InvalidJson);
   });
 
   // No text may hold U+0000 (PostgreSQL fails a statement given it) or an unpaired surrogate (each

@@ -41,10 +41,22 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine, how
     (rows) => trx.insertInto("alerts").values(rows));
   await insertRows(trx, state.rejected, (r) => ({
     event_id: storable(r.id), type: storable(r.type), code: r.code, message: storable(r.message), field: storable(r.field), received_at: r.rejectedAt,
-    // An empty body arrives as no input at all, which JSON has no text for.
-    input: storable((JSON.stringify(r.input) ?? "null").slice(0, 20_000)),
+    input: storable(keptInput(r.input)),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
+}
+
+/** How much of a rejected input's JSON is kept. */
+const maxKeptInput = 20_000;
+
+/**
+ * A rejected input as JSON. A longer one is kept as a JSON string of its first characters, so that
+ * it still reads back as JSON (cut in the middle it did not, and listing the rejected inputs failed
+ * from then on). An empty body arrives as no input at all, which JSON has no text for.
+ */
+function keptInput(input: unknown): string {
+  const json = JSON.stringify(input) ?? "null";
+  return json.length <= maxKeptInput ? json : JSON.stringify(json.slice(0, maxKeptInput));
 }
 
 /**

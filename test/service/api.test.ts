@@ -76,9 +76,19 @@ describe.each(engines)("the service on %s", (engine) => {
     expect(await running.call("POST", "/v1/events/batch", "{\"events\": [")).toMatchObject(notJson);
     const rejected = await running.call("GET", "/v1/events/rejected");
     expect(rejected.body.rejected).toMatchObject([{ code: "invalid_json", id: null, input: "{\"events\": [" }]);
+    // Nested past the stack of any walk over it (a 500 until 2026-11-27): not JSON that is taken.
+    const deep = `{"events": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
+    expect(await running.call("POST", "/v1/events/batch", deep)).toMatchObject({ ...notJson, body: { ...notJson.body, message: "not JSON: nested deeper than 64 levels" } });
+    expect(await running.call("POST", "/v1/sessions", deep)).toMatchObject(notJson);
+    // An input longer than what is kept of it is kept as the start of its text, which still reads back.
+    const long = `{"id": "${"x".repeat(30_000)}`;
+    expect(await running.call("POST", "/v1/events", long)).toMatchObject(notJson);
+    const kept = await running.call("GET", "/v1/events/rejected");
+    expect(kept.status).toBe(200);
+    expect(kept.body.rejected.map((r: { input: unknown }) => r.input)).toEqual([JSON.stringify(long).slice(0, 20_000), deep, "{\"events\": ["]);
     // Refused before anything is kept when the sender is not an integrator.
     expect(await running.call("POST", "/v1/events/batch", "{oops", { token: "ak_wrong" })).toMatchObject({ status: 401 });
-    expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toHaveLength(1);
+    expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toHaveLength(3);
   });
 
   it("a batch answers each event on its own merits", async () => {

@@ -1,5 +1,6 @@
 // Scenario helpers: histories written in the public event contract, replayed by the real engine.
 import { buildCatalogue, type Catalogue, type Settings } from "../../src/domain/catalogue/index.js";
+import { parseLine } from "../../src/domain/events/history-line.js";
 import { parseInstant } from "../../src/domain/time.js";
 import { replay } from "../../src/engine/replay.js";
 import { snapshot, type Snapshot } from "../../src/engine/snapshot.js";
@@ -42,18 +43,10 @@ export function at(text: string): number {
 export function run(events: ReadonlyArray<Envelope | string | object>, options: { until?: string; catalogue?: Catalogue } = {}): Snapshot {
   const history = events.map((e) => (typeof e === "string" ? { ok: false as const, text: e, error: "raw line" } : { ok: true as const, value: e }));
   const engine = replay(
-    history.map((line) => (line.ok ? line : tryParse(line.text))),
+    history.map((line) => (line.ok ? line : parseLine(line.text))),
     { catalogue: options.catalogue ?? bundled, phoneKey, ...(options.until === undefined ? {} : { until: at(options.until) }) },
   );
   return snapshot(engine.state);
-}
-
-function tryParse(text: string) {
-  try {
-    return { ok: true as const, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false as const, text, error: (error as Error).message };
-  }
 }
 
 export const claimsOf = (s: Snapshot, commitment: string) => s.claims.filter((c) => c.commitment === commitment);
