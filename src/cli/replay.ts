@@ -1,5 +1,5 @@
 // `anxin replay EVENTS.ndjson [--until T] [--catalogue FILE] [--compare] [--json]`
-import { statSync } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
@@ -76,11 +76,14 @@ export async function replayFile(path: string, fileOptions: FileReplayOptions, s
 }
 
 function statOrFail(path: string): number {
+  let stats: Stats;
   try {
-    return statSync(path).size;
+    stats = statSync(path);
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  if (!stats.isFile()) throw new CliError(`cannot read ${path}: not a file`);
+  return stats.size;
 }
 
 export async function readLines(path: string): Promise<string[]> {

@@ -24,6 +24,8 @@ export function dataDir(flag?: string): string {
   return dir;
 }
 
+const maxScale = 10;
+
 function positive(text: string, name: string, integer: boolean): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) throw new CliError(`--${name} must be a positive ${integer ? "integer" : "number"}, got ${text}`);
@@ -33,6 +35,9 @@ function positive(text: string, name: string, integer: boolean): number {
 export async function simulateCommand(flags: SimulateFlags, io: Io, write: (chunk: string) => Promise<void>): Promise<number> {
   const days = positive(flags.days, "days", true);
   const scale = positive(flags.scale, "scale", false);
+  // The world is drawn up front (every listing, agent and store alive on day one): at scale 10 that
+  // takes 3 GB and half a minute before the first day; beyond, memory runs out before a line is written.
+  if (scale > maxScale) throw new CliError(`--scale must be at most ${maxScale} (a Beijing year at ${maxScale} is about 380 million events), got ${flags.scale}`);
   const seed = Number(flags.seed);
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed must be an integer, got ${flags.seed}`);
   let simulation: Simulation;

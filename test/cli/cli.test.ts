@@ -1,4 +1,5 @@
-// The command line: catalogue listing and checking, replay (JSON of events.md, --until, --compare).
+// The command line: catalogue listing and checking, replay (JSON of events.md, --until, --compare),
+// and the clear errors of bad arguments.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,9 +76,21 @@ describe("anxin replay", () => {
     expect(result.err).toContain("--until must be RFC 3339");
   });
 
+  it("a path that is no file is a clear error with exit code 2", async () => {
+    expect(await anxin("replay", tmpdir())).toMatchObject({ code: 2, err: expect.stringContaining(`cannot read ${tmpdir()}: not a file`) });
+    expect(await anxin("replay", join(tmpdir(), "no-such-history.ndjson"))).toMatchObject({ code: 2, err: expect.stringContaining("cannot read") });
+  });
+
   it("the built command runs as `anxin replay` from a shell", () => {
     const out = execFileSync(process.execPath, [join(root, "bin", "anxin.js"), "replay", file([listing(), showing]), "--until", "2026-03-06T00:00:00+08:00"], { encoding: "utf8" });
     expect(out).toContain("claims       1 (1 paid)");
     expect(out).toContain("ledger       balanced");
+  });
+});
+
+describe("anxin simulate", () => {
+  it("refuses a scale whose world would not fit in memory, before drawing it", async () => {
+    expect(await anxin("simulate", "--city", "beijing", "--days", "1", "--scale", "100")).toMatchObject({ code: 2, err: expect.stringContaining("--scale must be at most 10") });
+    expect(await anxin("simulate", "--city", "beijing", "--days", "0")).toMatchObject({ code: 2, err: expect.stringContaining("--days must be a positive integer") });
   });
 });
