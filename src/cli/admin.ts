@@ -1,7 +1,6 @@
 // `anxin users add`, `anxin keys add`, `anxin log export`: administration against the configured database.
 import { createWriteStream } from "node:fs";
 import { People, roles, type Role } from "../service/people.js";
-import { migrate } from "../store/migrations.js";
 import { openConfigured, systemClock } from "./serve.js";
 import { CliError, type Io } from "./io.js";
 
@@ -11,9 +10,8 @@ export async function addUserCommand(flags: { username: string; role: string; su
   if (!(roles as readonly string[]).includes(flags.role)) throw new CliError(`--role is one of ${roles.join(", ")}`);
   const password = flags.password ?? process.env["ANXIN_PASSWORD"];
   if (password === undefined) throw new CliError("give --password or ANXIN_PASSWORD");
-  const { database } = openConfigured();
+  const { database } = await openConfigured();
   try {
-    await migrate(database);
     await new People(database.db, systemClock.now).addUser({
       username: flags.username, role: flags.role as Role, subjectId: flags.subject ?? flags.username, cities: list(flags.cities), brands: list(flags.brands), password,
     }, systemClock.now());
@@ -27,9 +25,8 @@ export async function addUserCommand(flags: { username: string; role: string; su
 }
 
 export async function addKeyCommand(flags: { label: string; brand: string; cities: string }, io: Io): Promise<number> {
-  const { database } = openConfigured();
+  const { database } = await openConfigured();
   try {
-    await migrate(database);
     const key = await new People(database.db, systemClock.now).addApiKey({ label: flags.label, brand: flags.brand, cities: list(flags.cities) }, systemClock.now());
     io.out(`${key}\n`);
     return 0;
@@ -40,11 +37,10 @@ export async function addKeyCommand(flags: { label: string; brand: string; citie
 
 /** Writes the accepted log, with receivedAt and the commands, one entry per line. */
 export async function exportLogCommand(file: string, io: Io): Promise<number> {
-  const { database } = openConfigured();
+  const { database } = await openConfigured();
   const out = createWriteStream(file);
   let count = 0;
   try {
-    await migrate(database);
     for (let after = 0; ;) {
       const rows = await database.db.selectFrom("log").selectAll().where("seq", ">", after).orderBy("seq").limit(5_000).execute();
       if (rows.length === 0) break;

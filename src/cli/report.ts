@@ -6,7 +6,6 @@ import { formatYuan } from "../domain/money.js";
 import { periods, type Period } from "../domain/reports/fulfilment.js";
 import { listingReportView } from "../domain/reports/listing.js";
 import type { Database } from "../store/database.js";
-import { migrate } from "../store/migrations.js";
 import { fulfilmentReport } from "../store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../store/reports/funds-safety.js";
 import { listingReports } from "../store/reports/listing.js";
@@ -117,9 +116,8 @@ function periodOf(flags: ReportFlags): Period {
 const text = (cell: Cell) => (cell === null ? "-" : String(cell));
 
 export async function reportCommand(name: ReportName, flags: ReportFlags, io: Io): Promise<number> {
-  const { database } = openConfigured();
+  const { database } = await openConfigured();
   try {
-    await migrate(database);
     const { json, tables } = await reports[name](database.db, flags);
     if (flags.json) {
       io.out(`${JSON.stringify(json, null, 2)}\n`);

@@ -7,8 +7,9 @@ import { People } from "../service/people.js";
 import { Service } from "../service/service.js";
 import { deliverDue } from "../service/webhooks.js";
 import { openDatabase, type Database, type OpenOptions } from "../store/database.js";
+import { migrate } from "../store/migrations.js";
 import { catalogueOrFail } from "./replay.js";
-import type { Io } from "./io.js";
+import { CliError, type Io } from "./io.js";
 
 export const defaultDatabaseUrl = "sqlite:./data/anxin.db";
 export const systemClock = { now: () => Date.now() };
@@ -25,8 +26,8 @@ export interface ServeFlags {
 export function phoneKeyOf(databaseUrl: string): string {
   const fromEnv = process.env["ANXIN_PHONE_KEY"];
   if (fromEnv !== undefined && fromEnv.length >= 16) return fromEnv;
-  if (!databaseUrl.startsWith("sqlite:")) throw new Error("set ANXIN_PHONE_KEY (16+ characters) for a PostgreSQL deployment: every process must hash phones alike");
-  const path = `${dirname(databaseUrl.slice("sqlite:".length))}/phone.key`;
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) throw new CliError("set ANXIN_PHONE_KEY (16+ characters) for a PostgreSQL deployment: every process must hash phones alike");
+  const path = `${dirname(databaseUrl.replace(/^sqlite:/, ""))}/phone.key`;
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, randomBytes(32).toString("hex"), { mode: 0o600 });
@@ -34,20 +35,46 @@ export function phoneKeyOf(databaseUrl: string): string {
   return readFileSync(path, "utf8").trim();
 }
 
-export function openConfigured(options: OpenOptions = {}): { database: Database; url: string } {
+/**
+ * The configured database, opened and migrated. What stops it (an unknown scheme, a file that
+ * cannot be opened, a server that cannot be reached) is said plainly, naming the URL without its
+ * password (exit 2), rather than as a stack trace.
+ */
+export async function openConfigured(options: OpenOptions = {}): Promise<{ database: Database; url: string }> {
   const url = process.env["ANXIN_DATABASE_URL"] ?? defaultDatabaseUrl;
-  return { database: openDatabase(url, options), url };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new CliError(`ANXIN_DATABASE_URL is sqlite:PATH or postgres://…, not ${shown(url)}`);
+  }
+  let database: Database | null = null;
+  try {
+    database = openDatabase(url, options);
+    await migrate(database);
+    return { database, url };
+  } catch (error) {
+    await database?.close().catch(() => {});
+    throw new CliError(`cannot open the database ${shown(url)}: ${(error as Error).message}`);
+  }
 }
 
+/** A database URL as it may be shown: without its password. */
+const shown = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+
 export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
-  const { database, url } = openConfigured({ backgroundCheckpoints: true });
+  const { database, url } = await openConfigured({ backgroundCheckpoints: true });
   const service = new Service({ database, catalogue: catalogueOrFail(flags.catalogue), phoneKey: phoneKeyOf(url), clock: systemClock });
   const started = await service.start();
   const people = new People(database.db, systemClock.now);
   const app = await buildServer({ service, people, now: systemClock.now, logger: process.env["ANXIN_LOG"] !== "off" });
   const port = Number(flags.port ?? process.env["PORT"] ?? 3000);
   const host = flags.host ?? process.env["HOST"] ?? "127.0.0.1";
-  const address = await app.listen({ port, host });
+  let address: string;
+  try {
+    address = await app.listen({ port, host });
+  } catch (error) {
+    await app.close();
+    await database.close();
+    throw new CliError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  }
   // One write, the docs line last: whoever waits for it (tests, scripts) has the credentials too.
   let text = `Anxin is serving ${address} on ${database.engine} (${started.replayed} log entries replayed, ${started.processed} deadlines processed on start)\n`;
   if (!(await people.hasUser("operator"))) {

@@ -1,6 +1,8 @@
 // The command line: catalogue listing and checking, replay (JSON of events.md, --until, --compare),
 // and the clear errors of bad arguments.
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,5 +94,46 @@ describe("anxin simulate", () => {
   it("refuses a scale whose world would not fit in memory, before drawing it", async () => {
     expect(await anxin("simulate", "--city", "beijing", "--days", "1", "--scale", "100")).toMatchObject({ code: 2, err: expect.stringContaining("--scale must be at most 10") });
     expect(await anxin("simulate", "--city", "beijing", "--days", "0")).toMatchObject({ code: 2, err: expect.stringContaining("--days must be a positive integer") });
+  });
+});
+
+describe("a database that cannot be opened, or a port taken", () => {
+  const withDatabase = async (url: string, run: () => Promise<void>) => {
+    const before = process.env["ANXIN_DATABASE_URL"];
+    process.env["ANXIN_DATABASE_URL"] = url;
+    try {
+      await run();
+    } finally {
+      if (before === undefined) delete process.env["ANXIN_DATABASE_URL"];
+      else process.env["ANXIN_DATABASE_URL"] = before;
+    }
+  };
+  const report = () => anxin("report", "fulfilment", "--from", "2026-01-01", "--to", "2026-02-01");
+
+  it("is said plainly with exit code 2, naming the URL without its password", async () => {
+    await withDatabase("mysql://anxin/db", async () => {
+      expect(await report()).toMatchObject({ code: 2, err: "anxin: ANXIN_DATABASE_URL is sqlite:PATH or postgres://…, not mysql://anxin/db\n" });
+    });
+    await withDatabase(`sqlite:${tmpdir()}`, async () => {
+      expect(await report()).toMatchObject({ code: 2, err: expect.stringContaining(`anxin: cannot open the database sqlite:${tmpdir()}: `) });
+    });
+    await withDatabase("postgres://anxin:secret@127.0.0.1:1/anxin", async () => {
+      const result = await anxin("keys", "add", "--label", "x", "--brand", "lianjia", "--cities", "*");
+      expect(result).toMatchObject({ code: 2, err: expect.stringContaining("anxin: cannot open the database postgres://anxin:***@127.0.0.1:1/anxin: connect ECONNREFUSED") });
+      expect(result.err).not.toContain("secret");
+    });
+  });
+
+  it("a port already taken stops anxin serve with exit code 2", async () => {
+    const taken = createServer().listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    const { port } = taken.address() as AddressInfo;
+    try {
+      await withDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-port-")), "anxin.db")}`, async () => {
+        expect(await anxin("serve", "--port", String(port))).toMatchObject({ code: 2, err: expect.stringContaining(`anxin: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`) });
+      });
+    } finally {
+      taken.close();
+    }
   });
 });
