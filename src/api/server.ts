@@ -51,6 +51,8 @@ export function invalidJsonError(body: InvalidJson): ApiError {
 export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean }): Promise<TypedApp> {
   const app = Fastify({
     bodyLimit: maxBodyBytes,
+    // While closing, a request that arrives is answered by the hook below, in this API's shape.
+    return503OnClosing: false,
     // A path the router cannot decode (bad percent-encoding, an overlong parameter), in this API's error shape.
     frameworkErrors: (error, _request, reply) => (reply as FastifyReply).status(400).send({ code: "invalid_request", message: error.message, field: "url" }),
     logger: options.logger === false ? false : {
@@ -71,6 +73,16 @@ export async function buildServer(options: { service: Service; people: People; n
   // engine stores another text in its place): a request carrying one is refused here, naming where.
   // An event's body is not looked at: the contract refuses it per field, and the rejected event is
   // kept (domain/events/accept.ts).
+  // A request that arrives while the process stops (on a kept-alive connection) is not started:
+  // 503 with Retry-After, as when the store is unavailable. Fastify's own answer had neither.
+  let closing = false;
+  app.addHook("preClose", async () => { closing = true; });
+  app.addHook("onRequest", async (_request, reply) => {
+    if (!closing) return;
+    void reply.header("retry-after", "5");
+    throw new ApiError(503, "shutting_down", "this process is stopping and did not start the request; send it again");
+  });
+
   app.addHook("preValidation", async (request) => {
     // An event route keeps a body that was not JSON as a rejected input; any other answers it here.
     if (isInvalidJson(request.body) && !eventRoutes.has(request.routeOptions.url ?? "")) throw invalidJsonError(request.body);
