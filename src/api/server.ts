@@ -69,10 +69,6 @@ export async function buildServer(options: { service: Service; people: People; n
     done(null, parsed.ok ? parsed.value : { invalidJson: text.slice(0, 20_000), error: parsed.error } satisfies InvalidJson);
   });
 
-  // No text may hold U+0000 (PostgreSQL fails a statement given it) or an unpaired surrogate (each
-  // engine stores another text in its place): a request carrying one is refused here, naming where.
-  // An event's body is not looked at: the contract refuses it per field, and the rejected event is
-  // kept (domain/events/accept.ts).
   // A request that arrives while the process stops (on a kept-alive connection) is not started:
   // 503 with Retry-After, as when the store is unavailable. Fastify's own answer had neither.
   let closing = false;
@@ -83,10 +79,15 @@ export async function buildServer(options: { service: Service; people: People; n
     throw new ApiError(503, "shutting_down", "this process is stopping and did not start the request; send it again");
   });
 
+  // No text may hold U+0000 (PostgreSQL fails a statement given it) or an unpaired surrogate (each
+  // engine stores another text in its place): a request carrying one is refused here, naming where.
+  // An event's body is not looked at: the contract refuses it per field, and the rejected event is
+  // kept (domain/events/accept.ts).
   app.addHook("preValidation", async (request) => {
+    const eventRoute = eventRoutes.has(request.routeOptions.url ?? "");
     // An event route keeps a body that was not JSON as a rejected input; any other answers it here.
-    if (isInvalidJson(request.body) && !eventRoutes.has(request.routeOptions.url ?? "")) throw invalidJsonError(request.body);
-    const flawed = whereFlawed(request.params) ?? whereFlawed(request.query) ?? (eventRoutes.has(request.routeOptions.url ?? "") ? null : whereFlawed(request.body));
+    if (isInvalidJson(request.body) && !eventRoute) throw invalidJsonError(request.body);
+    const flawed = whereFlawed(request.params) ?? whereFlawed(request.query) ?? (eventRoute ? null : whereFlawed(request.body));
     if (flawed !== null) throw new ApiError(400, "invalid_request", flawed.message, flawed.field);
   });
 

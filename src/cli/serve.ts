@@ -42,9 +42,6 @@ export function phoneKeyOf(databaseUrl: string): string {
  */
 export async function openConfigured(options: OpenOptions = {}): Promise<{ database: Database; url: string }> {
   const url = process.env["ANXIN_DATABASE_URL"] ?? defaultDatabaseUrl;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^postgres(ql)?:\/\//.test(url)) {
-    throw new CliError(`ANXIN_DATABASE_URL is sqlite:PATH or postgres://…, not ${shown(url)}`);
-  }
   let database: Database | null = null;
   try {
     database = openDatabase(url, options);

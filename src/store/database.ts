@@ -239,6 +239,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     };
     return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), migrating, close: () => db.destroy() };
   }
+  // Any other scheme is no SQLite path (`mysql://x` made a directory `mysql:`).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new Error("a database URL is sqlite:PATH or postgres://…");
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const checkpointed = options.backgroundCheckpoints === true && path !== ":memory:";

@@ -112,7 +112,7 @@ describe("a database that cannot be opened, or a port taken", () => {
 
   it("is said plainly with exit code 2, naming the URL without its password", async () => {
     await withDatabase("mysql://anxin/db", async () => {
-      expect(await report()).toMatchObject({ code: 2, err: "anxin: ANXIN_DATABASE_URL is sqlite:PATH or postgres://…, not mysql://anxin/db\n" });
+      expect(await report()).toMatchObject({ code: 2, err: "anxin: cannot open the database mysql://anxin/db: a database URL is sqlite:PATH or postgres://…\n" });
     });
     await withDatabase(`sqlite:${tmpdir()}`, async () => {
       expect(await report()).toMatchObject({ code: 2, err: expect.stringContaining(`anxin: cannot open the database sqlite:${tmpdir()}: `) });
