@@ -124,8 +124,7 @@ export class Engine {
 
   /** A line that is not even JSON is still kept, with the reason. */
   rejectUnparseable(text: string, error: string, now: Instant): Outcome {
-    const input = text.slice(0, 2_000).replace(/\+?\d{7,15}/g, "[redacted]");
-    return this.reject(input, { code: "invalid_json", message: `not JSON: ${error}`, field: "" }, now);
+    return this.reject(text.slice(0, 2_000), { code: "invalid_json", message: `not JSON: ${error}`, field: "" }, now);
   }
 
   /** "May agent A7 call this number for marketing now?" Answers from what the engine knows at `at`. */

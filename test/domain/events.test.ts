@@ -6,7 +6,8 @@ import { eventTypes } from "../../src/domain/events/schema.js";
 import { acceptorFrom } from "../../src/domain/events/accept.js";
 import { checkEvent, checkSources, validateEvent } from "../../src/domain/events/validate.js";
 import { envelope, eventTypesGenerated } from "../support/arbitraries.js";
-import { ev, listing, phoneKey, run } from "../support/scenario.js";
+import { replay, parseLines } from "../../src/engine/replay.js";
+import { bundled, ev, listing, phoneKey, run } from "../support/scenario.js";
 
 const validate = (input: unknown) => validateEvent(input, { phoneKey });
 const rejection = (input: unknown) => {
@@ -71,6 +72,23 @@ describe("the event contract", () => {
     const s = run([call("+8613800138000"), { ...call("+8613800138000"), id: "bad", data: { callId: "K2", phone: "+8613800138000", purpose: "spam" } }, "{\"phone\":\"+8613800138000\""]);
     expect(s.rejected.map((r) => r.code).sort()).toEqual(["invalid_json", "missing_field"]);
     expect(JSON.stringify(s)).not.toContain("13800138000");
+  });
+
+  it("keeps no phone in clear in a rejected input, wherever it stands in it", () => {
+    // Until 2026-11-27 only data.phone was replaced: the rest was kept, and listed, as sent.
+    const lines = [
+      ev("no.such.type", "2026-03-02T10:00:00+08:00", { mobile: "+8613800138001", note: "call 13800138002 after six" }),
+      { ...listing(), id: "typo", data: { listingId: "L1", ownerPhone: 13800138003, phones: ["138 0013 8004"] } },
+      [{ phone: "+8613800138005" }],
+      "{\"phone\": +8613800138006}",
+      "{\"id\": \"x\", \"data\": {\"phone\": \"+8613800138007\"",
+    ].map((line) => (typeof line === "string" ? line : JSON.stringify(line)));
+    const { rejected } = replay(parseLines(lines), { catalogue: bundled, phoneKey }).state;
+    expect(rejected).toHaveLength(5);
+    // Not even a parser's message quoting the text around its fault (V8 quotes "+861380013").
+    expect(JSON.stringify(rejected.map(({ input, message }) => ({ input, message })))).not.toMatch(/\d{7}/);
+    // What is not a phone is kept as sent.
+    expect(rejected.find((r) => r.id === "typo")?.input).toEqual({ ...listing(), id: "typo", data: { listingId: "L1", ownerPhone: "[redacted]", phones: ["[redacted]"] } });
   });
 
   it("the same id with the same content is a duplicate, with other content a conflict; a rejected event can be resent corrected", () => {

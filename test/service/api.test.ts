@@ -67,6 +67,16 @@ describe.each(engines)("the service on %s", (engine) => {
     expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toMatchObject([{ code: "invalid_envelope", input: null }]);
   });
 
+  it("keeps and lists no phone in clear from a rejected input, wherever it stood", async () => {
+    running = await startApp(engine);
+    await running.call("POST", "/v1/events", "{\"id\": \"p1\", \"data\": {\"phone\": +8613800138000}");
+    await running.call("POST", "/v1/events/batch", "{\"events\": [{\"phone\": \"+8613800138001\"}");
+    await running.call("POST", "/v1/events/batch", { events: [{ ...listing(), data: { listingId: "L1", ownerMobile: "13800138002" } }, [{ tel: 13800138003 }]] });
+    const { rejected } = (await running.call("GET", "/v1/events/rejected")).body;
+    expect(rejected).toHaveLength(4);
+    expect(JSON.stringify(rejected.map((r: { input: unknown; message: string }) => [r.input, r.message]))).not.toMatch(/\d{7}/);
+  });
+
   it("answers a body that is not JSON as such on every route, and keeps a batch's as a rejected input", async () => {
     running = await startApp(engine);
     const notJson = { status: 400, body: { code: "invalid_json", field: "" } };

@@ -2,6 +2,7 @@
 // events nest four levels; the walks over a value (canonical.ts, accept.ts's whereFlawed) and
 // JSON.stringify recurse, and 10 kB of brackets nest 5,000 levels, past the stack: until
 // 2026-11-27 such a body was a 500, and such a line ended a replay.
+import { redactPhonesIn } from "../phone.js";
 
 export const maxJsonDepth = 64;
 
@@ -13,7 +14,8 @@ export function parseJson(text: string): ParsedJson {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    // V8's message quotes the text around the fault, which may be a phone's digits; it is kept.
+    return { ok: false, error: redactPhonesIn((error as Error).message) };
   }
   return nestsDeeperThan(value, maxJsonDepth) ? { ok: false, error: `nested deeper than ${maxJsonDepth} levels` } : { ok: true, value };
 }

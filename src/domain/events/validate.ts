@@ -1,7 +1,7 @@
 // Turns untrusted input into an accepted event or a rejection that says what is wrong and where.
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
-import type { PhoneIdentity } from "../phone.js";
+import { redactPhonesIn, type PhoneIdentity } from "../phone.js";
 import type { Instant } from "../time.js";
 import { acceptShaped, reject, withDigest } from "./accept.js";
 import { envelopeDigest } from "./digest.js";
@@ -89,15 +89,23 @@ export function checkSources(): Record<string, string> {
   return Object.fromEntries([...typeChecks].map(([type, { check }]) => [type, check.Code()]));
 }
 
-/** What may be kept of a rejected input: never a phone in clear. */
-export function redactRejected(input: unknown): unknown {
-  if (input === null || typeof input !== "object") return input;
-  const copy: Record<string, unknown> = Array.isArray(input) ? { value: input } : { ...(input as object) };
-  const data = copy["data"];
-  if (data !== null && typeof data === "object" && "phone" in data) {
-    copy["data"] = { ...data, phone: "[redacted]" };
+/** A member so named holds a phone, whatever its value (a number, a text with separators). */
+const phoneNamed = /phone|mobile|tel/i;
+
+/**
+ * What may be kept of a rejected input: never a phone in clear, wherever it stands. A rejected
+ * input is free-form (a body that was not JSON, an unknown type, a phone under another name), so
+ * every text in it has what may be a phone replaced, and every scalar under a phone's name; until
+ * 2026-11-27 only `data.phone` was, and the rest was kept, and listed, as sent.
+ */
+export function redactRejected(input: unknown, name = ""): unknown {
+  if (input === null || input === undefined) return input;
+  if (typeof input !== "object") {
+    if (phoneNamed.test(name)) return "[redacted]";
+    return typeof input === "string" ? redactPhonesIn(input) : input;
   }
-  return copy;
+  if (Array.isArray(input)) return input.map((item) => redactRejected(item, name));
+  return Object.fromEntries(Object.entries(input).map(([key, value]) => [key, redactRejected(value, key)]));
 }
 
 function rejectFirst(error: ValueError): Rejected {
