@@ -14,7 +14,7 @@ export function parseJson(text: string): ParsedJson {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // V8's message quotes the text around the fault, which may be a phone's digits; it is kept.
+    // V8's message quotes the text around the fault, which may hold a phone, and is kept with the rejection.
     return { ok: false, error: redactPhonesIn((error as Error).message) };
   }
   return nestsDeeperThan(value, maxJsonDepth) ? { ok: false, error: `nested deeper than ${maxJsonDepth} levels` } : { ok: true, value };
