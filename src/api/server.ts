@@ -39,6 +39,8 @@ export interface InvalidJson {
 }
 
 const eventRoutes = new Set(["/v1/events", "/v1/events/batch"]);
+/** How long a stopping process waits for the requests under way: far longer than any takes (a batch, a report). */
+const closeWithinMs = 10_000;
 
 export function isInvalidJson(body: unknown): body is InvalidJson {
   return typeof body === "object" && body !== null && "invalidJson" in body;
@@ -70,13 +72,21 @@ export async function buildServer(options: { service: Service; people: People; n
   });
 
   // A request that arrives while the process stops (on a kept-alive connection) is not started:
-  // 503 with Retry-After, as when the store is unavailable. Fastify's own answer had neither.
+  // 503 with Retry-After, as when the store is unavailable. Fastify's own answer had neither. One
+  // under way is answered with Connection: close, so that its connection ends with it: kept alive,
+  // it held the process for the keep-alive timeout (72 s). None is waited for past `closeWithinMs`.
   let closing = false;
-  app.addHook("preClose", async () => { closing = true; });
+  app.addHook("preClose", async () => {
+    closing = true;
+    setTimeout(() => app.server.closeAllConnections(), closeWithinMs).unref();
+  });
   app.addHook("onRequest", async (_request, reply) => {
     if (!closing) return;
     void reply.header("retry-after", "5");
     throw new ApiError(503, "shutting_down", "this process is stopping and did not start the request; send it again");
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) void reply.header("connection", "close");
   });
 
   // No text may hold U+0000 (PostgreSQL fails a statement given it) or an unpaired surrogate (each

@@ -1,39 +1,12 @@
-// A process that stops finishes the requests it has started and starts no other: one that arrives
-// meanwhile on a kept-alive connection is answered 503 in the API's shape, with Retry-After, so
-// that the integrator sends it again (its ids make that safe).
+// A process that stops finishes the requests it has started, and the answer to each closes its
+// connection: kept alive, the connection held the process for the keep-alive timeout. (One that
+// arrives meanwhile, on a connection the process has not yet closed, is answered 503
+// shutting_down with Retry-After, in the API's shape; that is a race, not tested here.)
 import { connect } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { engines } from "../support/engines.js";
 import { ev, listing } from "../support/scenario.js";
 import { startApp } from "../support/service.js";
-
-/**
- * Requests sent one after another on one kept-alive connection, each once the one before is
- * answered; `between` runs once the first is sent. The answers, as their raw text.
- */
-function inTurn(base: string, requests: string[], between: () => Promise<void>): Promise<string[]> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const answers: string[] = [];
-    let received = "";
-    const socket = connect(Number(port), hostname, () => {
-      socket.write(requests[0]!);
-      between().catch(reject);
-    });
-    socket.on("data", (chunk) => {
-      received += chunk.toString();
-      const headEnd = received.indexOf("\r\n\r\n");
-      const length = Number(/content-length: (\d+)/i.exec(received)?.[1] ?? -1);
-      if (headEnd < 0 || length < 0 || Buffer.byteLength(received) < headEnd + 4 + length) return;
-      answers.push(received);
-      received = "";
-      if (answers.length < requests.length) socket.write(requests[answers.length]!);
-      else socket.end();
-    });
-    socket.on("close", () => resolve(answers));
-    socket.on("error", reject);
-  });
-}
 
 const post = (path: string, key: string, body: unknown) => {
   const text = JSON.stringify(body);
@@ -41,25 +14,33 @@ const post = (path: string, key: string, body: unknown) => {
 };
 
 describe.each(engines)("a service that stops, on %s", (engine) => {
-  it("answers the request under way, then 503 shutting_down with Retry-After to the one behind it", async () => {
+  it("answers the request under way, closing its connection, and stops without waiting for the keep-alive timeout", async () => {
     const app = await startApp(engine);
-    const showings = Array.from({ length: 1_000 }, (_, i) => ev("showing.recorded", "2026-03-01T10:30:00+08:00", { showingId: `S${i}`, listingId: "L1", buyerId: `B${i}`, agentId: "A7" }, { id: `show-${i}` }));
+    const showings = Array.from({ length: 999 }, (_, i) => ev("showing.recorded", "2026-03-01T10:30:00+08:00", { showingId: `S${i}`, listingId: "L1", buyerId: `B${i}`, agentId: "A7" }, { id: `show-${i}` }));
+    // The batch waits in its handler until let go, so that the process stops while it is under way.
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => { letGo = resolve; });
     const underWay = new Promise<void>((resolve) => {
       const submitBatch = app.service.submitBatch.bind(app.service);
-      vi.spyOn(app.service, "submitBatch").mockImplementation((...args) => {
+      vi.spyOn(app.service, "submitBatch").mockImplementation(async (...args) => {
         resolve();
+        await held;
         return submitBatch(...args);
       });
     });
-    let closed: Promise<void> = Promise.resolve();
-    const [first, second] = await inTurn(app.base, [post("/v1/events/batch", app.apiKey, { events: [listing(), ...showings.slice(0, 999)] }), post("/v1/events", app.apiKey, showings[999])], async () => {
-      await underWay;
-      closed = app.close();
-    });
-    await closed;
-    expect(first).toMatch(/^HTTP\/1\.1 200 /);
-    expect(second).toMatch(/^HTTP\/1\.1 503 /);
-    expect(second).toMatch(/retry-after: 5/i);
-    expect(JSON.parse(second!.slice(second!.indexOf("\r\n\r\n") + 4))).toEqual({ code: "shutting_down", message: "this process is stopping and did not start the request; send it again", field: "" });
-  });
+    const { hostname, port } = new URL(app.base);
+    let received = "";
+    const socket = connect(Number(port), hostname);
+    socket.on("data", (chunk) => { received += chunk.toString(); });
+    const ended = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.write(post("/v1/events/batch", app.apiKey, { events: [listing(), ...showings] }));
+    await underWay;
+    const closed = app.close();
+    letGo();
+    // Kept alive, the connection held the close for the keep-alive timeout (72 s), past this test's.
+    await Promise.all([ended, closed]);
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    expect(received).toMatch(/\r\nconnection: close\r\n/i);
+    expect(received).toContain('"accepted":1000');
+  }, 30_000);
 });
