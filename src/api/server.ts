@@ -8,7 +8,7 @@ import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
 import { whereFlawed } from "../domain/events/accept.js";
-import { parseJson } from "../domain/events/json.js";
+import { notJson, parseJson } from "../domain/events/json.js";
 import { ApiError } from "./errors.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -47,7 +47,8 @@ export function isInvalidJson(body: unknown): body is InvalidJson {
 }
 
 export function invalidJsonError(body: InvalidJson): ApiError {
-  return new ApiError(400, "invalid_json", `not JSON: ${body.error}`);
+  const { code, message, field } = notJson(body.error);
+  return new ApiError(400, code, message, field);
 }
 
 export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean }): Promise<TypedApp> {

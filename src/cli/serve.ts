@@ -6,7 +6,7 @@ import { buildServer } from "../api/server.js";
 import { People } from "../service/people.js";
 import { Service } from "../service/service.js";
 import { deliverDue } from "../service/webhooks.js";
-import { openDatabase, type Database, type OpenOptions } from "../store/database.js";
+import { isPostgresUrl, openDatabase, type Database, type OpenOptions } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { catalogueOrFail } from "./replay.js";
 import { CliError, type Io } from "./io.js";
@@ -26,7 +26,7 @@ export interface ServeFlags {
 export function phoneKeyOf(databaseUrl: string): string {
   const fromEnv = process.env["ANXIN_PHONE_KEY"];
   if (fromEnv !== undefined && fromEnv.length >= 16) return fromEnv;
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) throw new CliError("set ANXIN_PHONE_KEY (16+ characters) for a PostgreSQL deployment: every process must hash phones alike");
+  if (isPostgresUrl(databaseUrl)) throw new CliError("set ANXIN_PHONE_KEY (16+ characters) for a PostgreSQL deployment: every process must hash phones alike");
   const path = `${dirname(databaseUrl.replace(/^sqlite:/, ""))}/phone.key`;
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });

@@ -1,6 +1,7 @@
 // The engine: applies events and ticks of the clock to its state. The only place that orchestrates.
 // Same events, catalogue and clock in; same state out, byte for byte. No I/O, no wall clock.
 import { applicableVersions, versionsOfKind, type Catalogue, type Version } from "../domain/catalogue/index.js";
+import { notJson } from "../domain/events/json.js";
 import type { EventType } from "../domain/events/schema.js";
 import { redactRejected, validateEvent, type AcceptedEvent, type Rejection } from "../domain/events/validate.js";
 import { preCallCheck, type CallPurpose, type PreCallAnswer } from "../domain/consent.js";
@@ -124,7 +125,7 @@ export class Engine {
 
   /** A line that is not even JSON is still kept, with the reason. */
   rejectUnparseable(text: string, error: string, now: Instant): Outcome {
-    return this.reject(text.slice(0, 2_000), { code: "invalid_json", message: `not JSON: ${error}`, field: "" }, now);
+    return this.reject(text.slice(0, 2_000), notJson(error), now);
   }
 
   /** "May agent A7 call this number for marketing now?" Answers from what the engine knows at `at`. */

@@ -225,8 +225,10 @@ export interface OpenOptions {
 /** Far longer than any statement but a migration's is silent: a 500-row insert, 5,000 log rows read, a week of a city's listing-days for the owners' reports, a report's aggregate over a city-year. */
 const defaultAnswerWithinMs = 30_000;
 
+export const isPostgresUrl = (url: string): boolean => url.startsWith("postgres://") || url.startsWith("postgresql://");
+
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+  if (isPostgresUrl(url)) {
     const answerWithinMs = options.answerWithinMs ?? defaultAnswerWithinMs;
     const dialect = new LeasingDialect(postgresPool(url, { answerWithinMs }), { url, lockKey: logLockKey, answerWithinMs }), db = new Kysely<Tables>({ dialect });
     const migrating = async <T>(work: (db: Kysely<Tables>) => Promise<T>): Promise<T> => {

@@ -1,5 +1,6 @@
 // Ingest: one event or a batch of up to 1,000, each accepted, a duplicate, or rejected and kept.
 import { Type } from "@sinclair/typebox";
+import { notJson } from "../../domain/events/json.js";
 import type { Rejection } from "../../domain/events/validate.js";
 import type { Outcome } from "../../engine/engine.js";
 import { maxBatchEvents } from "../../service/service.js";
@@ -50,7 +51,7 @@ function statusOf(outcome: Outcome): number {
 }
 
 function refuseInvalidJson(context: ApiContext, body: InvalidJson): Promise<Outcome> {
-  return context.service.refuse(body.invalidJson, { code: "invalid_json", message: `not JSON: ${body.error}`, field: "" });
+  return context.service.refuse(body.invalidJson, notJson(body.error));
 }
 
 export function registerEventRoutes(app: TypedApp, context: ApiContext): void {

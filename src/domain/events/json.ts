@@ -3,6 +3,7 @@
 // JSON.stringify recurse, and 10 kB of brackets nest 5,000 levels, past the stack: until
 // 2026-11-27 such a body was a 500, and such a line ended a replay.
 import { redactPhonesIn } from "../phone.js";
+import type { Rejection } from "./validate.js";
 
 export const maxJsonDepth = 64;
 
@@ -18,6 +19,11 @@ export function parseJson(text: string): ParsedJson {
     return { ok: false, error: redactPhonesIn((error as Error).message) };
   }
   return nestsDeeperThan(value, maxJsonDepth) ? { ok: false, error: `nested deeper than ${maxJsonDepth} levels` } : { ok: true, value };
+}
+
+/** The rejection of a text that is not JSON Anxin takes, for the reason parseJson gave. */
+export function notJson(error: string): Rejection {
+  return { code: "invalid_json", message: `not JSON: ${error}`, field: "" };
 }
 
 /** Whether `value` nests deeper than `levels` (a scalar nests 0 levels, `[]` and `[1]` one). */
