@@ -1,6 +1,6 @@
 // Phones are personal data: matched by keyed hash, shown masked, never kept in clear.
 import { createHmac } from "node:crypto";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 export type PhoneHash = string;
 
@@ -27,6 +27,35 @@ const phoneLike = /\+?\d{7,15}/g;
 /** The text with whatever may be a phone in it replaced: for texts kept that no one checked (a rejected input, a parser's message). */
 export function redactPhonesIn(text: string): string {
   return text.replace(phoneLike, "[redacted]");
+}
+
+/** Digits, with separators between them, enough for a phone: only a text with such a run is searched (a search takes ~0.3 ms). */
+const mayHoldPhone = /\d[\d\s\-.()]{5,}\d/;
+
+/**
+ * The text with every phone number in it masked as a phone is shown (139****5678), numbers without
+ * a + read in China's plan: an owner's message or a complaint is kept and shown, and may carry
+ * "请回电 139 1234 5678". Null when it holds none.
+ */
+export function maskPhonesIn(text: string): string | null {
+  if (!mayHoldPhone.test(text)) return null;
+  const found = findPhoneNumbersInText(text, "CN");
+  if (found.length === 0) return null;
+  let masked = "";
+  let from = 0;
+  for (const { startsAt, endsAt, number } of found) {
+    masked += text.slice(from, startsAt) + maskNational(number.nationalNumber);
+    from = endsAt;
+  }
+  return masked + text.slice(from);
+}
+
+/** Whether an id is a phone number: a mobile number of China's plan, or any valid number written with +. */
+export function isPhoneNumber(id: string): boolean {
+  const first = id.charCodeAt(0); // most ids start with a letter: no pattern run for them
+  if (!(first === 43 || (first >= 48 && first <= 57)) || !/^\+?\d{7,15}$/.test(id)) return false;
+  const parsed = parsePhoneNumberFromString(id, "CN");
+  return parsed !== undefined && parsed.isValid() && (id.startsWith("+") || parsed.getType() === "MOBILE");
 }
 
 function maskNational(national: string): string {

@@ -91,6 +91,34 @@ describe("the event contract", () => {
     expect(rejected.find((r) => r.id === "typo")?.input).toEqual({ ...listing(), id: "typo", data: { listingId: "L1", ownerPhone: "[redacted]", phones: ["[redacted]"] } });
   });
 
+  it("masks a phone in an owner's message, a complaint or a note, as it is shown, and keeps the rest of the text as sent", () => {
+    const message = (text: string) => validate(ev("owner.message", "2026-03-02T10:00:00+08:00", { listingId: "L1", ownerId: "O1", text }));
+    const textOf = (text: string) => {
+      const result = message(text);
+      return result.ok && result.event.type === "owner.message" ? result.event.data.text : null;
+    };
+    expect(textOf("经纪人一直不回电话，我的电话是13912345678，请尽快联系")).toBe("经纪人一直不回电话，我的电话是139****5678，请尽快联系");
+    expect(textOf("请打 138 0013 8000 或 +86 139-1234-5678")).toBe("请打 138****8000 或 139****5678");
+    expect(textOf("房东座机010-62123456")).toBe("房东座机106****3456");
+    // Not phones: prices, dates, order numbers, counts.
+    for (const text of ["总价598万，降到5600000元", "预约 2026-03-02 15:20", "订单号 20260302123456789", "带看3次，反馈0次"]) expect(textOf(text)).toBe(text);
+    const complaint = validate(ev("complaint.filed", "2026-03-02T10:00:00+08:00", { complaintId: "K1", consumerId: "C1", category: "服务", text: "回电18612345678" }));
+    expect(JSON.stringify(complaint)).not.toContain("18612345678");
+    // Content is compared as kept: sent again with the masked digits changed, it is a duplicate.
+    const again = (text: string) => ev("owner.message", "2026-03-02T10:00:00+08:00", { listingId: "L1", ownerId: "O1", text }, { id: "m1" });
+    expect(run([again("回电13912345678"), again("回电13900005678")]).counts).toMatchObject({ accepted: 1, duplicates: 1 });
+  });
+
+  it("refuses an id that is a phone number, which would be kept and shown as sent", () => {
+    const followed = (consumerId: string, id = "f1") => rejection(ev("listing.followed", "2026-03-02T10:00:00+08:00", { listingId: "L1", consumerId }, { id }));
+    expect(followed("13912345678")).toMatchObject({ code: "invalid_field", field: "data.consumerId" });
+    expect(followed("+8613912345678")).toMatchObject({ code: "invalid_field", field: "data.consumerId" });
+    expect(followed("C1", "13912345678")).toMatchObject({ code: "invalid_field", field: "id" });
+    expect(followed("13912345678")?.message).not.toContain("13912345678");
+    // Numeric ids that are not mobile numbers are ids.
+    for (const id of ["101102345678", "1062123456", "2026030201", "C13912345678"]) expect(followed(id)).toBeNull();
+  });
+
   it("the same id with the same content is a duplicate, with other content a conflict; a rejected event can be resent corrected", () => {
     const good = listing();
     // Replay orders by time, then id, then content: the conflicting version comes later in time here.
@@ -114,6 +142,7 @@ describe("the event contract", () => {
       { ...good, data: { ...data, [field]: "" } }, { ...good, data: { ...data, [field]: null } }, { ...good, data: { ...data, [field]: true } },
       { ...good, data: { ...data, phone: "+86123456789" } }, { ...good, data: { ...data, phone: "+8613800138000" } },
       { ...good, id: "x\u0000" }, { ...good, data: { ...data, [field]: "a\u0000" } },
+      { ...good, data: { ...data, [field]: "13912345678" } }, { ...good, data: { ...data, [field]: "回电 139 1234 5678" } }, { ...good, id: "+8613912345678" },
       { ...good, id: "x\udbff" }, { ...good, data: { ...data, [field]: "a\ud800b" } }, { ...good, data: { ...data, [field]: "a\ud83c\udfe0" } },
     ];
     fc.assert(fc.property(envelope, fc.nat(), (e, pick) => {

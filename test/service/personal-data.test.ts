@@ -9,7 +9,9 @@ import { post } from "../support/process.js";
 import { spawnServe } from "../support/process.js";
 
 const phones = ["+8613800138000", "+8613912345678", "+8618600001111"];
-const national = phones.map((p) => p.slice(3));
+/** Numbers sent in texts and as an id, not in a phone field. */
+const elsewhere = ["13700137000", "18912345678", "15012345678"];
+const national = [...phones.map((p) => p.slice(3)), ...elsewhere];
 
 describe("personal data", () => {
   it("no clear phone number in the SQLite files or the service's log output", async () => {
@@ -24,6 +26,9 @@ describe("personal data", () => {
         envelope("r1", "call.reported", { reportId: "R1", phone: phones[1], reporterId: "C2" }),
         envelope("bad1", "call.placed", { callId: "K2", phone: phones[2], agentId: "A1", purpose: "spam" }),
         envelope("bad2", "consent.granted", { phone: phones[2], scope: "marketing_calls", extra: true }),
+        envelope("m1", "owner.message", { listingId: "L1", ownerId: "O1", text: `请回电 ${elsewhere[0]}，带看后一直没反馈` }),
+        envelope("f1", "complaint.filed", { complaintId: "F1", consumerId: "C1", category: "服务态度", text: `我的手机 ${elsewhere[1]}` }),
+        envelope("bad4", "listing.followed", { listingId: "L1", consumerId: elsewhere[2] }),
       ];
       expect((await post(serve.base, "/v1/events/batch", { events }, key)).status).toBe(200);
       expect((await post(serve.base, "/v1/events", { ...events[3], id: "bad3" }, key)).status).toBe(400);
@@ -38,5 +43,6 @@ describe("personal data", () => {
       for (const number of national) expect(text).not.toContain(number);
     }
     expect(files.join("")).toContain("139****5678");
+    expect(files.join("")).toContain("137****7000");
   });
 });

@@ -3,7 +3,7 @@
 // hash and mask); then its digest goes with it. Without TypeBox, so that a replay's reading thread,
 // which checks shapes with the compiled checks' source (validate.ts, checkSources), starts without
 // loading it.
-import { identifyPhone } from "../phone.js";
+import { identifyPhone, isPhoneNumber, maskPhonesIn } from "../phone.js";
 import { parseInstant } from "../time.js";
 import type { ContractEvent, EventType } from "./schema.js";
 import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from "./validate.js";
@@ -18,16 +18,43 @@ export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: st
   if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant`, "occurredAt");
   const flawed = fromJson !== undefined && !mayBeFlawed(fromJson) ? null : flawedText(event);
   if (flawed !== null) return reject("invalid_field", flawed.message, flawed.field);
-  let data: Record<string, unknown> = event.data;
+  const guarded = withoutPhones(event);
+  if (guarded !== null && "ok" in guarded) return guarded;
+  let data: Record<string, unknown> = guarded?.data ?? event.data;
   if ("phone" in event.data) {
-    const { phone, ...rest } = event.data;
-    const identity = identifyPhone(phone, phoneKey);
+    const { phone: _phone, ...rest } = data;
+    const identity = identifyPhone(event.data.phone, phoneKey);
     if (identity === null) return reject("invalid_phone", "not a valid E.164 phone number", "data.phone");
     data = { ...rest, ...identity };
   }
   const { brand, city, id, occurredAt } = event;
   return { ok: true, event: { brand, city, data, id, occurredAt, type, at } as CheckedEvent };
 }
+
+/**
+ * Phones outside the phone field, which is hashed: a text's are masked (maskPhonesIn), as the text
+ * is kept and shown; an id that is a phone is refused, as an id is kept and shown as sent, and
+ * masked it would merge people. The contract names every id `id` or `…Id`. Null when nothing is.
+ */
+function withoutPhones(event: ContractEvent): { data: Record<string, unknown> } | Rejected | null {
+  if (isPhoneNumber(event.id)) return phoneAsId("id");
+  const data = event.data as Record<string, unknown>;
+  let masked: Record<string, unknown> | null = null;
+  for (const key in data) {
+    const value = data[key];
+    if (typeof value !== "string" || key === "phone") continue;
+    if (key.endsWith("Id")) {
+      if (isPhoneNumber(value)) return phoneAsId(`data.${key}`);
+      continue;
+    }
+    const text = maskPhonesIn(value);
+    if (text !== null) (masked ??= { ...data })[key] = text;
+  }
+  return masked === null ? null : { data: masked };
+}
+
+const phoneAsId = (field: string): Rejected =>
+  reject("invalid_field", `${field} is a phone number: an id is kept and shown as sent, and Anxin never keeps a phone in clear; send the person's id in your system`, field);
 
 /**
  * What no id or text may hold, or null: U+0000, which PostgreSQL cannot store and no id or note
