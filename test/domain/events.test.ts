@@ -115,6 +115,10 @@ describe("the event contract", () => {
     expect(followed("+8613912345678")).toMatchObject({ code: "invalid_field", field: "data.consumerId" });
     expect(followed("C1", "13912345678")).toMatchObject({ code: "invalid_field", field: "id" });
     expect(followed("13912345678")?.message).not.toContain("13912345678");
+    // Nor is it kept with the rejection, as its id or in its input.
+    const kept = run([ev("listing.followed", "2026-03-02T10:00:00+08:00", { listingId: "L1", consumerId: "C1" }, { id: "+8613912345678" })]);
+    expect(kept.rejected).toMatchObject([{ code: "invalid_field", field: "id" }]);
+    expect(JSON.stringify(kept)).not.toContain("13912345678");
     // Numeric ids that are not mobile numbers are ids.
     for (const id of ["101102345678", "1062123456", "2026030201", "C13912345678"]) expect(followed(id)).toBeNull();
   });

@@ -10,7 +10,7 @@ import { spawnServe } from "../support/process.js";
 
 const phones = ["+8613800138000", "+8613912345678", "+8618600001111"];
 /** Numbers sent in texts and as an id, not in a phone field. */
-const elsewhere = ["13700137000", "18912345678", "15012345678"];
+const elsewhere = ["13700137000", "18912345678", "15012345678", "17712345678"];
 const national = [...phones.map((p) => p.slice(3)), ...elsewhere];
 
 describe("personal data", () => {
@@ -29,6 +29,7 @@ describe("personal data", () => {
         envelope("m1", "owner.message", { listingId: "L1", ownerId: "O1", text: `请回电 ${elsewhere[0]}，带看后一直没反馈` }),
         envelope("f1", "complaint.filed", { complaintId: "F1", consumerId: "C1", category: "服务态度", text: `我的手机 ${elsewhere[1]}` }),
         envelope("bad4", "listing.followed", { listingId: "L1", consumerId: elsewhere[2] }),
+        envelope(elsewhere[3]!, "listing.followed", { listingId: "L1", consumerId: "C1" }),
       ];
       expect((await post(serve.base, "/v1/events/batch", { events }, key)).status).toBe(200);
       expect((await post(serve.base, "/v1/events", { ...events[3], id: "bad3" }, key)).status).toBe(400);
