@@ -4,6 +4,7 @@ import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } fr
 import { promisify } from "node:util";
 import type { Kysely } from "kysely";
 import type { ApproverRole } from "../domain/events/schema.js";
+import { isPhoneNumber } from "../domain/phone.js";
 import type { Tables } from "../store/database.js";
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -68,6 +69,8 @@ export class People {
 
   async addUser(user: User & { password: string }, now: number): Promise<void> {
     if (user.password.length < minPasswordChars) throw new Error(`a password has at least ${minPasswordChars} characters`);
+    // Both are kept and shown as given; an event's id may not be a phone either (docs/events.md).
+    if (isPhoneNumber(user.username) || isPhoneNumber(user.subjectId)) throw new Error("a username or subject that is a phone number would be kept in clear: use the person's id");
     await this.db.insertInto("users").values({
       username: user.username, role: user.role, subject_id: user.subjectId, cities: JSON.stringify(user.cities), brands: JSON.stringify(user.brands),
       password_hash: await hashPassword(user.password), created_at: now,
