@@ -9,6 +9,7 @@ import type { People, User, Integrator } from "../service/people.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
 import { whereFlawed } from "../domain/events/accept.js";
 import { notJson, parseJson } from "../domain/events/json.js";
+import { redactPhonesIn } from "../domain/phone.js";
 import { ApiError } from "./errors.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -62,6 +63,10 @@ export async function buildServer(options: { service: Service; people: People; n
       level: process.env["ANXIN_LOG_LEVEL"] ?? "info",
       // Phones never reach a log line: bodies are not logged, and any phone field is censored.
       redact: { paths: ["req.body.phone", "req.body.data.phone", "body.phone", "phone", "data.phone"], censor: "[redacted]" },
+      // A URL may carry one (a query, an id that holds one): it is logged with what may be a phone replaced.
+      serializers: {
+        req: (request: FastifyRequest) => ({ method: request.method, url: redactPhonesIn(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }),
+      },
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
 

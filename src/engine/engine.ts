@@ -6,7 +6,7 @@ import type { EventType } from "../domain/events/schema.js";
 import { redactRejected, validateEvent, type AcceptedEvent, type Rejection } from "../domain/events/validate.js";
 import { preCallCheck, type CallPurpose, type PreCallAnswer } from "../domain/consent.js";
 import { recordFacts } from "../domain/facts.js";
-import { identifyPhone, isPhoneNumber } from "../domain/phone.js";
+import { identifyPhone, isPhoneNumber, maskPhonesIn } from "../domain/phone.js";
 import { assessDeal, overallDecision, type RiskDecision, type RiskFinding } from "../domain/risk.js";
 import { ruleKinds, type RuleKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
@@ -182,11 +182,14 @@ export class Engine {
   private reject(input: unknown, rejection: Rejection, now: Instant): Outcome {
     const record = input as { id?: unknown; type?: unknown } | null;
     const id = typeof record?.id === "string" ? (isPhoneNumber(record.id) ? "[redacted]" : record.id) : null;
-    const type = typeof record?.type === "string" ? record.type : null;
+    // A message or field may quote what was sent (a type, a member's name, an id): phones in it masked.
+    const masked = (text: string) => maskPhonesIn(text) ?? text;
+    const type = typeof record?.type === "string" ? masked(record.type) : null;
     const kept = isAccepted(input) ? stripInternal(input) : redactRejected(input);
-    this.state.rejected.push({ ...rejection, id, type, rejectedAt: now, input: kept });
+    const said = { code: rejection.code, message: masked(rejection.message), field: masked(rejection.field) };
+    this.state.rejected.push({ ...said, id, type, rejectedAt: now, input: kept });
     this.state.counts.rejected++;
-    return { status: "rejected", eventId: id, rejection };
+    return { status: "rejected", eventId: id, rejection: said };
   }
 
   private advanceClock(now: Instant): void {

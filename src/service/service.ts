@@ -4,7 +4,7 @@
 // transaction. The log is the truth.
 import type { Transaction } from "kysely";
 import type { Catalogue } from "../domain/catalogue/index.js";
-import type { Rejection } from "../domain/events/validate.js";
+import { checkEvent, type Rejection } from "../domain/events/validate.js";
 import { canonicalJson } from "../domain/events/canonical.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
@@ -144,16 +144,18 @@ export class Service {
     const id = `cmd/${command.idempotencyKey}`;
     let outcome: Outcome | undefined;
     await this.replica.write(async (now, trx) => {
+      const event = { id, type: command.type, occurredAt: formatInstant(now), city: command.city, brand: command.brand, data: command.data };
       if (this.engine.state.seen.has(id)) {
         const row = await trx.selectFrom("log").select("body").where("event_id", "=", id).executeTakeFirstOrThrow();
         const earlier = JSON.parse(row.body!) as { type: string; data: unknown };
-        const same = earlier.type === command.type && canonicalJson(earlier.data) === canonicalJson(command.data);
+        // Compared as it would be kept (a phone in its text masked: accept.ts), as the earlier one was.
+        const kept = checkEvent(event, { phoneKey: this.options.phoneKey });
+        const same = kept.ok && earlier.type === command.type && canonicalJson(earlier.data) === canonicalJson(kept.event.data);
         outcome = same
           ? { status: "duplicate", eventId: id }
           : { status: "rejected", eventId: id, rejection: { code: "conflict", message: "this Idempotency-Key was used for another request", field: "idempotency-key" } };
         return [];
       }
-      const event = { id, type: command.type, occurredAt: formatInstant(now), city: command.city, brand: command.brand, data: command.data };
       outcome = this.engine.submit(event, { now });
       return outcome.status === "accepted" ? [outcome.event] : [];
     });

@@ -81,12 +81,16 @@ describe("the event contract", () => {
       { ...listing(), id: "typo", data: { listingId: "L1", ownerPhone: 13800138003, phones: ["138 0013 8004"] } },
       [{ phone: "+8613800138005" }],
       "{\"phone\": +8613800138006}",
+      ev("owner.message", "2026-03-02T10:00:00+08:00", { listingId: "L1", ownerId: "O1", text: "请回电 139 1234 5678", extra: "１３９１２３４５６７８" }),
+      ev("13800138008", "2026-03-02T10:00:00+08:00", { "+8613800138009": 1 }),
       "{\"id\": \"x\", \"data\": {\"phone\": \"+8613800138007\"",
     ].map((line) => (typeof line === "string" ? line : JSON.stringify(line)));
     const { rejected } = replay(parseLines(lines), { catalogue: bundled, phoneKey }).state;
-    expect(rejected).toHaveLength(5);
+    expect(rejected).toHaveLength(7);
     // Not even a parser's message quoting the text around its fault (V8 quotes "+861380013").
-    expect(JSON.stringify(rejected.map(({ input, message }) => ({ input, message })))).not.toMatch(/\d{7}/);
+    const kept = JSON.stringify(rejected.map(({ input, message, type, field }) => ({ input, message, type, field })));
+    expect(kept).not.toMatch(/\d{7}/);
+    for (const part of ["1234 5678", "１２３４"]) expect(kept).not.toContain(part);
     // What is not a phone is kept as sent.
     expect(rejected.find((r) => r.id === "typo")?.input).toEqual({ ...listing(), id: "typo", data: { listingId: "L1", ownerPhone: "[redacted]", phones: ["[redacted]"] } });
   });
@@ -100,6 +104,10 @@ describe("the event contract", () => {
     expect(textOf("经纪人一直不回电话，我的电话是13912345678，请尽快联系")).toBe("经纪人一直不回电话，我的电话是139****5678，请尽快联系");
     expect(textOf("请打 138 0013 8000 或 +86 139-1234-5678")).toBe("请打 138****8000 或 139****5678");
     expect(textOf("房东座机010-62123456")).toBe("房东座机106****3456");
+    // Written as people write them: touching a Latin letter, in full-width digits, with full-width dashes.
+    expect(textOf("加wx13912345678, tel:13800138000")).toBe("加wx139****5678, tel:138****8000");
+    expect(textOf("电话１３９１２３４５６７８")).toBe("电话139****5678");
+    expect(textOf("电话139－1234－5678")).toBe("电话139****5678");
     // Not phones: prices, dates, order numbers, counts.
     for (const text of ["总价598万，降到5600000元", "预约 2026-03-02 15:20", "订单号 20260302123456789", "带看3次，反馈0次"]) expect(textOf(text)).toBe(text);
     const complaint = validate(ev("complaint.filed", "2026-03-02T10:00:00+08:00", { complaintId: "K1", consumerId: "C1", category: "服务", text: "回电18612345678" }));
@@ -120,6 +128,7 @@ describe("the event contract", () => {
     expect(kept.rejected).toMatchObject([{ code: "invalid_field", field: "id" }]);
     expect(JSON.stringify(kept)).not.toContain("13912345678");
     // Numeric ids that are not mobile numbers are ids.
+    for (const id of ["+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８"]) expect(followed(id)).toMatchObject({ field: "data.consumerId" });
     for (const id of ["101102345678", "1062123456", "2026030201", "C13912345678"]) expect(followed(id)).toBeNull();
   });
 

@@ -10,7 +10,7 @@ import { spawnServe } from "../support/process.js";
 
 const phones = ["+8613800138000", "+8613912345678", "+8618600001111"];
 /** Numbers sent in texts and as an id, not in a phone field. */
-const elsewhere = ["13700137000", "18912345678", "15012345678", "17712345678"];
+const elsewhere = ["13700137000", "18912345678", "15012345678", "17712345678", "18698765432"];
 const national = [...phones.map((p) => p.slice(3)), ...elsewhere];
 
 describe("personal data", () => {
@@ -35,6 +35,8 @@ describe("personal data", () => {
       expect((await post(serve.base, "/v1/events", { ...events[3], id: "bad3" }, key)).status).toBe(400);
       expect((await post(serve.base, "/v1/checks/pre-call", { agentId: "A1", phone: phones[2], purpose: "marketing", city: "wuhan" }, key)).status).toBe(200);
       await post(serve.base, "/v1/checks/pre-call", { agentId: "A1", phone: "+86123", purpose: "marketing", city: "wuhan" }, key);
+      // A URL is logged: a phone in it is not.
+      expect((await fetch(`${serve.base}/v1/claims?beneficiaryId=${elsewhere[4]}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
     } finally {
       await serve.kill("SIGTERM");
     }

@@ -105,7 +105,8 @@ export function redactRejected(input: unknown, name = ""): unknown {
     return typeof input === "string" ? redactPhonesIn(input) : input;
   }
   if (Array.isArray(input)) return input.map((item) => redactRejected(item, name));
-  return Object.fromEntries(Object.entries(input).map(([key, value]) => [key, redactRejected(value, key)]));
+  // A member's name is text sent too ({"+8613800138000": 1}).
+  return Object.fromEntries(Object.entries(input).map(([key, value]) => [redactPhonesIn(key), redactRejected(value, key)]));
 }
 
 function rejectFirst(error: ValueError): Rejected {
