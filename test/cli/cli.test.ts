@@ -1,6 +1,6 @@
 // The command line: catalogue listing and checking, replay (JSON of events.md, --until, --compare),
 // and the clear errors of bad arguments.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -91,6 +91,17 @@ describe("anxin replay", () => {
 });
 
 describe("anxin simulate", () => {
+  it("stops quietly when its reader has read enough (anxin simulate … | head)", async () => {
+    const child = spawn(process.execPath, [join(root, "bin", "anxin.js"), "simulate", "--city", "beijing", "--days", "365", "--scale", "0.01"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+    const [first] = (await once(child.stdout, "data")) as [Buffer];
+    child.stdout.destroy();
+    const [code] = (await once(child, "exit")) as [number];
+    expect(JSON.parse(first.toString().split("\n")[0]!)).toMatchObject({ type: "listing.published" });
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+  });
+
   it("refuses a scale whose world would not fit in memory, before drawing it", async () => {
     expect(await anxin("simulate", "--city", "beijing", "--days", "1", "--scale", "100")).toMatchObject({ code: 2, err: expect.stringContaining("--scale must be at most 10") });
     expect(await anxin("simulate", "--city", "beijing", "--days", "0")).toMatchObject({ code: 2, err: expect.stringContaining("--days must be a positive integer") });
