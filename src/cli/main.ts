@@ -2,6 +2,7 @@
 // it runs: loading them all (the service's HTTP framework and drivers, the engine, TypeBox) took
 // 0.7 s of every command's start.
 import { Command, CommanderError } from "commander";
+import packageJson from "../../package.json" with { type: "json" };
 import { CliError, processIo, type Io } from "./io.js";
 import type { ReportName } from "./report.js";
 
@@ -9,6 +10,7 @@ import type { ReportName } from "./report.js";
 export async function main(argv: readonly string[], io: Io = processIo, write?: (chunk: string) => Promise<void>): Promise<number> {
   const program = new Command("anxin")
     .description("Anxin (安心): service commitments made enforceable")
+    .version(packageJson.version, "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   let code = 0;

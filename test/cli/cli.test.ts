@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -81,6 +81,11 @@ describe("anxin replay", () => {
   it("a path that is no file is a clear error with exit code 2", async () => {
     expect(await anxin("replay", tmpdir())).toMatchObject({ code: 2, err: expect.stringContaining(`cannot read ${tmpdir()}: not a file`) });
     expect(await anxin("replay", join(tmpdir(), "no-such-history.ndjson"))).toMatchObject({ code: 2, err: expect.stringContaining("cannot read") });
+  });
+
+  it("says its version", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    expect(await anxin("--version")).toEqual({ code: 0, out: `${version}\n`, err: "" });
   });
 
   it("the built command runs as `anxin replay` from a shell", () => {
