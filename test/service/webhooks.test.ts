@@ -43,8 +43,13 @@ describe.each(engines)("webhooks on %s", (engine) => {
     const hook = await receiver(0);
     server = hook.server;
     const registered = await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened", "claim.paid", "obligation.due_soon", "obligation.breached"] });
-    expect(registered.status).toBe(201);
+    expect(registered).toMatchObject({ status: 201, body: { duplicate: false } });
     const secret = registered.body.secret as string;
+    // Sent again (its answer lost), it is the same registration; other kinds to the same URL are refused.
+    const again = await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["obligation.breached", "obligation.due_soon", "claim.paid", "claim.opened"] });
+    expect(again).toMatchObject({ status: 200, body: { id: registered.body.id, secret, duplicate: true } });
+    expect(await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened"] })).toMatchObject({ status: 409, body: { code: "webhook_exists", field: "url" } });
+    expect((await running.call("GET", "/v1/webhooks")).body.webhooks).toHaveLength(1);
     await running.call("POST", "/v1/events/batch", { events: [listing(), ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" })] });
     running.clock.set("2026-03-03T12:00:00+08:00");
     await running.service.tick(); // due at 03-05 00:00: not yet within 6 hours

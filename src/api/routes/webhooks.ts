@@ -8,27 +8,39 @@ import type { ApiContext, TypedApp } from "../server.js";
 
 const maxWebhooksPerKey = 20;
 
+const Registered = Type.Object({ id: Type.String(), url: Type.String(), kinds: Type.Array(Type.String()), secret: Type.String(), duplicate: Type.Boolean() });
+
 export function registerWebhookRoutes(app: TypedApp, context: ApiContext): void {
   const db = () => context.service.database.db;
 
   app.post("/v1/webhooks", {
     schema: {
-      summary: "Register a URL for notice kinds; the answer holds the signing secret, shown once", tags: ["webhooks"], security: [{ apiKey: [] }],
+      summary: "Register a URL for notice kinds; the answer holds the signing secret. Sent again, the same webhook (200, duplicate)", tags: ["webhooks"], security: [{ apiKey: [] }],
       body: Type.Object({
         url: Type.String({ pattern: "^https?://", maxLength: 2000 }),
         kinds: Type.Array(oneOf(noticeKinds), { minItems: 1, uniqueItems: true }),
       }, { additionalProperties: false }),
       response: {
-        201: Type.Object({ id: Type.String(), url: Type.String(), kinds: Type.Array(Type.String()), secret: Type.String() }),
+        201: Registered, 200: Registered,
         400: ErrorBody, 409: ErrorBody,
       },
     },
   }, async (request, reply) => {
     const integrator = await context.integratorOf(request);
-    const existing = await db().selectFrom("webhooks").select("id").where("key_hash", "=", integrator.keyHash).execute();
+    const { url, kinds } = request.body;
+    const existing = await db().selectFrom("webhooks").select(["id", "url", "kinds", "secret"]).where("key_hash", "=", integrator.keyHash).execute();
+    // The same registration sent again (a retry after a lost answer) is the one made, not a second.
+    const same = existing.find((hook) => hook.url === url);
+    if (same !== undefined) {
+      const sameKinds = JSON.parse(same.kinds) as string[];
+      if (sameKinds.length !== kinds.length || !kinds.every((kind) => sameKinds.includes(kind))) {
+        throw new ApiError(409, "webhook_exists", `webhook ${same.id} already sends other kinds to ${url}: remove it first`, "url");
+      }
+      return reply.status(200).send({ id: same.id, url, kinds: sameKinds, secret: same.secret, duplicate: true });
+    }
     if (existing.length >= maxWebhooksPerKey) throw new ApiError(409, "too_many_webhooks", `at most ${maxWebhooksPerKey} webhooks per API key`, "url");
-    const hook = await registerWebhook(db(), { keyHash: integrator.keyHash, url: request.body.url, kinds: request.body.kinds }, context.now());
-    return reply.status(201).send(hook);
+    const hook = await registerWebhook(db(), { keyHash: integrator.keyHash, url, kinds }, context.now());
+    return reply.status(201).send({ ...hook, duplicate: false });
   });
 
   app.get("/v1/webhooks", { schema: { summary: "This key's webhooks", tags: ["webhooks"], security: [{ apiKey: [] }] } }, async (request) => {
