@@ -1,4 +1,5 @@
 // The HTTP API: Fastify with JSON-schema validation (TypeBox) and a generated OpenAPI document.
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import swagger from "@fastify/swagger";
@@ -70,11 +71,24 @@ export async function buildServer(options: { service: Service; people: People; n
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
 
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
-    const text = body as string;
+  // Bytes that are not UTF-8 are not JSON: decoded, each would be U+FFFD, and ids differing by one
+  // would be one id (L\xe9 and L\xe8). A byte order mark, which Windows tools write, is dropped.
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
+    const bytes = body as Buffer;
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const text = bytes.toString("utf8", start);
     if (text.trim() === "") return done(null, undefined);
-    const parsed = parseJson(text);
+    const parsed = isUtf8(bytes) ? parseJson(text) : { ok: false as const, error: "the body is not UTF-8 text" };
     done(null, parsed.ok ? parsed.value : { invalidJson: text.slice(0, 20_000), error: parsed.error } satisfies InvalidJson);
+  });
+  // JSON only: a text/plain body was taken as a string, and refused as "an event is a JSON object".
+  app.removeContentTypeParser("text/plain");
+  // Nothing decompresses a body: a compressed one would be refused as "not JSON".
+  app.addHook("onRequest", async (request) => {
+    const encoding = request.headers["content-encoding"];
+    if (encoding !== undefined && encoding.toLowerCase() !== "identity") {
+      throw new ApiError(415, "unsupported_media_type", `a body with content-encoding ${encoding} is not taken: send it uncompressed`, "content-encoding");
+    }
   });
 
   // A request that arrives while the process stops (on a kept-alive connection) is not started:
@@ -119,6 +133,7 @@ export async function buildServer(options: { service: Service; people: People; n
       return reply.status(400).send({ code: "invalid_request", message, field });
     }
     if (fastifyError.statusCode === 413) return reply.status(413).send({ code: "body_too_large", message: `bodies are limited to ${maxBodyBytes} bytes`, field: "" });
+    if (fastifyError.statusCode === 415) return reply.status(415).send({ code: "unsupported_media_type", message: "send the body as JSON, with content-type: application/json", field: "content-type" });
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return reply.status(fastifyError.statusCode).send({ code: (fastifyError.code ?? "bad_request").toLowerCase(), message: fastifyError.message, field: "" });
     }

@@ -101,6 +101,25 @@ describe.each(engines)("the service on %s", (engine) => {
     expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toHaveLength(3);
   });
 
+  it("takes JSON as UTF-8 bytes only, with or without a byte order mark; refuses other media types and compressed bodies", async () => {
+    running = await startApp(engine);
+    const send = async (body: Buffer | string, headers: Record<string, string>) => {
+      const response = await fetch(`${running.base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${running.apiKey}`, ...headers }, body });
+      return { status: response.status, body: await response.json() };
+    };
+    const json = { "content-type": "application/json" };
+    const event = (listingId: string) => JSON.stringify({ ...listing(), id: `e-${listingId.length}`, type: "listing.viewed", data: { listingId } });
+    // L\xe9 (Latin-1) is no UTF-8: decoded, it was L\ufffd, and L\xe8 was the same id.
+    const latin1 = Buffer.from(event("L\u00e9"), "latin1");
+    expect(await send(latin1, json)).toMatchObject({ status: 400, body: { code: "invalid_json", message: "not JSON: the body is not UTF-8 text" } });
+    expect((await running.call("GET", "/v1/events/rejected")).body.rejected).toMatchObject([{ code: "invalid_json" }]);
+    expect(await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(event("L1"))]), json)).toMatchObject({ status: 202, body: { status: "accepted" } });
+    expect(await send(event("L22"), { "content-type": "text/plain" })).toMatchObject({ status: 415, body: { code: "unsupported_media_type", field: "content-type" } });
+    expect(await send(event("L22"), { "content-type": "application/x-www-form-urlencoded" })).toMatchObject({ status: 415, body: { code: "unsupported_media_type" } });
+    expect(await send(event("L22"), { ...json, "content-encoding": "gzip" })).toMatchObject({ status: 415, body: { code: "unsupported_media_type", field: "content-encoding" } });
+    expect(await send(event("L22"), { ...json, "content-encoding": "identity" })).toMatchObject({ status: 202 });
+  });
+
   it("a batch answers each event on its own merits", async () => {
     running = await startApp(engine);
     const good = listing();
