@@ -30,6 +30,9 @@ export function readCatalogueFile(path: string): FileRead {
 }
 
 function readDir(dir: string): { files: CatalogueFile[]; problems: CatalogueProblem[] } {
+  if (!existsSync(join(dir, "settings.yaml")) || !existsSync(join(dir, "commitments"))) {
+    return { files: [], problems: [{ path: dir, message: "not a catalogue folder: it holds settings.yaml and commitments/*.yaml, as catalogue/ does" }] };
+  }
   const paths = [join(dir, "settings.yaml"), ...readdirSync(join(dir, "commitments")).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(dir, "commitments", f))];
   const files: CatalogueFile[] = [];
   const problems: CatalogueProblem[] = [];

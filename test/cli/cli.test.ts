@@ -43,6 +43,10 @@ describe("anxin catalogue", () => {
     const result = await anxin("catalogue", "check", bad);
     expect(result.code).toBe(1);
     expect(result.err).toContain("/versions/0");
+    // A folder not laid out as catalogue/ is a problem named, not a stack trace.
+    const folder = mkdtempSync(join(tmpdir(), "anxin-cat-"));
+    expect(await anxin("catalogue", "check", folder)).toMatchObject({ code: 1, err: expect.stringContaining(`${folder}: not a catalogue folder`) });
+    expect(await anxin("replay", file([listing()]), "--catalogue", folder)).toMatchObject({ code: 2, err: expect.stringContaining("not a catalogue folder") });
   });
 });
 
