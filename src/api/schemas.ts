@@ -1,6 +1,10 @@
 // Schemas several routes share, bounded so that no value a client sends reaches a query the store
 // cannot run: each is refused as 400 naming its field instead.
 import { Type } from "@sinclair/typebox";
+import { slugPattern } from "../domain/events/schema.js";
+
+/** A city or brand, as events write it. */
+export const Slug = Type.String({ pattern: slugPattern });
 
 /**
  * A string that must be one of `values`: a filter with a typo is refused, naming the field and

@@ -1,4 +1,5 @@
 // `anxin users add`, `anxin keys add`, `anxin log export`: administration against the configured database.
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { People, roles, type Role } from "../service/people.js";
 import { openConfigured, systemClock } from "./serve.js";
@@ -30,6 +31,8 @@ export async function addKeyCommand(flags: { label: string; brand: string; citie
     const key = await new People(database.db, systemClock.now).addApiKey({ label: flags.label, brand: flags.brand, cities: list(flags.cities) }, systemClock.now());
     io.out(`${key}\n`);
     return 0;
+  } catch (error) {
+    throw new CliError((error as Error).message);
   } finally {
     await database.close();
   }
@@ -39,9 +42,12 @@ export async function addKeyCommand(flags: { label: string; brand: string; citie
 export async function exportLogCommand(file: string, io: Io): Promise<number> {
   const { database } = await openConfigured();
   const out = createWriteStream(file);
+  let failure: Error | null = null;
+  out.on("error", (error) => { failure ??= error; });
   let count = 0;
   try {
-    for (let after = 0; ;) {
+    await once(out, "open").catch(() => undefined); // the failure to open is kept by the listener
+    for (let after = 0; failure === null;) {
       const rows = await database.db.selectFrom("log").selectAll().where("seq", ">", after).orderBy("seq").limit(5_000).execute();
       if (rows.length === 0) break;
       for (const row of rows) {
@@ -53,10 +59,11 @@ export async function exportLogCommand(file: string, io: Io): Promise<number> {
         count++;
       }
     }
+    await new Promise<void>((resolve) => out.end(resolve));
   } finally {
-    await new Promise((resolve) => out.end(resolve));
     await database.close();
   }
+  if (failure !== null) throw new CliError(`cannot write ${file}: ${(failure as Error).message}`);
   io.out(`${count} log entries written to ${file}\n`);
   return 0;
 }

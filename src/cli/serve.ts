@@ -9,7 +9,7 @@ import { deliverDue } from "../service/webhooks.js";
 import { isPostgresUrl, openDatabase, type Database, type OpenOptions } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
 import { catalogueOrFail } from "./replay.js";
-import { CliError, type Io } from "./io.js";
+import { CliError, integerSetting, type Io } from "./io.js";
 
 export const defaultDatabaseUrl = "sqlite:./data/anxin.db";
 export const systemClock = { now: () => Date.now() };
@@ -57,12 +57,14 @@ export async function openConfigured(options: OpenOptions = {}): Promise<{ datab
 const shown = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
 
 export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
+  const port = integerSetting("--port (or $PORT)", flags.port ?? process.env["PORT"] ?? "3000", 0, 65_535);
+  // NaN or 0 made setInterval tick every millisecond.
+  const tickMs = integerSetting("--tick-ms (or $ANXIN_TICK_MS)", flags.tickMs ?? process.env["ANXIN_TICK_MS"] ?? "1000", 10, 3_600_000);
   const { database, url } = await openConfigured({ backgroundCheckpoints: true });
   const service = new Service({ database, catalogue: catalogueOrFail(flags.catalogue), phoneKey: phoneKeyOf(url), clock: systemClock });
   const started = await service.start();
   const people = new People(database.db, systemClock.now);
   const app = await buildServer({ service, people, now: systemClock.now, logger: process.env["ANXIN_LOG"] !== "off" });
-  const port = Number(flags.port ?? process.env["PORT"] ?? 3000);
   const host = flags.host ?? process.env["HOST"] ?? "127.0.0.1";
   let address: string;
   try {
@@ -82,7 +84,6 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
     text += `and a demo integrator API key for lianjia, all cities:\n  ${key}\n\n`;
   }
   io.out(`${text}API docs: ${address}/docs   OpenAPI: ${address}/openapi.json\n`);
-  const tickMs = Number(flags.tickMs ?? process.env["ANXIN_TICK_MS"] ?? 1000);
   let ticking = false;
   const timer = setInterval(() => {
     if (ticking) return;

@@ -3,7 +3,7 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import type { Kysely } from "kysely";
-import type { ApproverRole } from "../domain/events/schema.js";
+import { slugPattern, type ApproverRole } from "../domain/events/schema.js";
 import { isPhoneNumber } from "../domain/phone.js";
 import type { Tables } from "../store/database.js";
 
@@ -71,6 +71,8 @@ export class People {
     if (user.password.length < minPasswordChars) throw new Error(`a password has at least ${minPasswordChars} characters`);
     // Both are kept and shown as given; an event's id may not be a phone either (docs/events.md).
     if (isPhoneNumber(user.username) || isPhoneNumber(user.subjectId)) throw new Error("a username or subject that is a phone number would be kept in clear: use the person's id");
+    checkScope("cities", user.cities);
+    checkScope("brands", user.brands);
     await this.db.insertInto("users").values({
       username: user.username, role: user.role, subject_id: user.subjectId, cities: JSON.stringify(user.cities), brands: JSON.stringify(user.brands),
       password_hash: await hashPassword(user.password), created_at: now,
@@ -98,6 +100,8 @@ export class People {
   }
 
   async addApiKey(integrator: Integrator, now: number): Promise<string> {
+    checkScope("brand", [integrator.brand]);
+    checkScope("cities", integrator.cities);
     const key = `ak_${randomBytes(24).toString("base64url")}`;
     await this.db.insertInto("api_keys").values({ key_hash: sha256(key), label: integrator.label, brand: integrator.brand, cities: JSON.stringify(integrator.cities), created_at: now }).execute();
     return key;
@@ -119,4 +123,13 @@ export class People {
 
 function toUser(row: Tables["users"]): User {
   return { username: row.username, role: row.role as Role, subjectId: row.subject_id, cities: JSON.parse(row.cities) as string[], brands: JSON.parse(row.brands) as string[] };
+}
+
+const slug = new RegExp(slugPattern);
+
+/** A scope names cities or brands as events write them, or `*`: another name would match no event. */
+function checkScope(what: string, names: string[]): void {
+  if (names.length === 0) throw new Error(`give the ${what}: names as events write them (beijing, lianjia), or *`);
+  const wrong = names.find((name) => name !== "*" && !slug.test(name));
+  if (wrong !== undefined) throw new Error(`${what}: "${wrong}" is not a name as events write it (lowercase pinyin: beijing, lianjia), or *`);
 }

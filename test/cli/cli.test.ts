@@ -154,6 +154,21 @@ describe("a database that cannot be opened, or a port taken", () => {
     });
   });
 
+  it("anxin keys add and users add refuse a scope no event can match; serve refuses a port or tick that is no number; log export says what it cannot write", async () => {
+    await withDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-admin-")), "anxin.db")}`, async () => {
+      expect(await anxin("keys", "add", "--label", "crm", "--brand", "Lianjia")).toMatchObject({ code: 2, err: expect.stringContaining(`brand: "Lianjia" is not a name as events write it`) });
+      expect(await anxin("keys", "add", "--label", "crm", "--brand", "lianjia", "--cities", "")).toMatchObject({ code: 2, err: expect.stringContaining("give the cities") });
+      expect(await anxin("keys", "add", "--label", "crm", "--brand", "lianjia", "--cities", "beijing,shanghai")).toMatchObject({ code: 0, out: expect.stringMatching(/^ak_/) });
+      const user = await anxin("users", "add", "--username", "li", "--role", "agent", "--password", "correct horse battery", "--cities", "Beijing");
+      expect(user).toMatchObject({ code: 2, err: expect.stringContaining(`cities: "Beijing"`) });
+      for (const [flag, value] of [["--port", "abc"], ["--port", "99999"], ["--tick-ms", "0"], ["--tick-ms", "fast"]] as const) {
+        expect(await anxin("serve", flag, value)).toMatchObject({ code: 2, err: expect.stringContaining(`${flag} (or $`) });
+      }
+      const unwritable = join(tmpdir(), "no-such-folder-anxin", "log.ndjson");
+      expect(await anxin("log", "export", unwritable)).toMatchObject({ code: 2, err: expect.stringContaining(`anxin: cannot write ${unwritable}: ENOENT`) });
+    });
+  });
+
   it("a port already taken stops anxin serve with exit code 2", async () => {
     const taken = createServer().listen(0, "127.0.0.1");
     await once(taken, "listening");

@@ -3,10 +3,8 @@ import { Type } from "@sinclair/typebox";
 import { callPurposes } from "../../domain/consent.js";
 import { parseInstant } from "../../domain/time.js";
 import { ApiError, ErrorBody } from "../errors.js";
-import { oneOf } from "../schemas.js";
+import { oneOf, Slug } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
-
-const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,31}$" });
 
 export function registerCheckRoutes(app: TypedApp, context: ApiContext): void {
   const when = (text: string | undefined) => {

@@ -4,12 +4,11 @@ import { Type } from "@sinclair/typebox";
 import { obligationView } from "../../engine/snapshot.js";
 import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
-import { Offset } from "../schemas.js";
+import { Offset, Slug } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 import { scoped } from "./claims.js";
 
 const commitment = "complaints-30124";
-const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,31}$" });
 const Filed = Type.Object({ complaintId: Type.String(), duplicate: Type.Boolean() });
 
 export function registerComplaintRoutes(app: TypedApp, context: ApiContext): void {

@@ -11,7 +11,10 @@ const Id = Type.String({ minLength: 1, maxLength: maxIdChars });
 const Text = Type.String({ maxLength: maxTextChars });
 const Fen = Type.Integer({ minimum: 0, maximum: maxAmountFen });
 const PositiveFen = Type.Integer({ minimum: 1, maximum: maxAmountFen });
-const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,31}$" });
+/** A city or brand: lowercase pinyin (beijing, lianjia). */
+export const slugPattern = "^[a-z][a-z0-9-]{0,31}$";
+
+const Slug = Type.String({ pattern: slugPattern });
 const Phone = Type.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164" });
 const Timestamp = Type.String({
   pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$",
