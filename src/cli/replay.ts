@@ -3,12 +3,13 @@ import { statSync, type Stats } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
+import { parseLine } from "../domain/events/history-line.js";
 import { isBalanced } from "../domain/ledger.js";
 import { formatYuan } from "../domain/money.js";
 import { formatInstant, parseInstant, type Instant } from "../domain/time.js";
 import type { Engine } from "../engine/engine.js";
 import type { EngineState } from "../engine/state.js";
-import { NotInTimeOrder, parseLines, replay, Replayer, replayLog, type LogEntry, type ReplayOptions } from "../engine/replay.js";
+import { isLogEntry, NotInTimeOrder, parseLines, replay, Replayer, replayLog, type ReplayOptions } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { readHistory, type ReadingOptions } from "./history-reader.js";
@@ -113,11 +114,9 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
   if (flags.log !== undefined) {
     if (file !== undefined || flags.until !== undefined || flags.compare) throw new CliError("--log replays a service's exported log as it was applied: give no events file, --until or --compare");
     const entries = (await readLines(flags.log)).map((line, i) => {
-      try {
-        return JSON.parse(line) as LogEntry;
-      } catch {
-        throw new CliError(`${flags.log}:${i + 1} is not a log entry`);
-      }
+      const parsed = parseLine(line);
+      if (!parsed.ok || !isLogEntry(parsed.value)) throw new CliError(`${flags.log}:${i + 1} is not a log entry of anxin log export`);
+      return parsed.value;
     });
     const engine = replayLog(entries, { catalogue: catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey() });
     io.out(flags.json ? `${JSON.stringify(snapshot(engine.state), null, 2)}\n` : formatSummary(summarise(engine.state)));
@@ -218,7 +217,7 @@ function summarise(state: EngineState): Summary {
 }
 
 function formatSummary(s: Summary): string {
-  const list = (counts: Map<string, number>) => `${[...counts.values()].reduce((a, b) => a + b, 0)} (${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")})`;
+  const list = (counts: Map<string, number>) => `${[...counts.values()].reduce((a, b) => a + b, 0)}${counts.size === 0 ? "" : ` (${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")})`}`;
   return [
     `clock        ${s.clock}`,
     `events       ${s.counts.accepted} accepted, ${s.counts.duplicates} duplicates, ${s.counts.rejected} rejected`,

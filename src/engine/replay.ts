@@ -5,7 +5,7 @@ import { canonicalJson } from "../domain/events/canonical.js";
 import { contentDigest } from "../domain/events/digest.js";
 import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
 import { validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
-import type { Instant } from "../domain/time.js";
+import { parseInstant, type Instant } from "../domain/time.js";
 import { Engine } from "./engine.js";
 
 export interface ReplayOptions {
@@ -115,6 +115,17 @@ export function replay(history: readonly HistoryLine[], options: ReplayOptions):
 export type LogEntry =
   | { seq: number; kind: "event"; receivedAt: string; fingerprint: string; event: Record<string, unknown> & { occurredAt: string } }
   | { seq: number; kind: "tick"; at: string };
+
+/** Whether a parsed line has the shape of a LogEntry (another file given as a log is refused, not half applied). */
+export function isLogEntry(value: unknown): value is LogEntry {
+  const entry = value as Partial<Record<string, unknown>> | null;
+  if (typeof entry !== "object" || entry === null || !Number.isSafeInteger(entry["seq"])) return false;
+  const instant = (text: unknown) => typeof text === "string" && parseInstant(text) !== null;
+  if (entry["kind"] === "tick") return instant(entry["at"]);
+  const event = entry["event"] as Partial<Record<string, unknown>> | null;
+  return entry["kind"] === "event" && instant(entry["receivedAt"]) && typeof event === "object" && event !== null
+    && typeof event["id"] === "string" && typeof event["type"] === "string" && instant(event["occurredAt"]);
+}
 
 /**
  * Replays a service's own log exactly as the service applied it: events at the instant they were

@@ -82,6 +82,13 @@ describe("anxin replay", () => {
     expect(result.err).toContain("--until must be RFC 3339");
   });
 
+  it("--log refuses a file that is not an exported log, naming its first line that is not", async () => {
+    const events = file([listing()]);
+    expect(await anxin("replay", "--log", events)).toMatchObject({ code: 2, err: `anxin: ${events}:1 is not a log entry of anxin log export\n` });
+    const empty = await anxin("replay", "--log", file([]));
+    expect(empty).toMatchObject({ code: 0, out: expect.stringContaining("claims       0\n") });
+  });
+
   it("a path that is no file is a clear error with exit code 2", async () => {
     expect(await anxin("replay", tmpdir())).toMatchObject({ code: 2, err: expect.stringContaining(`cannot read ${tmpdir()}: not a file`) });
     expect(await anxin("replay", join(tmpdir(), "no-such-history.ndjson"))).toMatchObject({ code: 2, err: expect.stringContaining("cannot read") });
