@@ -171,6 +171,7 @@ describe("a database that cannot be opened, or a port taken", () => {
       for (const [flag, value] of [["--port", "abc"], ["--port", "99999"], ["--tick-ms", "0"], ["--tick-ms", "fast"]] as const) {
         expect(await anxin("serve", flag, value)).toMatchObject({ code: 2, err: expect.stringContaining(`${flag} (or $`) });
       }
+      expect(await anxin("report", "fulfilment", "--from", "2026-01-01", "--to", "2026-02-01", "--city", "Beijing")).toMatchObject({ code: 2, err: expect.stringContaining(`city: "Beijing" is not a name as events write it`) });
       const unwritable = join(tmpdir(), "no-such-folder-anxin", "log.ndjson");
       expect(await anxin("log", "export", unwritable)).toMatchObject({ code: 2, err: expect.stringContaining(`anxin: cannot write ${unwritable}: ENOENT`) });
     });

@@ -6,11 +6,12 @@ import { formatInstant, startOfBusinessDate } from "../../domain/time.js";
 import { fulfilmentReport, type ReportScope } from "../../store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../../store/reports/funds-safety.js";
 import { overdueReport, scorecardReport } from "../../store/reports/scorecard.js";
+import { isSlug } from "../../domain/events/schema.js";
 import { ApiError, ErrorBody } from "../errors.js";
+import { Slug } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
 export const CalendarDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
-const Slug = Type.String({ pattern: "^[a-z][a-z0-9-]{0,63}$" });
 const PeriodQuery = Type.Union(periods.map((p) => Type.Literal(p)), { default: "month" });
 const Range = Type.Object({ from: CalendarDate, to: CalendarDate, city: Type.Optional(Slug), brand: Type.Optional(Slug) });
 
@@ -27,6 +28,10 @@ export function dayRange(from: string, to: string): { from: number; to: number }
 /** The scope of a report request: its day range and the city, brand and commitment asked for. */
 export function reportScope(query: { from: string; to: string; city?: string | undefined; brand?: string | undefined; commitment?: string | undefined }): ReportScope {
   const { city, brand, commitment } = query;
+  // The API's schema checks these; the command line's flags come here as given.
+  for (const [field, name] of [["city", city], ["brand", brand]] as const) {
+    if (name !== undefined && !isSlug(name)) throw new ApiError(400, "invalid_field", `${field}: "${name}" is not a name as events write it (lowercase pinyin: beijing, lianjia)`, field);
+  }
   return {
     ...dayRange(query.from, query.to),
     ...(city === undefined ? {} : { city }), ...(brand === undefined ? {} : { brand }), ...(commitment === undefined ? {} : { commitment }),

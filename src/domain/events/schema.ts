@@ -13,6 +13,8 @@ const Fen = Type.Integer({ minimum: 0, maximum: maxAmountFen });
 const PositiveFen = Type.Integer({ minimum: 1, maximum: maxAmountFen });
 /** A city or brand: lowercase pinyin (beijing, lianjia). */
 export const slugPattern = "^[a-z][a-z0-9-]{0,31}$";
+const slugExpression = new RegExp(slugPattern);
+export const isSlug = (name: string): boolean => slugExpression.test(name);
 
 const Slug = Type.String({ pattern: slugPattern });
 const Phone = Type.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164" });
