@@ -59,8 +59,8 @@ export async function exportLogCommand(file: string, io: Io): Promise<number> {
         count++;
       }
     }
-    await new Promise<void>((resolve) => out.end(resolve));
   } finally {
+    await new Promise<void>((resolve) => out.end(resolve));
     await database.close();
   }
   if (failure !== null) throw new CliError(`cannot write ${file}: ${(failure as Error).message}`);

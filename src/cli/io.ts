@@ -21,6 +21,6 @@ export class CliError extends Error {
 /** A whole number from `min` to `max` given as text (a flag or a variable), or a CliError naming where it came from. */
 export function integerSetting(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isInteger(value) || value < min || value > max) throw new CliError(`${name} must be a whole number from ${min} to ${max}, got ${text}`);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new CliError(`${name} must be a whole number from ${min} to ${max}, got ${text}`);
   return value;
 }

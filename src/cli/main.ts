@@ -1,8 +1,10 @@
 // anxin: the command line. Each command is a thin shell over the engine or the store, loaded when
 // it runs: loading them all (the service's HTTP framework and drivers, the engine, TypeBox) took
 // 0.7 s of every command's start.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import packageJson from "../../package.json" with { type: "json" };
 import { CliError, processIo, type Io } from "./io.js";
 import type { ReportName } from "./report.js";
 
@@ -10,7 +12,7 @@ import type { ReportName } from "./report.js";
 export async function main(argv: readonly string[], io: Io = processIo, write?: (chunk: string) => Promise<void>): Promise<number> {
   const program = new Command("anxin")
     .description("Anxin (安心): service commitments made enforceable")
-    .version(packageJson.version, "-V, --version")
+    .version(packageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   let code = 0;
@@ -147,4 +149,13 @@ export async function main(argv: readonly string[], io: Io = processIo, write?: 
     }
     throw error;
   }
+}
+
+/** The version in Anxin's package.json, found upward from this module whether run from src/ or dist/. */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  }
+  return "unknown";
 }

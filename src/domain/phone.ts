@@ -34,33 +34,36 @@ export function redactPhonesIn(text: string): string {
 
 /** Seven digits (ASCII or full-width), with at most three other characters between each: only a text with such a run is searched (a search takes ~0.3 ms). */
 const mayHoldPhone = /[0-9０-９](?:[^0-9０-９]{0,3}[0-9０-９]){6}/;
-/** A mobile number of China's plan in ASCII digits, next to anything but a digit: the search passes over one touching a Latin letter (wx13912345678). */
-const mobileRun = /(?<![0-9０-９])1[3-9][0-9]{9}(?![0-9０-９])/g;
+/** A Latin letter touching a digit or a +: the search passes over a number so written (wx13912345678, 13912345678abc). */
+const letterTouchingNumber = /[A-Za-z](?=[+＋0-9０-９])|(?<=[0-9０-９])[A-Za-z]/g;
 
 /**
  * The text with every phone number in it masked as a phone is shown (139****5678), numbers without
  * a + read in China's plan: an owner's message or a complaint is kept and shown, and may carry
- * "请回电 139 1234 5678". Null when it holds none.
+ * "请回电 139 1234 5678" or "wx13912345678". Null when it holds none.
  */
 export function maskPhonesIn(text: string): string | null {
   if (!mayHoldPhone.test(text)) return null;
+  // Searched with such letters read as spaces: the same length, so the places found are the text's.
+  const found = findPhoneNumbersInText(text.replace(letterTouchingNumber, " "), "CN");
+  if (found.length === 0) return null;
   let masked = "";
   let from = 0;
-  for (const { startsAt, endsAt, number } of findPhoneNumbersInText(text, "CN")) {
+  for (const { startsAt, endsAt, number } of found) {
     masked += text.slice(from, startsAt) + maskNational(number.nationalNumber);
     from = endsAt;
   }
-  masked = (masked + text.slice(from)).replace(mobileRun, maskNational);
-  return masked === text ? null : masked;
+  return masked + text.slice(from);
 }
+
+const mayStartPhone = /^[\s(（+＋0-9０-９]/;
 
 /**
  * Whether an id is a phone number, however written (+86 139 1234 5678, full-width digits): a
  * mobile number of China's plan, or any valid number written with +.
  */
 export function isPhoneNumber(id: string): boolean {
-  const first = id.charCodeAt(0); // most ids start with a letter: nothing more is done for them
-  if (!(first === 43 || (first >= 48 && first <= 57) || (first >= 0xff0b && first <= 0xff19))) return false;
+  if (!mayStartPhone.test(id)) return false; // most ids start with a letter: nothing more is done for them
   const compact = id.normalize("NFKC").replace(/[\s\-.()]/g, "");
   if (!/^\+?\d{7,15}$/.test(compact)) return false;
   const parsed = parsePhoneNumberFromString(compact, "CN");

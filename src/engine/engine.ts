@@ -181,9 +181,9 @@ export class Engine {
 
   private reject(input: unknown, rejection: Rejection, now: Instant): Outcome {
     const record = input as { id?: unknown; type?: unknown } | null;
-    const id = typeof record?.id === "string" ? (isPhoneNumber(record.id) ? "[redacted]" : record.id) : null;
     // A message or field may quote what was sent (a type, a member's name, an id): phones in it masked.
     const masked = (text: string) => maskPhonesIn(text) ?? text;
+    const id = typeof record?.id === "string" ? (isPhoneNumber(record.id) ? "[redacted]" : masked(record.id)) : null;
     const type = typeof record?.type === "string" ? masked(record.type) : null;
     const kept = isAccepted(input) ? stripInternal(input) : redactRejected(input);
     const said = { code: rejection.code, message: masked(rejection.message), field: masked(rejection.field) };

@@ -124,7 +124,8 @@ export function isLogEntry(value: unknown): value is LogEntry {
   if (entry["kind"] === "tick") return instant(entry["at"]);
   const event = entry["event"] as Partial<Record<string, unknown>> | null;
   return entry["kind"] === "event" && instant(entry["receivedAt"]) && typeof event === "object" && event !== null
-    && typeof event["id"] === "string" && typeof event["type"] === "string" && instant(event["occurredAt"]);
+    && typeof event["id"] === "string" && typeof event["type"] === "string" && instant(event["occurredAt"])
+    && typeof event["data"] === "object" && event["data"] !== null;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import type { Kysely } from "kysely";
-import { isSlug, type ApproverRole } from "../domain/events/schema.js";
+import { notSlug, type ApproverRole } from "../domain/events/schema.js";
 import { isPhoneNumber } from "../domain/phone.js";
 import type { Tables } from "../store/database.js";
 
@@ -128,6 +128,8 @@ function toUser(row: Tables["users"]): User {
 /** A scope names cities or brands as events write them, or `*`: another name would match no event. */
 function checkScope(what: string, names: string[]): void {
   if (names.length === 0) throw new Error(`give the ${what}: names as events write them (beijing, lianjia), or *`);
-  const wrong = names.find((name) => name !== "*" && !isSlug(name));
-  if (wrong !== undefined) throw new Error(`${what}: "${wrong}" is not a name as events write it (lowercase pinyin: beijing, lianjia), or *`);
+  for (const name of names) {
+    const problem = name === "*" ? null : notSlug(what, name);
+    if (problem !== null) throw new Error(`${problem}, or *`);
+  }
 }

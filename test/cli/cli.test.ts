@@ -112,6 +112,7 @@ describe("anxin simulate", () => {
     let err = "";
     child.stderr.on("data", (chunk: Buffer) => { err += chunk.toString(); });
     const [first] = (await once(child.stdout, "data")) as [Buffer];
+    expect(child.exitCode).toBeNull(); // still writing when its reader goes
     child.stdout.destroy();
     const [code] = (await once(child, "exit")) as [number];
     expect(JSON.parse(first.toString().split("\n")[0]!)).toMatchObject({ type: "listing.published" });
@@ -168,7 +169,7 @@ describe("a database that cannot be opened, or a port taken", () => {
       expect(await anxin("keys", "add", "--label", "crm", "--brand", "lianjia", "--cities", "beijing,shanghai")).toMatchObject({ code: 0, out: expect.stringMatching(/^ak_/) });
       const user = await anxin("users", "add", "--username", "li", "--role", "agent", "--password", "correct horse battery", "--cities", "Beijing");
       expect(user).toMatchObject({ code: 2, err: expect.stringContaining(`cities: "Beijing"`) });
-      for (const [flag, value] of [["--port", "abc"], ["--port", "99999"], ["--tick-ms", "0"], ["--tick-ms", "fast"]] as const) {
+      for (const [flag, value] of [["--port", "abc"], ["--port", "99999"], ["--port", "1e3"], ["--tick-ms", "0"], ["--tick-ms", "fast"]] as const) {
         expect(await anxin("serve", flag, value)).toMatchObject({ code: 2, err: expect.stringContaining(`${flag} (or $`) });
       }
       expect(await anxin("report", "fulfilment", "--from", "2026-01-01", "--to", "2026-02-01", "--city", "Beijing")).toMatchObject({ code: 2, err: expect.stringContaining(`city: "Beijing" is not a name as events write it`) });

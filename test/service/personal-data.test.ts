@@ -47,5 +47,6 @@ describe("personal data", () => {
     }
     expect(files.join("")).toContain("139****5678");
     expect(files.join("")).toContain("137****7000");
+    expect(serve.output()).toContain("/v1/claims?beneficiaryId=186****5432");
   });
 });

@@ -1,6 +1,7 @@
 // Funds, the ledger and its reconciliation, and alerts: finance's and operations' view of money.
 import { Type } from "@sinclair/typebox";
 import { sql } from "kysely";
+import { fundPattern } from "../../domain/events/schema.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
@@ -36,7 +37,7 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
   app.post("/v1/funds/:fund/top-ups", {
     schema: {
       summary: "Put money into a fund; held payouts are then paid, oldest first", tags: ["money"], security: [{ session: [] }],
-      params: Type.Object({ fund: Type.String({ pattern: "^(platform|[a-z][a-z0-9-]{0,31}:[a-z][a-z0-9-]{0,31})$" }) }),
+      params: Type.Object({ fund: Type.String({ pattern: fundPattern }) }),
       headers: Type.Object({ "idempotency-key": Type.String({ minLength: 1, maxLength: 100 }) }),
       body: Type.Object({ amountFen: Type.Integer({ minimum: 1, maximum: 10_000_000_000_000 }) }, { additionalProperties: false }),
       response: { 403: ErrorBody, 409: ErrorBody },

@@ -6,7 +6,7 @@ import { formatInstant, startOfBusinessDate } from "../../domain/time.js";
 import { fulfilmentReport, type ReportScope } from "../../store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../../store/reports/funds-safety.js";
 import { overdueReport, scorecardReport } from "../../store/reports/scorecard.js";
-import { isSlug } from "../../domain/events/schema.js";
+import { notSlug } from "../../domain/events/schema.js";
 import { ApiError, ErrorBody } from "../errors.js";
 import { Slug } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
@@ -30,7 +30,8 @@ export function reportScope(query: { from: string; to: string; city?: string | u
   const { city, brand, commitment } = query;
   // The API's schema checks these; the command line's flags come here as given.
   for (const [field, name] of [["city", city], ["brand", brand]] as const) {
-    if (name !== undefined && !isSlug(name)) throw new ApiError(400, "invalid_field", `${field}: "${name}" is not a name as events write it (lowercase pinyin: beijing, lianjia)`, field);
+    const problem = name === undefined ? null : notSlug(field, name);
+    if (problem !== null) throw new ApiError(400, "invalid_field", problem, field);
   }
   return {
     ...dayRange(query.from, query.to),

@@ -12,9 +12,16 @@ const Text = Type.String({ maxLength: maxTextChars });
 const Fen = Type.Integer({ minimum: 0, maximum: maxAmountFen });
 const PositiveFen = Type.Integer({ minimum: 1, maximum: maxAmountFen });
 /** A city or brand: lowercase pinyin (beijing, lianjia). */
-export const slugPattern = "^[a-z][a-z0-9-]{0,31}$";
+const slug = "[a-z][a-z0-9-]{0,31}";
+export const slugPattern = `^${slug}$`;
+/** A guarantee fund: the platform's, or a brand's in a city (lianjia:beijing). */
+export const fundPattern = `^(platform|${slug}:${slug})$`;
 const slugExpression = new RegExp(slugPattern);
-export const isSlug = (name: string): boolean => slugExpression.test(name);
+
+/** Why `name`, given as a city or brand (`what`), is not one as events write it; null if it is. */
+export function notSlug(what: string, name: string): string | null {
+  return slugExpression.test(name) ? null : `${what}: "${name}" is not a name as events write it (lowercase pinyin: beijing, lianjia)`;
+}
 
 const Slug = Type.String({ pattern: slugPattern });
 const Phone = Type.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164" });
@@ -87,7 +94,7 @@ export const dataSchemas = {
   "claim.rejected": { claimId: ClaimId, actorId: Id, role: Role, reason: Text },
   "claim.voided": { claimId: ClaimId, actorId: Id, role: Role, reason: Text },
   "claim.pay_requested": { claimId: ClaimId, actorId: Id, reason: Text },
-  "fund.topped_up": { fundId: Type.String({ pattern: "^(platform|[a-z][a-z0-9-]{0,31}:[a-z][a-z0-9-]{0,31})$" }), amountFen: PositiveFen, actorId: Id },
+  "fund.topped_up": { fundId: Type.String({ pattern: fundPattern }), amountFen: PositiveFen, actorId: Id },
 } satisfies Record<string, TProperties>;
 
 export type EventType = keyof typeof dataSchemas;
