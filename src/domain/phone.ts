@@ -63,7 +63,8 @@ const mayStartPhone = /^[\s(（+＋0-9０-９]/;
  * mobile number of China's plan, or any valid number written with +.
  */
 export function isPhoneNumber(id: string): boolean {
-  if (!mayStartPhone.test(id)) return false; // most ids start with a letter: nothing more is done for them
+  const first = id.charCodeAt(0) | 0x20; // most ids start with a Latin letter: nothing more is done for them
+  if ((first >= 0x61 && first <= 0x7a) || !mayStartPhone.test(id)) return false;
   const compact = id.normalize("NFKC").replace(/[\s\-.()]/g, "");
   if (!/^\+?\d{7,15}$/.test(compact)) return false;
   const parsed = parsePhoneNumberFromString(compact, "CN");
