@@ -1,10 +1,9 @@
 // Schemas several routes share, bounded so that no value a client sends reaches a query the store
 // cannot run: each is refused as 400 naming its field instead.
 import { Type } from "@sinclair/typebox";
-import { slugPattern } from "../domain/events/schema.js";
 
-/** A city or brand, as events write it. */
-export const Slug = Type.String({ pattern: slugPattern });
+/** A city or brand, as events write it (the contract's own schema). */
+export { Slug } from "../domain/events/schema.js";
 
 /**
  * A string that must be one of `values`: a filter with a typo is refused, naming the field and

@@ -1,9 +1,8 @@
 // The commitment catalogue: versioned, dated, city- and brand-scoped records of rules.
 import { Type, type Static } from "@sinclair/typebox";
-import { approverRoles, slugPattern } from "../events/schema.js";
+import { approverRoles, Slug } from "../events/schema.js";
 
 const Fen = Type.Integer({ minimum: 0, maximum: 10_000_000_000_000 });
-const Slug = Type.String({ pattern: slugPattern });
 const CalendarDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 const Payer = Type.Union([Type.Literal("platform"), Type.Literal("brand")], { description: "which fund pays" });
 const Approval = Type.Union([Type.Literal("auto"), Type.Literal("tiered")], {

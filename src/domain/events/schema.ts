@@ -13,7 +13,7 @@ const Fen = Type.Integer({ minimum: 0, maximum: maxAmountFen });
 const PositiveFen = Type.Integer({ minimum: 1, maximum: maxAmountFen });
 /** A city or brand: lowercase pinyin (beijing, lianjia). */
 const slug = "[a-z][a-z0-9-]{0,31}";
-export const slugPattern = `^${slug}$`;
+const slugPattern = `^${slug}$`;
 /** A guarantee fund: the platform's, or a brand's in a city (lianjia:beijing). */
 export const fundPattern = `^(platform|${slug}:${slug})$`;
 const slugExpression = new RegExp(slugPattern);
@@ -23,7 +23,7 @@ export function notSlug(what: string, name: string): string | null {
   return slugExpression.test(name) ? null : `${what}: "${name}" is not a name as events write it (lowercase pinyin: beijing, lianjia)`;
 }
 
-const Slug = Type.String({ pattern: slugPattern });
+export const Slug = Type.String({ pattern: slugPattern });
 const Phone = Type.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164" });
 const Timestamp = Type.String({
   pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$",

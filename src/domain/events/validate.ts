@@ -105,7 +105,7 @@ export function redactRejected(input: unknown, name = ""): unknown {
     return typeof input === "string" ? redactPhonesIn(input) : input;
   }
   if (Array.isArray(input)) return input.map((item) => redactRejected(item, name));
-  // A member's name is text sent too ({"+8613800138000": 1}).
+  // A member's name is text sent too (a phone written as a key).
   return Object.fromEntries(Object.entries(input).map(([key, value]) => [redactPhonesIn(key), redactRejected(value, key)]));
 }
 
