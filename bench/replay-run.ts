@@ -10,7 +10,7 @@ if (mode === "parse") {
   // Read as replay reads (ndjson-lines.ts), the fastest way here to get a file's lines.
   for await (const chunk of linesOf(file!)) {
     for (const line of chunk.lines) {
-      JSON.parse(line);
+      if (typeof line === "string") JSON.parse(line);
       events++;
     }
   }

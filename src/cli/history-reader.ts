@@ -60,7 +60,7 @@ async function* readHere(path: string, phoneKey: string): AsyncGenerator<History
   for await (const chunk of linesOf(path)) {
     bytesRead = chunk.bytesRead;
     for (const line of chunk.lines) {
-      const parsed = parseLine(line);
+      const parsed = typeof line === "string" ? parseLine(line) : line;
       const validation = parsed.ok ? validateEvent(parsed.value, { phoneKey }) : null;
       items.push(validation?.ok ? { accepted: validation.event } : { invalid: parsed });
       if (items.length === batchSize) {

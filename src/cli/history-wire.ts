@@ -12,16 +12,16 @@ import { envelopeDigest } from "../domain/events/digest.js";
 import { withDigest } from "../domain/events/accept.js";
 import type { CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
-import { parseLine } from "../domain/events/history-line.js";
+import { parseLine, type UnparsedLine } from "../domain/events/history-line.js";
 import { grown } from "../engine/columns.js";
 
 /** A batch as posted: `layout` and `numbers` are transferred, not copied. */
 export interface WireBatch {
   /** Types and field names first used in this batch: the reader numbers them after those it knows. */
   names: string[];
-  /** In order: per event its city and brand where they change, id, occurredAt and string fields; per invalid line its text. */
+  /** In order: per event its city and brand where they change, id, occurredAt and string fields; per invalid line its text (and an unparsed one's reason after it). */
   texts: string[];
-  /** Per item: its type's name number, or `invalidLine`; then where its city and brand come from, its field count, and per field its name and kind. */
+  /** Per item: its type's name number, or `invalidLine` or `unparsedLine`; then where its city and brand come from, its field count, and per field its name and kind. */
   layout: Int32Array;
   /** Per event: its instant and its digest, then its number fields in order. */
   numbers: Float64Array;
@@ -29,6 +29,7 @@ export interface WireBatch {
 }
 
 const invalidLine = -1;
+const unparsedLine = -2;
 /** The contract's types have at most a dozen data fields; room is made for this many an event. */
 const maxFields = 64;
 /** Where an event's city or brand is: the next text, or the same as the event before's. */
@@ -109,6 +110,14 @@ export class WireWriter {
     this.items++;
   }
 
+  /** A line refused before parsing (not UTF-8): its text and its reason. */
+  unparsed(line: UnparsedLine): void {
+    this.room(1, 0);
+    this.layout[this.layoutLength++] = unparsedLine;
+    this.texts.push(line.text, line.error);
+    this.items++;
+  }
+
   /** The batch so far, and the buffers to transfer with it; the writer starts a new batch. */
   take(bytesRead: number): { batch: WireBatch; transfer: ArrayBuffer[] } {
     const batch: WireBatch = { names: this.fresh, texts: this.texts, layout: this.layout.slice(0, this.layoutLength), numbers: this.numbers.slice(0, this.numbersLength), bytesRead };
@@ -161,6 +170,10 @@ export class WireReader {
       const typeNumber = layout[l++]!;
       if (typeNumber === invalidLine) {
         items.push({ invalid: parseLine(texts[t++]!) });
+        continue;
+      }
+      if (typeNumber === unparsedLine) {
+        items.push({ invalid: { ok: false, text: texts[t++]!, error: texts[t++]! } });
         continue;
       }
       if (layout[l++] === Place.Text) this.city = texts[t++]!;

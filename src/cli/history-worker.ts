@@ -58,9 +58,10 @@ function acceptedLine(line: string): CheckedEvent | null {
 for await (const chunk of linesOf(path)) {
   bytesRead = chunk.bytesRead;
   for (const line of chunk.lines) {
-    const event = acceptedLine(line);
+    const event = typeof line === "string" ? acceptedLine(line) : null;
     if (event !== null) writer.accepted(event);
-    else writer.invalid(line);
+    else if (typeof line === "string") writer.invalid(line);
+    else writer.unparsed(line);
     if (writer.size === (first ? firstBatchSize : batchSize)) await post();
   }
 }

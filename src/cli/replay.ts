@@ -3,13 +3,13 @@ import { statSync, type Stats } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { SingleBar } from "cli-progress";
 import type { Catalogue } from "../domain/catalogue/index.js";
-import { parseLine } from "../domain/events/history-line.js";
+import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
 import { isBalanced } from "../domain/ledger.js";
 import { formatYuan } from "../domain/money.js";
 import { formatInstant, parseInstant, type Instant } from "../domain/time.js";
 import type { Engine } from "../engine/engine.js";
 import type { EngineState } from "../engine/state.js";
-import { isLogEntry, NotInTimeOrder, parseLines, replay, Replayer, replayLog, type ReplayOptions } from "../engine/replay.js";
+import { isLogEntry, NotInTimeOrder, replay, Replayer, replayLog, type ReplayOptions } from "../engine/replay.js";
 import { snapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { readHistory, type ReadingOptions } from "./history-reader.js";
@@ -69,7 +69,7 @@ export async function replayFile(path: string, fileOptions: FileReplayOptions, s
     }
     await history.close();
     bar?.update(0);
-    return replay(parseLines(await readLines(path)), { ...options, ...(bar === null ? {} : { onProgress: (done, total) => bar.update(Math.round((done / Math.max(1, total)) * size)) }) });
+    return replay(await readParsedLines(path), { ...options, ...(bar === null ? {} : { onProgress: (done, total) => bar.update(Math.round((done / Math.max(1, total)) * size)) }) });
   } finally {
     await history.close();
     bar?.stop();
@@ -87,10 +87,11 @@ function statOrFail(path: string): number {
   return stats.size;
 }
 
-export async function readLines(path: string): Promise<string[]> {
-  const lines: string[] = [];
+/** Every line of the file, parsed, or with the reason it is not taken. */
+async function readParsedLines(path: string): Promise<HistoryLine[]> {
+  const lines: HistoryLine[] = [];
   try {
-    for await (const chunk of linesOf(path)) for (const line of chunk.lines) lines.push(line);
+    for await (const chunk of linesOf(path)) for (const line of chunk.lines) lines.push(typeof line === "string" ? parseLine(line) : line);
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
@@ -113,8 +114,7 @@ function untilOrFail(text?: string): Instant | undefined {
 export async function replayCommand(file: string | undefined, flags: ReplayFlags, io: Io): Promise<number> {
   if (flags.log !== undefined) {
     if (file !== undefined || flags.until !== undefined || flags.compare) throw new CliError("--log replays a service's exported log as it was applied: give no events file, --until or --compare");
-    const entries = (await readLines(flags.log)).map((line, i) => {
-      const parsed = parseLine(line);
+    const entries = (await readParsedLines(flags.log)).map((parsed, i) => {
       if (!parsed.ok || !isLogEntry(parsed.value)) throw new CliError(`${flags.log}:${i + 1} is not a log entry of anxin log export`);
       return parsed.value;
     });

@@ -5,15 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { linesOf, maxLineBytes } from "../../src/cli/ndjson-lines.js";
+import { notUtf8, type UnparsedLine } from "../../src/domain/events/history-line.js";
 
-function file(content: string): string {
+function file(content: string | Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), "anxin-lines-")), "history.ndjson");
   writeFileSync(path, content);
   return path;
 }
 
-async function read(path: string): Promise<{ lines: string[]; chunks: number; bytesRead: number }> {
-  const lines: string[] = [];
+async function read(path: string): Promise<{ lines: Array<string | UnparsedLine>; chunks: number; bytesRead: number }> {
+  const lines: Array<string | UnparsedLine> = [];
   let chunks = 0;
   let bytesRead = 0;
   for await (const chunk of linesOf(path)) {
@@ -65,5 +66,22 @@ describe("the lines of an NDJSON history", () => {
   it("of an empty file, or one of blank lines only, are none", async () => {
     expect((await read(file(""))).lines).toEqual([]);
     expect((await read(file("\n  \n \r\n\t"))).lines).toEqual([]);
+  });
+
+  it("that are not UTF-8 come with their reason, decoded with U+FFFD, wherever they lie: a chunk's valid lines stay text", async () => {
+    // L\xe9 and L\xe8 (Latin-1) would both decode to L\ufffd, one listing, if taken.
+    const chunk = 2 ** 20;
+    const latin1 = (text: string) => Buffer.from(text, "latin1");
+    const first = Buffer.concat([Buffer.from('{"a":1}\n'), latin1('{"id":"L\xe9"}\n'), Buffer.from('{"b":"房"}\n')]);
+    // The next line's \xe8 is the first chunk's last byte: the line runs across the chunks.
+    const head = Buffer.from(`${"a".repeat(chunk - first.length - 10)}\n`);
+    const content = Buffer.concat([first, head, latin1('{"id":"L\xe8","x":"'), Buffer.from('"}\n{"c":3}\n'), latin1("\xff")]);
+    expect(content[chunk - 1]).toBe(0xe8);
+    const { lines, chunks } = await read(file(content));
+    expect(chunks).toBeGreaterThan(1);
+    expect(lines).toEqual([
+      '{"a":1}', notUtf8('{"id":"L\ufffd"}'), '{"b":"房"}', head.toString().trimEnd(),
+      notUtf8('{"id":"L\ufffd","x":""}'), '{"c":3}', notUtf8("\ufffd"),
+    ]);
   });
 });

@@ -82,6 +82,24 @@ describe.each([
     expect(JSON.stringify(snapshot((await replayFile(reversed, options, silent, { thread })).state))).toBe(expected);
   });
 
+  it("refuses a line that is not UTF-8, as the service refuses such a body, in a file in time order and in one to be sorted", async () => {
+    // Decoded, its Latin-1 \xe9 would be U+FFFD, and "latin-\xe9" and "latin-\xe8" one id.
+    const valid = lines.slice(0, 200).filter((l) => l !== "");
+    const [before, after] = JSON.stringify({ ...events[3], id: "latin-\u00e9" }).split("\u00e9");
+    const latin1 = Buffer.concat([Buffer.from(before!), Buffer.from([0xe9]), Buffer.from(after!)]);
+    const bytes = (content: string[]) => Buffer.concat([Buffer.from(content.slice(0, 100).join("\n") + "\n"), latin1, Buffer.from("\n" + content.slice(100).join("\n") + "\n")]);
+    const expected = run(valid);
+    for (const content of [valid, [...valid].reverse()]) {
+      const path = join(mkdtempSync(join(tmpdir(), "anxin-history-")), "latin1.ndjson");
+      writeFileSync(path, bytes(content));
+      const replayed = snapshot((await replayFile(path, { catalogue: () => bundled, phoneKey }, silent, { thread })).state);
+      expect(replayed.counts).toEqual({ ...expected.counts, rejected: expected.counts.rejected + 1 });
+      expect(replayed.rejected.filter((r) => !expected.rejected.some((e) => e.id === r.id && e.message === r.message))).toEqual([
+        expect.objectContaining({ id: null, code: "invalid_json", message: "not JSON: the line is not UTF-8 text" }),
+      ]);
+    }
+  });
+
   it("stops the reader when the engine stops reading", async () => {
     for await (const batch of readHistory(sorted, phoneKey, { thread })) {
       expect(batch.items.length).toBeGreaterThan(0);
