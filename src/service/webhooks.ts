@@ -25,11 +25,17 @@ export function signature(secret: string, body: string, unixSeconds: number): st
   return `t=${unixSeconds},v1=${digest}`;
 }
 
+/**
+ * The key's webhook for the URL: made now, or the one made before (`made` false), whose kinds may
+ * differ. One per key and URL (a unique index), so that registrations sent at once make one.
+ */
 export async function registerWebhook(db: Kysely<Tables>, request: { keyHash: string; url: string; kinds: NoticeKind[] }, now: number) {
   const id = `wh_${randomBytes(8).toString("hex")}`;
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
-  await db.insertInto("webhooks").values({ id, key_hash: request.keyHash, url: request.url, kinds: JSON.stringify(request.kinds), secret, created_at: now }).execute();
-  return { id, url: request.url, kinds: request.kinds, secret };
+  await db.insertInto("webhooks").values({ id, key_hash: request.keyHash, url: request.url, kinds: JSON.stringify(request.kinds), secret, created_at: now })
+    .onConflict((conflict) => conflict.columns(["key_hash", "url"]).doNothing()).execute();
+  const hook = await db.selectFrom("webhooks").select(["id", "kinds", "secret"]).where("key_hash", "=", request.keyHash).where("url", "=", request.url).executeTakeFirstOrThrow();
+  return { id: hook.id, url: request.url, kinds: JSON.parse(hook.kinds) as string[], secret: hook.secret, made: hook.id === id };
 }
 
 function payload(notice: Notice, state: EngineState): unknown {

@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { deliverDue, retryDelayMs } from "../../src/service/webhooks.js";
+import { deliverDue, registerWebhook, retryDelayMs } from "../../src/service/webhooks.js";
 import { engines } from "../support/engines.js";
 import { ev, listing } from "../support/scenario.js";
 import { startApp, type Running } from "../support/service.js";
@@ -49,6 +49,14 @@ describe.each(engines)("webhooks on %s", (engine) => {
     const again = await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["obligation.breached", "obligation.due_soon", "claim.paid", "claim.opened"] });
     expect(again).toMatchObject({ status: 200, body: { id: registered.body.id, secret, duplicate: true } });
     expect(await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened"] })).toMatchObject({ status: 409, body: { code: "webhook_exists", field: "url" } });
+    // Two processes that both found none made one (each past the route's look-up): the second gets the first's.
+    const [key] = await running.service.database.db.selectFrom("webhooks").select("key_hash").execute();
+    const other = { keyHash: key!.key_hash, url: `${hook.url}/other`, kinds: ["claim.opened" as const] };
+    const first = await registerWebhook(running.service.database.db, other, running.clock.now());
+    const second = await registerWebhook(running.service.database.db, { ...other, kinds: ["claim.paid"] }, running.clock.now());
+    expect(first.made && !second.made && second.id === first.id && second.secret === first.secret).toBe(true);
+    expect(second.kinds).toEqual(["claim.opened"]);
+    await running.call("DELETE", `/v1/webhooks/${first.id}`);
     expect((await running.call("GET", "/v1/webhooks")).body.webhooks).toHaveLength(1);
     await running.call("POST", "/v1/events/batch", { events: [listing(), ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" })] });
     running.clock.set("2026-03-03T12:00:00+08:00");

@@ -28,19 +28,17 @@ export function registerWebhookRoutes(app: TypedApp, context: ApiContext): void 
   }, async (request, reply) => {
     const integrator = await context.integratorOf(request);
     const { url, kinds } = request.body;
-    const existing = await db().selectFrom("webhooks").select(["id", "url", "kinds", "secret"]).where("key_hash", "=", integrator.keyHash).execute();
-    // The same registration sent again (a retry after a lost answer) is the one made, not a second.
-    const same = existing.find((hook) => hook.url === url);
-    if (same !== undefined) {
-      const sameKinds = JSON.parse(same.kinds) as string[];
-      if (sameKinds.length !== kinds.length || !kinds.every((kind) => sameKinds.includes(kind))) {
-        throw new ApiError(409, "webhook_exists", `webhook ${same.id} already sends other kinds to ${url}: remove it first`, "url");
-      }
-      return reply.status(200).send({ id: same.id, url, kinds: sameKinds, secret: same.secret, duplicate: true });
+    const existing = await db().selectFrom("webhooks").select("url").where("key_hash", "=", integrator.keyHash).execute();
+    if (existing.length >= maxWebhooksPerKey && !existing.some((hook) => hook.url === url)) {
+      throw new ApiError(409, "too_many_webhooks", `at most ${maxWebhooksPerKey} webhooks per API key`, "url");
     }
-    if (existing.length >= maxWebhooksPerKey) throw new ApiError(409, "too_many_webhooks", `at most ${maxWebhooksPerKey} webhooks per API key`, "url");
-    const hook = await registerWebhook(db(), { keyHash: integrator.keyHash, url, kinds }, context.now());
-    return reply.status(201).send({ ...hook, duplicate: false });
+    // The same registration sent again (a retry after a lost answer) is the one made, not a second.
+    const { made, ...hook } = await registerWebhook(db(), { keyHash: integrator.keyHash, url, kinds }, context.now());
+    if (made) return reply.status(201).send({ ...hook, duplicate: false });
+    if (hook.kinds.length !== kinds.length || !kinds.every((kind) => hook.kinds.includes(kind))) {
+      throw new ApiError(409, "webhook_exists", `webhook ${hook.id} already sends other kinds to ${url}: remove it first`, "url");
+    }
+    return reply.status(200).send({ ...hook, duplicate: true });
   });
 
   app.get("/v1/webhooks", { schema: { summary: "This key's webhooks", tags: ["webhooks"], security: [{ apiKey: [] }] } }, async (request) => {
