@@ -2,6 +2,7 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { AjvCompiler } from "@fastify/ajv-compiler";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -23,6 +24,7 @@ import { registerReportRoutes } from "./routes/reports.js";
 import { registerListingRoutes } from "./routes/listings.js";
 
 export const maxBodyBytes = 4 * 1024 * 1024;
+const validators = AjvCompiler();
 
 export type TypedApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -70,6 +72,13 @@ export async function buildServer(options: { service: Service; people: People; n
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
+
+  // A body is JSON and is taken as sent: Fastify's validator turns "100", true and [100] into
+  // numbers (a top-up of `true` credited 1 fen) and drops fields a schema does not name. Only a
+  // query, path or header, which arrive as text, are converted.
+  const asText = validators({}, { customOptions: {} });
+  const asSent = validators({}, { customOptions: { coerceTypes: false, removeAdditional: false } });
+  app.setValidatorCompiler((route) => (route.httpPart === "body" ? asSent : asText)(route));
 
   // Bytes that are not UTF-8 are not JSON: decoded, each would be U+FFFD, and ids differing by one
   // would be one id (L\xe9 and L\xe8). A byte order mark, which Windows tools write, is dropped.

@@ -30,6 +30,12 @@ export type Outcome =
   | { status: "duplicate"; eventId: string }
   | { status: "rejected"; eventId: string | null; rejection: Rejection };
 
+/** When an input was received, and from whom where the shell knows (kept with a rejection). */
+export interface Receipt {
+  now: Instant;
+  sender?: string;
+}
+
 export interface PreSigningAnswer {
   dealId: string;
   decision: RiskDecision;
@@ -68,26 +74,26 @@ export class Engine {
   }
 
   /** Validates, deduplicates and applies one event as received at `now`. Never throws on bad input. */
-  submit(input: unknown, options: { now: Instant }): Outcome {
+  submit(input: unknown, options: Receipt): Outcome {
     const validation = validateEvent(input, { phoneKey: this.phoneKey });
-    if (!validation.ok) return this.reject(input, validation.rejection, options.now);
+    if (!validation.ok) return this.reject(input, validation.rejection, options);
     return this.accept(validation.event, options);
   }
 
   /** Applies an event that already passed validation (a replayed log). */
-  accept(event: AcceptedEvent, options: { now: Instant }): Outcome {
+  accept(event: AcceptedEvent, options: Receipt): Outcome {
     const verdict = this.state.seen.verdict(event.id, event.digest);
     if (verdict === "duplicate") {
       this.state.counts.duplicates++;
       return { status: "duplicate", eventId: event.id };
     }
     if (verdict === "conflict") {
-      return this.reject(event, { code: "conflict", message: `event ${event.id} was already accepted with other content`, field: "id" }, options.now);
+      return this.reject(event, { code: "conflict", message: `event ${event.id} was already accepted with other content`, field: "id" }, options);
     }
     this.advanceClock(options.now);
     if (commandTypes.has(event.type)) {
       const refusal = applyCommand(this.state, this.workflow, event, this.context.now);
-      if (refusal !== null) return this.reject(event, refusal, options.now);
+      if (refusal !== null) return this.reject(event, refusal, options);
       this.state.seen.set(event.id, event.digest);
     } else {
       // Known before its rules run: an obligation it fulfils is settled with a reference to it.
@@ -125,7 +131,7 @@ export class Engine {
 
   /** A line that is not even JSON is still kept, with the reason. */
   rejectUnparseable(text: string, error: string, now: Instant): Outcome {
-    return this.reject(text.slice(0, 2_000), notJson(error), now);
+    return this.reject(text.slice(0, 2_000), notJson(error), { now });
   }
 
   /** "May agent A7 call this number for marketing now?" Answers from what the engine knows at `at`. */
@@ -175,11 +181,11 @@ export class Engine {
   }
 
   /** Keeps an input the shell refused before the engine saw it (an integrator outside its scope). */
-  refuse(input: unknown, rejection: Rejection, now: Instant): Outcome {
-    return this.reject(input, rejection, now);
+  refuse(input: unknown, rejection: Rejection, options: Receipt): Outcome {
+    return this.reject(input, rejection, options);
   }
 
-  private reject(input: unknown, rejection: Rejection, now: Instant): Outcome {
+  private reject(input: unknown, rejection: Rejection, { now, sender }: Receipt): Outcome {
     const record = input as { id?: unknown; type?: unknown } | null;
     // A message or field may quote what was sent (a type, a member's name, an id): phones in it masked.
     const masked = (text: string) => maskPhonesIn(text) ?? text;
@@ -187,7 +193,7 @@ export class Engine {
     const type = typeof record?.type === "string" ? masked(record.type) : null;
     const kept = isAccepted(input) ? stripInternal(input) : redactRejected(input);
     const said = { code: rejection.code, message: masked(rejection.message), field: masked(rejection.field) };
-    this.state.rejected.push({ ...said, id, type, rejectedAt: now, input: kept });
+    this.state.rejected.push({ ...said, id, type, rejectedAt: now, input: kept, sender: sender ?? null });
     this.state.counts.rejected++;
     return { status: "rejected", eventId: id, rejection: said };
   }

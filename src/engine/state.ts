@@ -20,6 +20,8 @@ export interface RejectedEvent extends Rejection {
   rejectedAt: Instant;
   /** The input as received, with any phone redacted. */
   input: unknown;
+  /** Who sent it, where the shell says (an API key's hash), so that they can read it back. */
+  sender: string | null;
 }
 
 export interface Alert {

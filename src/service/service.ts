@@ -39,12 +39,14 @@ export interface ServiceOptions {
 export interface SubmitOptions {
   /** The shell's own admission rule (an API key's scope); a refusal is kept like any rejection. */
   admit?: (input: unknown) => Rejection | null;
+  /** Who sends it (an API key's hash), kept with a rejection so that they can read it back. */
+  sender?: string;
 }
 
 export const maxBatchEvents = 1_000;
 
 /** An event to submit, with its sender's admission rule. */
-type Submission = { input: unknown; admit: SubmitOptions["admit"] };
+type Submission = { input: unknown } & SubmitOptions;
 
 export class Service {
   private readonly replica: Replica;
@@ -113,7 +115,7 @@ export class Service {
 
   /** One event, answered once durable. Events sent one at a time are written together on the event loop's next turn (group-commit.ts). */
   submit(input: unknown, options: SubmitOptions = {}): Promise<Outcome> {
-    return this.singles.submit({ input, admit: options.admit });
+    return this.singles.submit({ input, ...options });
   }
 
   /**
@@ -121,15 +123,16 @@ export class Service {
    * engine's writer (writer-scope.ts), so that the next batch is applied while this one commits.
    */
   submitBatch(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<Outcome[]> {
-    return this.submitEach(inputs.map((input) => ({ input, admit: options.admit })));
+    return this.submitEach(inputs.map((input) => ({ input, ...options })));
   }
 
   private async submitEach(submissions: readonly Submission[]): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
     await this.replica.write((now) => {
-      outcomes = submissions.map(({ input, admit }) => {
+      outcomes = submissions.map(({ input, admit, sender }) => {
         const refusal = admit?.(input) ?? null;
-        return refusal === null ? this.engine.submit(input, { now }) : this.engine.refuse(input, refusal, now);
+        const receipt = sender === undefined ? { now } : { now, sender };
+        return refusal === null ? this.engine.submit(input, receipt) : this.engine.refuse(input, refusal, receipt);
       });
       return outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
     }, { onWriter: submissions.length > 1 });
@@ -163,8 +166,8 @@ export class Service {
   }
 
   /** Keeps an input refused before validation (a body that was not JSON). */
-  refuse(input: unknown, rejection: Rejection): Promise<Outcome> {
-    return this.singles.submit({ input, admit: () => rejection });
+  refuse(input: unknown, rejection: Rejection, options: Omit<SubmitOptions, "admit"> = {}): Promise<Outcome> {
+    return this.singles.submit({ input, ...options, admit: () => rejection });
   }
 
   /**

@@ -37,6 +37,10 @@ export interface RejectedTable {
   field: string;
   received_at: number;
   input: string;
+  /** The API key's hash that sent it, and the input's brand and city where it names valid ones (0010): for scoped readers. */
+  sender: string | null;
+  brand: string | null;
+  city: string | null;
 }
 
 export interface ClaimTable {

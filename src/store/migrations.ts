@@ -280,6 +280,14 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.createIndex("webhooks_by_url").on("webhooks").columns(["key_hash", "url"]).unique().execute();
       },
     },
+    "0010-rejected-by-scope": {
+      async up(db: Kysely<any>) {
+        // A rejected input is shown to the API key that sent it and to whoever sends or watches its
+        // brand and city, not to every caller. Rows kept before hold none of these, and are shown
+        // only to readers of every brand and city.
+        for (const column of ["sender", "brand", "city"]) await db.schema.alterTable("rejected").addColumn(column, "text").execute();
+      },
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { approverRoleOf, type User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { withinScope } from "../scope.js";
 import { Offset, oneOf } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
@@ -17,13 +18,10 @@ const Decision = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 20
 const IdempotencyHeaders = Type.Object({ "idempotency-key": Type.String({ minLength: 1, maxLength: 100 }) });
 const ClaimParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 512 }) });
 
-/** Staff see their cities and brands; a consumer only what they are the beneficiary of. */
+/** Staff see their cities and brands; a consumer, within theirs, only what they are the beneficiary of. */
 export function scoped<T extends SelectQueryBuilder<Tables, "claims" | "obligations", any>>(query: T, user: User, table: "claims" | "obligations"): T {
-  let q = query as SelectQueryBuilder<Tables, "claims" | "obligations", any>;
-  if (user.role === "consumer") return q.where(`${table}.beneficiary_id`, "=", user.subjectId) as T;
-  if (!user.cities.includes("*")) q = q.where(`${table}.city`, "in", user.cities);
-  if (!user.brands.includes("*")) q = q.where(`${table}.brand`, "in", user.brands);
-  return q as T;
+  const q = withinScope(query, user, table);
+  return (user.role === "consumer" ? q.where(`${table}.beneficiary_id`, "=", user.subjectId) : q) as T;
 }
 
 function instantOrFail(text: string | undefined, field: string): number | undefined {

@@ -2,10 +2,12 @@
 import { Type } from "@sinclair/typebox";
 import { notJson } from "../../domain/events/json.js";
 import type { Rejection } from "../../domain/events/validate.js";
+import { commandTypes } from "../../engine/commands.js";
 import type { Outcome } from "../../engine/engine.js";
 import { maxBatchEvents } from "../../service/service.js";
 import type { Integrator } from "../../service/people.js";
-import { ErrorBody, statusOfRejection } from "../errors.js";
+import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { rowsCovered, scopeCovers, scopeOfKey, withinScope } from "../scope.js";
 import { LogSeq } from "../schemas.js";
 import { invalidJsonError, isInvalidJson, type ApiContext, type InvalidJson, type TypedApp } from "../server.js";
 
@@ -19,9 +21,21 @@ const Result = Type.Object({
   field: Type.Optional(Type.String()),
 });
 
-function scopeOf(integrator: Integrator) {
+/**
+ * What an API key may send: its brand's events in its cities. People's decisions (an approval, a
+ * top-up) are made by a logged-in user through their own routes, which write them as events with
+ * the user as actor; sent with a key, any actor and role could be claimed, and a claim of another
+ * brand paid. Ids beginning `cmd/` are those decisions' (their Idempotency-Key).
+ */
+function admissionOf(integrator: Integrator) {
   return (input: unknown): Rejection | null => {
-    const envelope = input as { city?: unknown; brand?: unknown } | null;
+    const envelope = input as { id?: unknown; type?: unknown; city?: unknown; brand?: unknown } | null;
+    if (typeof envelope?.type === "string" && commandTypes.has(envelope.type)) {
+      return { code: "insufficient_authority", message: `${envelope.type} is a person's decision: a logged-in user makes it through the claims and funds routes, not an API key`, field: "type" };
+    }
+    if (typeof envelope?.id === "string" && envelope.id.startsWith("cmd/")) {
+      return { code: "invalid_field", message: "ids beginning cmd/ are kept for people's decisions", field: "id" };
+    }
     if (typeof envelope?.city !== "string" || typeof envelope.brand !== "string") return null; // the schema will say what is wrong
     if (integrator.brand !== "*" && envelope.brand !== integrator.brand) {
       return { code: "out_of_scope", message: `this API key sends events for brand ${integrator.brand}`, field: "brand" };
@@ -50,8 +64,8 @@ function statusOf(outcome: Outcome): number {
   return outcome.rejection.code === "out_of_scope" ? 403 : statusOfRejection(outcome.rejection.code);
 }
 
-function refuseInvalidJson(context: ApiContext, body: InvalidJson): Promise<Outcome> {
-  return context.service.refuse(body.invalidJson, notJson(body.error));
+function refuseInvalidJson(context: ApiContext, body: InvalidJson, integrator: { keyHash: string }): Promise<Outcome> {
+  return context.service.refuse(body.invalidJson, notJson(body.error), { sender: integrator.keyHash });
 }
 
 export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
@@ -63,8 +77,8 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
   }, async (request, reply) => {
     const integrator = await context.integratorOf(request);
     const outcome = isInvalidJson(request.body)
-      ? await refuseInvalidJson(context, request.body)
-      : await context.service.submit(request.body, { admit: scopeOf(integrator) });
+      ? await refuseInvalidJson(context, request.body, integrator)
+      : await context.service.submit(request.body, { admit: admissionOf(integrator), sender: integrator.keyHash });
     const status = statusOf(outcome) as 200;
     if (outcome.status === "rejected") return reply.status(status).send({ ...toResult(outcome), ...outcome.rejection });
     return reply.status(status).send(toResult(outcome));
@@ -80,13 +94,12 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
     // kept as one rejected input, as a single event's is, and the whole batch answered 400.
     preValidation: async (request) => {
       if (!isInvalidJson(request.body)) return;
-      await context.integratorOf(request);
-      await refuseInvalidJson(context, request.body);
+      await refuseInvalidJson(context, request.body, await context.integratorOf(request));
       throw invalidJsonError(request.body);
     },
   }, async (request) => {
     const integrator = await context.integratorOf(request);
-    const outcomes = await context.service.submitBatch(request.body.events, { admit: scopeOf(integrator) });
+    const outcomes = await context.service.submitBatch(request.body.events, { admit: admissionOf(integrator), sender: integrator.keyHash });
     const count = (status: Outcome["status"]) => outcomes.filter((o) => o.status === status).length;
     return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results: outcomes.map(toResult) };
   });
@@ -97,10 +110,18 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
       querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), beforeSeq: Type.Optional(LogSeq) }),
     },
   }, async (request) => {
-    const authorization = request.headers.authorization ?? "";
-    if (authorization.includes("ak_")) await context.integratorOf(request);
-    else await context.userOf(request);
-    let query = context.service.database.db.selectFrom("rejected").selectAll().orderBy("seq", "desc").limit(request.query.limit);
+    // An API key reads what it sent and its brand's and cities' rejections; staff theirs. Consumers and agents send no events.
+    const db = context.service.database.db;
+    let query = db.selectFrom("rejected").selectAll().orderBy("seq", "desc").limit(request.query.limit);
+    if ((request.headers.authorization ?? "").includes("ak_")) {
+      const integrator = await context.integratorOf(request);
+      const scope = scopeOfKey(integrator);
+      if (!scopeCovers(scope)) query = query.where((eb) => eb.or([eb("sender", "=", integrator.keyHash), rowsCovered(eb, scope, "rejected")!]));
+    } else {
+      const user = await context.userOf(request);
+      if (user.role === "consumer" || user.role === "agent") throw new ApiError(403, "forbidden", `a ${user.role} may not read rejected events`, "role");
+      query = withinScope(query, user, "rejected");
+    }
     if (request.query.beforeSeq !== undefined) query = query.where("seq", "<", request.query.beforeSeq);
     const rows = await query.execute();
     return {

@@ -8,6 +8,7 @@ import { msPerDay } from "../../domain/time.js";
 import type { User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { listingReports } from "../../store/reports/listing.js";
+import { withinScope } from "../scope.js";
 import { ApiError, ErrorBody } from "../errors.js";
 import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
@@ -16,11 +17,9 @@ import { CalendarDate, dayRange } from "./reports.js";
 const defaultDays = 30;
 
 function visible<O>(query: SelectQueryBuilder<Tables, "listings" | any, O>, user: User): SelectQueryBuilder<Tables, "listings" | any, O> {
-  if (user.role === "consumer") return query.where("listings.owner_id", "=", user.subjectId);
-  if (user.role === "agent") return query.where("listings.maintainer_id", "=", user.subjectId);
-  let q = query;
-  if (!user.cities.includes("*")) q = q.where("listings.city", "in", user.cities);
-  if (!user.brands.includes("*")) q = q.where("listings.brand", "in", user.brands);
+  const q = withinScope(query, user, "listings");
+  if (user.role === "consumer") return q.where("listings.owner_id", "=", user.subjectId);
+  if (user.role === "agent") return q.where("listings.maintainer_id", "=", user.subjectId);
   return q;
 }
 

@@ -1,8 +1,10 @@
 // Funds, the ledger and its reconciliation, and alerts: finance's and operations' view of money.
 import { Type } from "@sinclair/typebox";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { fundPattern } from "../../domain/events/schema.js";
+import type { Tables } from "../../store/database.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
+import { coversFund, scopeCovers, withinScope, type Scope } from "../scope.js";
 import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
@@ -19,10 +21,12 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
     const rows = await db().selectFrom("postings").select(["account", sql<number>`sum(amount_fen)`.as("balance")]).groupBy("account").orderBy("account").execute();
     return rows.map((r) => ({ name: r.account, balanceFen: Number(r.balance) }));
   };
+  /** Accounts are `kind:fund` (the fund's, seen by those it covers) or `expense:commitment` (every fund's: seen by those covering all). */
+  const coversAccount = (scope: Scope, name: string) => coversFund(scope, name.startsWith("expense:") ? "platform" : name.slice(name.indexOf(":") + 1));
 
   app.get("/v1/funds", { schema: { summary: "Fund balances and the payouts they hold", tags: ["money"], security: [{ session: [] }] } }, async (request) => {
-    await staffOnly(request);
-    const accounts = (await balances()).filter((a) => a.name.startsWith("fund:"));
+    const user = await staffOnly(request);
+    const accounts = (await balances()).filter((a) => a.name.startsWith("fund:") && coversAccount(user, a.name));
     const held = await db().selectFrom("claims").select(["fund", sql<number>`count(*)`.as("claims"), sql<number>`sum(amount_fen)`.as("amount")])
       .where("status", "=", "approved").where("kind", "!=", "remedy").groupBy("fund").execute();
     return {
@@ -45,6 +49,9 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
   }, async (request) => {
     const user = await context.userOf(request);
     if (user.role !== "finance" && user.role !== "operations") throw new ApiError(403, "insufficient_authority", "only finance or operations tops up a fund", "role");
+    if (!coversFund(user, request.params.fund)) {
+      throw new ApiError(403, "out_of_scope", `${user.username} may top up only the funds of their brands and cities${request.params.fund === "platform" ? " (the platform's needs every one)" : ""}`, "fund");
+    }
     const [brand, city] = request.params.fund === "platform" ? ["platform", "national"] : request.params.fund.split(":");
     const result = await context.service.command({
       idempotencyKey: `${user.username}/${request.headers["idempotency-key"]}`, type: "fund.topped_up", city: city!, brand: brand!,
@@ -60,14 +67,21 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
       querystring: Type.Object({ claimId: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset }),
     },
   }, async (request) => {
-    await staffOnly(request);
+    const user = await staffOnly(request);
+    const all = await balances();
+    const accounts = all.filter((a) => coversAccount(user, a.name));
     let query = db().selectFrom("entries").selectAll();
     if (request.query.claimId !== undefined) query = query.where("claim_id", "=", request.query.claimId);
+    // A scoped reader sees the entries that move money of their funds.
+    if (accounts.length < all.length) {
+      const funds = accounts.map((a) => a.name);
+      if (funds.length === 0) query = query.where(sql<boolean>`false`);
+      else query = query.where("id", "in", db().selectFrom("postings").select("entry_id").where("account", "in", funds));
+    }
     const entries = await query.orderBy("at").orderBy("id").limit(request.query.limit).offset(request.query.offset).execute();
     const postings = entries.length === 0 ? [] : await db().selectFrom("postings").selectAll().where("entry_id", "in", entries.map((e) => e.id)).orderBy("entry_id").orderBy("line").execute();
-    const accounts = await balances();
     return {
-      balanced: accounts.reduce((sum, a) => sum + a.balanceFen, 0) === 0,
+      balanced: all.reduce((sum, a) => sum + a.balanceFen, 0) === 0,
       accounts,
       entries: entries.map((e) => ({
         id: e.id, at: new Date(Number(e.at)).toISOString(), purpose: e.purpose, claimId: e.claim_id, versionKey: e.version_key, causedBy: JSON.parse(e.caused_by) as string[],
@@ -86,10 +100,22 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
   app.get("/v1/alerts", {
     schema: { summary: "Alerts, newest first", tags: ["money"], security: [{ session: [] }], querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }) },
   }, async (request) => {
-    await staffOnly(request);
-    const rows = await db().selectFrom("alerts").selectAll().orderBy("seq", "desc").limit(request.query.limit).execute();
+    const user = await staffOnly(request);
+    const rows = await alertsIn(db(), user).orderBy("seq", "desc").limit(request.query.limit).execute();
     return { alerts: rows.map((a) => ({ seq: Number(a.seq), kind: a.kind, at: new Date(Number(a.at)).toISOString(), claimId: a.claim_id, obligationId: a.obligation_id, dealId: a.deal_id, message: a.message })) };
   });
+}
+
+/** The alerts of a scope: those of its claims, obligations and deals (every alert names one of them). */
+function alertsIn(db: Kysely<Tables>, scope: Scope) {
+  const query = db.selectFrom("alerts").selectAll();
+  if (scopeCovers(scope)) return query;
+  return query.where((eb) => eb.or([
+    eb("claim_id", "in", withinScope(db.selectFrom("claims").select("claims.id"), scope, "claims")),
+    eb("obligation_id", "in", withinScope(db.selectFrom("obligations").select("obligations.id"), scope, "obligations")),
+    eb("deal_id", "in", withinScope(db.selectFrom("deals").select("deals.deal_id"), scope, "deals")),
+    eb("deal_id", "in", withinScope(db.selectFrom("risks").select("risks.deal_id"), scope, "risks")), // halted before a signing
+  ]));
 }
 
 /** Checks the stored ledger against itself, the engine and the log. Problems are listed, not thrown. */
