@@ -51,7 +51,7 @@ export function post(ledger: Ledger, entry: Omit<JournalEntry, "id">): JournalEn
   const recorded: JournalEntry = { id: `je-${ledger.entries.length + 1}`, ...entry };
   ledger.entries.push(recorded);
   for (const posting of entry.postings) {
-    ledger.balances.set(posting.account, (ledger.balances.get(posting.account) ?? 0) + posting.amountFen);
+    ledger.balances.set(posting.account, assertFen((ledger.balances.get(posting.account) ?? 0) + posting.amountFen, `balance of ${posting.account}`));
   }
   return recorded;
 }

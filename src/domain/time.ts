@@ -11,6 +11,14 @@ export const msPerDay = 86_400_000;
 
 const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/**
+ * The years an instant of this business may fall in. Before 1901 Shanghai's time was local mean
+ * time (+08:05:43), which no offset written to the minute names; a deadline after year 9999 has no
+ * RFC 3339 form. Both were taken until 2026-11-27 (a report from 0001-01-01, an event in 9999).
+ */
+export const firstYear = 1970;
+export const lastYear = 2999;
+
 /** The value of `count` ASCII digits from `from`; -1 if any is not a digit. */
 function digitsAt(text: string, from: number, count: number): number {
   let value = 0;
@@ -28,7 +36,7 @@ let lastInstant: Instant | null = null;
 
 /**
  * Parses an RFC 3339 timestamp that carries an offset, YYYY-MM-DDTHH:mm:ss[.fraction](Z|±HH:MM);
- * null if it is not one or names no real instant. Read character by character: every event has one.
+ * null if it is not one, names no real instant, or lies outside firstYear–lastYear. Read character by character: every event has one.
  */
 export function parseInstant(text: string): Instant | null {
   if (text !== lastText) {
@@ -47,7 +55,7 @@ function readInstant(text: string): Instant | null {
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  if (year < firstYear || year > lastYear || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
   let i = 19;
   let fraction = 0; // milliseconds: digits past the third are dropped, as Date.parse drops them
   if (at(i) === 46) { // "."
@@ -94,7 +102,7 @@ export function startOfNextBusinessDay(at: Instant): Instant {
 /** 00:00 business time of a calendar date written YYYY-MM-DD; null if it is no date. */
 export function startOfBusinessDate(date: string): Instant | null {
   const parsed = DateTime.fromISO(date, { zone: businessZone });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid || parsed.year < firstYear || parsed.year > lastYear) return null;
   return parsed.startOf("day").toMillis();
 }
 

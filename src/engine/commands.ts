@@ -2,14 +2,25 @@
 // A command that cannot be carried out is rejected with a reason and changes nothing.
 import { mayDecide } from "../domain/approval.js";
 import type { AcceptedEvent, Rejection } from "../domain/events/validate.js";
+import { account } from "../domain/ledger.js";
 import type { Instant } from "../domain/time.js";
 import type { EngineState } from "./state.js";
 import type { Workflow } from "./workflow.js";
+
+/**
+ * 10 trillion CNY: far above any guarantee fund, and far enough below 2^53 that every balance, the
+ * sums of postings included, stays an exact integer (unbounded top-ups lost fen until 2026-11-27).
+ */
+export const maxFundFen = 1_000_000_000_000_000;
 
 export const commandTypes = new Set(["claim.approved", "claim.rejected", "claim.voided", "claim.pay_requested", "fund.topped_up"]);
 
 export function applyCommand(state: EngineState, workflow: Workflow, event: AcceptedEvent, now: Instant): Rejection | null {
   if (event.type === "fund.topped_up") {
+    const balanceFen = state.ledger.balances.get(account.fund(event.data.fundId)) ?? 0;
+    if (balanceFen + event.data.amountFen > maxFundFen) {
+      return refuse("invalid_field", `fund ${event.data.fundId} holds ${balanceFen} fen; a fund holds at most ${maxFundFen} fen`, "data.amountFen");
+    }
     workflow.topUp(event.data.fundId, event.data.amountFen, event.id, now);
     return null;
   }

@@ -1,6 +1,7 @@
 // One migration set for both engines; the only difference is how an auto-increment key is spelled.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Database, EngineName } from "./database.js";
+import { scopeMigrations } from "./migrations-scopes.js";
 
 function migrations(engine: EngineName): Record<string, Migration> {
   const serial = engine === "postgres" ? "bigserial" : "integer";
@@ -269,25 +270,7 @@ function migrations(engine: EngineName): Record<string, Migration> {
         await db.schema.alterTable("listing_days").dropColumn("showings").execute();
       },
     },
-    "0009-one-webhook-per-url": {
-      async up(db: Kysely<any>) {
-        // A key registers a URL once: a registration sent again is the same webhook. Two sent at
-        // once could both be made, every notice then delivered twice; the oldest of such is kept,
-        // the others' deliveries (each a copy of the oldest's) dropped with them.
-        const younger = sql`select w.id from webhooks w where exists (select 1 from webhooks o where o.key_hash = w.key_hash and o.url = w.url and (o.created_at < w.created_at or (o.created_at = w.created_at and o.id < w.id)))`;
-        await sql`delete from deliveries where webhook_id in (${younger})`.execute(db);
-        await sql`delete from webhooks where id in (${younger})`.execute(db);
-        await db.schema.createIndex("webhooks_by_url").on("webhooks").columns(["key_hash", "url"]).unique().execute();
-      },
-    },
-    "0010-rejected-by-scope": {
-      async up(db: Kysely<any>) {
-        // A rejected input is shown to the API key that sent it and to whoever sends or watches its
-        // brand and city, not to every caller. Rows kept before hold none of these, and are shown
-        // only to readers of every brand and city.
-        for (const column of ["sender", "brand", "city"]) await db.schema.alterTable("rejected").addColumn(column, "text").execute();
-      },
-    },
+    ...scopeMigrations(),
   };
 }
 

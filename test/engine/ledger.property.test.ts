@@ -2,7 +2,9 @@
 // paid monetary claim has its journal entry, every amount is a safe integer of fen.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decide, run } from "../support/scenario.js";
+import { maxFundFen } from "../../src/engine/commands.js";
+import { maxAmountFen } from "../../src/domain/events/schema.js";
+import { accountBalance, decide, ev, run } from "../support/scenario.js";
 import { history } from "../support/arbitraries.js";
 
 const roles = ["agent", "store_manager", "quality_officer", "platform_quality"];
@@ -29,5 +31,14 @@ describe("the ledger, for any history", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("holds at most 10 trillion CNY in a fund, so that every balance stays exact: a top-up past it is refused", () => {
+    const topUps = Array.from({ length: 101 }, (_, i) => ev("fund.topped_up", "2026-03-01T10:00:00+08:00", { fundId: "lianjia:beijing", amountFen: maxAmountFen, actorId: "finance-1" }, { id: `top-up-${i}` }));
+    const s = run(topUps);
+    // The fund opened with 10,000,000 CNY: 99 top-ups of 100 billion fit, the 100th would pass the bound.
+    expect(s.rejected.map((r) => [r.code, r.field])).toEqual([["invalid_field", "data.amountFen"], ["invalid_field", "data.amountFen"]]);
+    expect(accountBalance(s, "fund:lianjia:beijing")).toBe(99 * maxAmountFen + 1_000_000_000);
+    expect(accountBalance(s, "fund:lianjia:beijing")).toBeLessThanOrEqual(maxFundFen);
   });
 });

@@ -2,7 +2,7 @@
 // funds safety. Aggregates over a city, brand and period, for anyone logged in.
 import { Type, type Static } from "@sinclair/typebox";
 import { periods } from "../../domain/reports/fulfilment.js";
-import { formatInstant, startOfBusinessDate } from "../../domain/time.js";
+import { firstYear, formatInstant, lastYear, startOfBusinessDate } from "../../domain/time.js";
 import { fulfilmentReport, type ReportScope } from "../../store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../../store/reports/funds-safety.js";
 import { overdueReport, scorecardReport } from "../../store/reports/scorecard.js";
@@ -19,8 +19,8 @@ const Range = Type.Object({ from: CalendarDate, to: CalendarDate, city: Type.Opt
 export function dayRange(from: string, to: string): { from: number; to: number } {
   const start = startOfBusinessDate(from);
   const end = startOfBusinessDate(to);
-  if (start === null) throw new ApiError(400, "invalid_field", `from: ${from} is not a date`, "from");
-  if (end === null) throw new ApiError(400, "invalid_field", `to: ${to} is not a date`, "to");
+  if (start === null) throw new ApiError(400, "invalid_field", `from: ${from} is not a date of ${firstYear}–${lastYear}`, "from");
+  if (end === null) throw new ApiError(400, "invalid_field", `to: ${to} is not a date of ${firstYear}–${lastYear}`, "to");
   if (end < start) throw new ApiError(400, "invalid_field", "to is before from", "to");
   return { from: start, to: end + 86_400_000 };
 }

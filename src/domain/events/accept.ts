@@ -4,7 +4,7 @@
 // which checks shapes with the compiled checks' source (validate.ts, checkSources), starts without
 // loading it.
 import { identifyPhone, isPhoneNumber, maskPhonesIn } from "../phone.js";
-import { parseInstant } from "../time.js";
+import { firstYear, lastYear, parseInstant } from "../time.js";
 import type { ContractEvent, EventType } from "./schema.js";
 import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from "./validate.js";
 
@@ -15,7 +15,7 @@ import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from
  */
 export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: string, fromJson?: string): Check {
   const at = parseInstant(event.occurredAt);
-  if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant`, "occurredAt");
+  if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant of ${firstYear}–${lastYear}`, "occurredAt");
   const flawed = fromJson !== undefined && !mayBeFlawed(fromJson) ? null : flawedText(event);
   if (flawed !== null) return reject("invalid_field", flawed.message, flawed.field);
   const guarded = withoutPhones(event);
