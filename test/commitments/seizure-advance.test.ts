@@ -20,6 +20,23 @@ describe("seizure-advance", () => {
     expect(claimsOf(run([signedDeal(), seizure("2026-03-20T10:00:00+08:00", "2026-03-03")]), "seizure-advance")).toEqual([]);
   });
 
+  it("two seizures found on one deal at the same instant are each judged by their own date: only the one before the signing is advanced", () => {
+    const found = "2026-03-20T10:00:00+08:00";
+    const s = run([
+      signedDeal(),
+      ev("seizure.found", found, { dealId: "D1", seizedOn: "2026-02-15", lossFen: 2_000_000 }, { id: "Z1" }),
+      ev("seizure.found", found, { dealId: "D1", seizedOn: "2026-03-10", lossFen: 3_000_000 }, { id: "Z2" }),
+    ]);
+    expect(claimsOf(s, "seizure-advance")).toMatchObject([{ amountFen: 2_000_000, status: "paid", causedBy: ["Z1"] }]);
+    expect(accountBalance(s, "receivable:lianjia:beijing")).toBe(2_000_000);
+  });
+
+  it("a seizure date no calendar has is rejected, naming data.seizedOn", () => {
+    const s = run([signedDeal(), ev("seizure.found", "2026-03-20T10:00:00+08:00", { dealId: "D1", seizedOn: "2026-02-30", lossFen: 2_000_000 }, { id: "Z1" })]);
+    expect(s.rejected).toMatchObject([{ id: "Z1", code: "invalid_field", field: "data.seizedOn" }]);
+    expect(claimsOf(s, "seizure-advance")).toEqual([]);
+  });
+
   it("seizure.recovered reduces the receivable", () => {
     const s = run([signedDeal(), seizure("2026-03-20T10:00:00+08:00", "2026-02-15"), ev("seizure.recovered", "2026-05-01T10:00:00+08:00", { dealId: "D1", amountFen: 500_000 })]);
     expect(claimsOf(s, "seizure-advance")[0]).toMatchObject({ receivable: { recoveredFen: 500_000, outstandingFen: 1_500_000 } });

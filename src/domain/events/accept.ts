@@ -1,10 +1,10 @@
-// What accepting an event takes once its shape has passed the contract's schema: a real instant,
-// every id and text storable (no U+0000, no unpaired surrogate), and a real phone (replaced by its
-// hash and mask); then its digest goes with it. Without TypeBox, so that a replay's reading thread,
-// which checks shapes with the compiled checks' source (validate.ts, checkSources), starts without
-// loading it.
+// What accepting an event takes once its shape has passed the contract's schema: a real instant and
+// calendar date, every id and text storable (no U+0000, no unpaired surrogate), and a real phone
+// (replaced by its hash and mask); then its digest goes with it. Without TypeBox, so that a
+// replay's reading thread, which checks shapes with the compiled checks' source (validate.ts,
+// checkSources), starts without loading it.
 import { identifyPhone, isPhoneNumber, maskPhonesIn } from "../phone.js";
-import { firstYear, lastYear, parseInstant } from "../time.js";
+import { firstYear, isCalendarDate, lastYear, parseInstant } from "../time.js";
 import type { ContractEvent, EventType } from "./schema.js";
 import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from "./validate.js";
 
@@ -16,6 +16,10 @@ import type { AcceptedEvent, Check, CheckedEvent, Rejected, RejectionCode } from
 export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: string, fromJson?: string): Check {
   const at = parseInstant(event.occurredAt);
   if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant of ${firstYear}–${lastYear}`, "occurredAt");
+  // The schema checks a date's pattern only: 2026-02-30 passed it and was then judged as no date at all.
+  if (event.type === "seizure.found" && !isCalendarDate(event.data.seizedOn)) {
+    return reject("invalid_field", `data.seizedOn: "${event.data.seizedOn}" is not a real calendar date`, "data.seizedOn");
+  }
   const flawed = fromJson !== undefined && !mayBeFlawed(fromJson) ? null : flawedText(event);
   if (flawed !== null) return reject("invalid_field", flawed.message, flawed.field);
   const guarded = withoutPhones(event);

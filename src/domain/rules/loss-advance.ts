@@ -22,8 +22,9 @@ export const lossAdvance: RuleKind<"loss-advance"> = {
       reason = `property-fee arrears left by the seller on deal ${deal.dealId}, found after handover`;
       amountFen = event.data.amountFen;
     } else {
-      const seizedOnAt = deal.seizures.find((s) => s.at === event.at)?.seizedOnAt;
-      if (deal.signedAt === null || seizedOnAt === undefined) return;
+      // This event's own seizure: another found on the same deal at the same instant is another finding.
+      const seizedOnAt = startOfBusinessDate(event.data.seizedOn);
+      if (deal.signedAt === null || seizedOnAt === null) return;
       const signingDay = startOfBusinessDate(businessDate(deal.signedAt))!;
       if (seizedOnAt > signingDay) return;
       // A seizure dated the signing day may have come before or after the signature: a person decides.
