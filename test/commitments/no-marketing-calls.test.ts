@@ -43,6 +43,21 @@ describe("no-marketing-calls", () => {
     expect(claimsOf(paid, "no-marketing-calls")).toMatchObject([{ subjectId: "K1", beneficiaryId: "C5", status: "paid" }]);
   });
 
+  it("a report without a call id names the holder of every call to that phone still waiting: each call is paid", () => {
+    const s = run([call("2026-03-02T10:00:00+08:00", "K1"), call("2026-03-02T11:00:00+08:00", "K2"), reported("2026-03-02T12:00:00+08:00"), call("2026-03-02T13:00:00+08:00", "K3")]);
+    expect(claimsOf(s, "no-marketing-calls")).toMatchObject(["K1", "K2", "K3"].map((subjectId) => ({ subjectId, beneficiaryId: "C5", amountFen: 10000, status: "paid" })));
+  });
+
+  it("a report naming one call names the holder of the phone's other waiting calls too", () => {
+    const s = run([call("2026-03-02T10:00:00+08:00", "K1"), call("2026-03-02T11:00:00+08:00", "K2"), reported("2026-03-02T12:00:00+08:00", "R1", "K2")]);
+    expect(claimsOf(s, "no-marketing-calls")).toMatchObject([{ subjectId: "K1", beneficiaryId: "C5", status: "paid" }, { subjectId: "K2", beneficiaryId: "C5", status: "paid" }]);
+  });
+
+  it("a consent naming its consumer, given after a call without consent, names them: that call is paid to them", () => {
+    const s = run([call("2026-03-01T10:00:00+08:00", "K1"), granted("2026-03-01T12:00:00+08:00"), revoked("2026-03-02T12:00:00+08:00"), call("2026-03-03T10:00:00+08:00", "K2")]);
+    expect(claimsOf(s, "no-marketing-calls")).toMatchObject([{ subjectId: "K1", beneficiaryId: "C5", status: "paid" }, { subjectId: "K2", beneficiaryId: "C5", status: "paid" }]);
+  });
+
   it("however many reports of one call, one payout", () => {
     const s = run([call("2026-03-02T10:00:00+08:00"), reported("2026-03-03T10:00:00+08:00", "R1"), reported("2026-03-04T10:00:00+08:00", "R2", "K1")]);
     expect(claimsOf(s, "no-marketing-calls")).toHaveLength(1);

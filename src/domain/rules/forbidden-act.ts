@@ -2,6 +2,7 @@
 // Delisting without the owner's consent; a marketing call to a phone without a current consent.
 import type { AcceptedEventOf } from "../events/validate.js";
 import { consentedAt, type CallFacts } from "../facts.js";
+import type { PhoneHash } from "../phone.js";
 import { formatInstant } from "../time.js";
 import type { RuleContext, RuleKind, VersionOf } from "./types.js";
 
@@ -52,8 +53,24 @@ export const forbiddenAct: RuleKind<"forbidden-act"> = {
         if (version.rule.act === "marketing-call-without-consent") judgeCall(ctx, version, call);
       }
     }
+    // After the voids above, so that a call the consent covered is not paid first.
+    if (event.type === "consent.granted" && event.data.consumerId !== undefined) nameHolder(ctx, event.data.phoneHash, event.data.consumerId, event.id);
   },
 };
+
+/**
+ * The phone's holder became known (a report, a consent naming its consumer): every breached call to
+ * it still waiting for a beneficiary is theirs, whenever it was placed, and goes on to payment.
+ */
+function nameHolder(ctx: RuleContext, phoneHash: PhoneHash, holderId: string, eventId: string): void {
+  for (const callId of ctx.facts.callsByPhone.get(phoneHash) ?? []) {
+    for (const claim of ctx.claimsOfSubject("forbidden-act", callId)) {
+      // A delisting's claim is keyed by its listing id, which may equal a call id.
+      const act = (ctx.versionOf(claim.versionKey) as Version).rule.act;
+      if (act === "marketing-call-without-consent" && claim.beneficiaryId === null) ctx.assignBeneficiary(claim, holderId, eventId);
+    }
+  }
+}
 
 function money(version: Version) {
   return { version, kind: "payout", amountFen: version.rule.amountFen, fundPayer: version.rule.payer, approval: version.rule.approval } as const;
@@ -89,12 +106,8 @@ function judgeReport(ctx: RuleContext, version: Version, event: AcceptedEventOf<
   const calls = (ctx.facts.callsByPhone.get(phoneHash) ?? [])
     .map((id) => ctx.facts.calls.get(id)!)
     .filter((call) => call.at <= event.at && (callId === undefined || call.callId === callId));
-  const breached = calls.find((call) => ctx.claimsOfSubject("forbidden-act", call.callId).length > 0);
-  if (breached !== undefined) {
-    const claim = ctx.claimsOfSubject("forbidden-act", breached.callId)[0]!;
-    if (claim.beneficiaryId === null) ctx.assignBeneficiary(claim, reporterId, event.id);
-    return;
-  }
+  nameHolder(ctx, phoneHash, reporterId, event.id);
+  if (calls.some((call) => ctx.claimsOfSubject("forbidden-act", call.callId).length > 0)) return; // it confirms a breach already claimed
   const report = {
     ...money(version),
     subjectKey: ["report", reportId],
