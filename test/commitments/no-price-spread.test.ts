@@ -24,9 +24,16 @@ describe("no-price-spread", () => {
     expect(s.ledger.entries).toBe(0);
   });
 
-  it("one refund per deal and party", () => {
-    const s = run([signedDeal(), spread(50_000), spread(50_000, "B1"), spread(70_000, "S1")]);
-    expect(claimsOf(s, "no-price-spread").map((c) => c.beneficiaryId).sort()).toEqual(["B1", "S1"]);
+  it("each spread found is refunded: a second spread on the same deal and party is a second refund", () => {
+    const s = run([signedDeal(), spread(10_000), ev("price_spread.found", "2026-05-05T10:00:00+08:00", { dealId: "D1", partyId: "B1", amountFen: 500_000 }), spread(70_000, "S1")]);
+    const refunds = claimsOf(s, "no-price-spread").map((c) => [c.beneficiaryId, c.amountFen]);
+    expect(refunds.sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([["B1", 10_000], ["S1", 70_000], ["B1", 500_000]]);
+  });
+
+  it("the same finding sent twice (one event id) is one refund", () => {
+    const found = spread(50_000);
+    const s = run([signedDeal(), found, { ...found }]);
+    expect(claimsOf(s, "no-price-spread")).toMatchObject([{ beneficiaryId: "B1", amountFen: 50_000, causedBy: [found.id] }]);
   });
 
   it("lianjia only", () => {

@@ -57,7 +57,9 @@ function readIncident(ctx: RuleContext, event: AcceptedEvent): Incident | null {
     case "transfer.trip_wasted":
       return { subjectKey: [event.data.dealId, event.id], beneficiaryId: event.data.partyId, lossFen: event.data.costFen, reason: `wasted trip to the registry on deal ${event.data.dealId}` };
     case "price_spread.found":
-      return { subjectKey: [event.data.dealId, event.data.partyId], beneficiaryId: event.data.partyId, lossFen: event.data.amountFen, reason: `price spread kept on deal ${event.data.dealId}` };
+      // Each finding is its own spread, as each leak and each trip is: keyed by deal and party, a
+      // second spread on the same deal and party was dropped. The engine keeps an event sent twice one.
+      return { subjectKey: [event.data.dealId, event.id], beneficiaryId: event.data.partyId, lossFen: event.data.amountFen, reason: `price spread kept on deal ${event.data.dealId}` };
     case "funds.loss_confirmed": {
       const deal = ctx.facts.deals.get(event.data.dealId)!;
       const deposits = deal.deposits.filter((d) => d.at <= event.at);
