@@ -1,7 +1,9 @@
 // commission-refund (交易不成,佣金无理由退): when a deal fails, everything paid in commission is
 // refunded in full to each payer, no questions; the refund is due within 5 days. National, 2024-11-01.
 import { describe, expect, it } from "vitest";
-import { claimsOf, ev, obligationsOf, run, signedDeal, withSettings } from "../support/scenario.js";
+import { Engine } from "../../src/engine/engine.js";
+import { snapshot } from "../../src/engine/snapshot.js";
+import { at, bundled, claimsOf, ev, obligationsOf, phoneKey, run, signedDeal, withSettings } from "../support/scenario.js";
 
 const paid = (at: string, payerId: string, amountFen: number) => ev("deal.commission_paid", at, { dealId: "D1", payerId, amountFen });
 const failed = (at: string) => ev("deal.failed", at, { dealId: "D1", reason: "loan_rejected" });
@@ -22,6 +24,24 @@ describe("commission-refund", () => {
   it("a commission payment recorded after the failure is refunded too, without refunding the rest twice", () => {
     const s = run([signedDeal(), paid("2026-03-02T11:00:00+08:00", "B1", 6_000_000), failed("2026-03-10T10:00:00+08:00"), paid("2026-03-11T09:00:00+08:00", "B1", 1_000_000)]);
     expect(claimsOf(s, "commission-refund").map((c) => c.amountFen)).toEqual([6_000_000, 1_000_000]);
+  });
+
+  it("a failure that reaches Anxin 7 days late is due 5 days after it happened: the refund paid on receipt is late", () => {
+    // The service's path: each event submitted when it is received, the clock then ticked.
+    const engine = new Engine({ catalogue: bundled, phoneKey });
+    const receive = (event: ReturnType<typeof ev>, receivedAt: string) => engine.submit(event, { now: at(receivedAt) });
+    receive(signedDeal(), "2026-03-02T10:00:00+08:00");
+    receive(paid("2026-03-02T11:00:00+08:00", "B1", 6_000_000), "2026-03-02T11:00:00+08:00");
+    receive(failed("2026-03-03T10:00:00+08:00"), "2026-03-10T10:00:00+08:00");
+    engine.tick(at("2026-03-10T10:00:01+08:00"));
+    const s = snapshot(engine.state);
+    expect(claimsOf(s, "commission-refund")).toMatchObject([{ beneficiaryId: "B1", amountFen: 6_000_000, status: "paid" }]);
+    expect(obligationsOf(s, "commission-refund")).toMatchObject([{ dueAt: "2026-03-08T10:00:00+08:00", status: "breached" }]);
+  });
+
+  it("a commission paid after the failure is due 5 days after that payment", () => {
+    const s = run([signedDeal(), failed("2026-03-10T10:00:00+08:00"), paid("2026-03-12T09:00:00+08:00", "B1", 1_000_000)]);
+    expect(obligationsOf(s, "commission-refund")).toMatchObject([{ dueAt: "2026-03-17T09:00:00+08:00", status: "fulfilled" }]);
   });
 
   it("a repeated failure event does not refund twice", () => {

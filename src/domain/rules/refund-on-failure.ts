@@ -39,6 +39,10 @@ function refund(ctx: RuleContext, version: VersionOf<"refund-on-failure">, deal:
   const unrefunded = payments.filter((p) => !refundedEventIds.has(p.eventId));
   const amountFen = unrefunded.reduce((sum, p) => sum + p.amountFen, 0);
   if (amountFen === 0) return;
+  // Judged by occurredAt, as every deadline is: due 5 days after the failure, or after the last of
+  // these payments if made later, however late either reaches Anxin (it was counted from receipt).
+  let owedFrom = failedAt;
+  for (const payment of unrefunded) owedFrom = Math.max(owedFrom, payment.at);
   const stage = `${payerId}/${unrefunded[0]!.eventId}`;
   const obligation = ctx.openObligation({
     version,
@@ -46,7 +50,7 @@ function refund(ctx: RuleContext, version: VersionOf<"refund-on-failure">, deal:
     stage,
     beneficiaryId: payerId,
     responsibleId: null,
-    dueAt: Math.max(failedAt, ctx.now) + version.rule.refundWithinDays * msPerDay,
+    dueAt: owedFrom + version.rule.refundWithinDays * msPerDay,
     causedBy: [eventId],
     place: deal,
   });
