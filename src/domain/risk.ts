@@ -2,9 +2,10 @@
 import type { RuleParamsOf } from "./catalogue/index.js";
 import type { DealFacts, ListingFacts } from "./facts.js";
 import { askingPriceAt } from "./facts.js";
-import { msPerHour, type Instant } from "./time.js";
+import { formatInstant, msPerHour, type Instant } from "./time.js";
 
-export type RiskRule = "price-deviation-48h" | "funds-not-in-custody" | "known-seizure";
+export const riskRules = ["price-deviation-48h", "funds-not-in-custody", "known-seizure"] as const;
+export type RiskRule = (typeof riskRules)[number];
 export type RiskDecision = "halt" | "warn" | "pass";
 
 export interface RiskFinding {
@@ -20,33 +21,44 @@ export interface Risk extends RiskFinding {
   versionKey: string;
   detectedAt: Instant;
   eventId: string;
-  /** The deal was signed although this risk said halt. */
+  /** The deal was signed although this risk said halt, and still said it at the signing. */
   signedDespiteHalt: boolean;
+  /**
+   * When the deal was signed, if it was: a halt whose deviating proposal had left the window by then
+   * had lapsed (not signed despite it), but the deal was not stopped either.
+   */
+  signedAt: Instant | null;
 }
 
 const severity: Record<RiskDecision, number> = { pass: 0, warn: 1, halt: 2 };
 
-/** What stands against signing this deal at this instant; empty when nothing does. */
+/**
+ * What stands against signing this deal at this instant, were it signed now: proposals of the
+ * window's hours before it, and the price to sign at if given. Empty when nothing does. The event
+ * path asks at each proposal, deposit, seizure and signing; the pre-signing check at the instant asked.
+ */
 export function assessDeal(
   deal: DealFacts,
   listing: ListingFacts | undefined,
   params: RuleParamsOf<"pre-signing-risk">,
   at: Instant,
-  extraPriceFen?: number,
+  signingPriceFen?: number,
 ): RiskFinding[] {
   const findings: RiskFinding[] = [];
   const asking = listing === undefined ? null : askingPriceAt(listing, at);
-  const windowStart = at - params.windowHours * msPerHour;
-  const prices = deal.proposals.filter((p) => p.at >= windowStart && p.at <= at).map((p) => p.priceFen);
-  if (extraPriceFen !== undefined) prices.push(extraPriceFen);
   if (asking !== null) {
-    const deviating = prices.find((price) => Math.abs(price - asking) * 100 > params.maxDeviationPercent * asking);
-    if (deviating !== undefined) {
-      const percent = Math.round((Math.abs(deviating - asking) * 100) / asking);
+    const deviates = (priceFen: number) => Math.abs(priceFen - asking) * 100 > params.maxDeviationPercent * asking;
+    const windowStart = at - params.windowHours * msPerHour;
+    const proposal = deal.proposals.find((p) => p.at >= windowStart && p.at <= at && deviates(p.priceFen));
+    // Says what was measured: a proposal at its time, or the price to sign at.
+    const deviating = proposal !== undefined ? { priceFen: proposal.priceFen, what: `price ${proposal.priceFen} fen proposed at ${formatInstant(proposal.at)}` }
+      : signingPriceFen !== undefined && deviates(signingPriceFen) ? { priceFen: signingPriceFen, what: `signing price ${signingPriceFen} fen` } : null;
+    if (deviating !== null) {
+      const percent = Math.round((Math.abs(deviating.priceFen - asking) * 100) / asking);
       findings.push({
         rule: "price-deviation-48h",
         decision: params.decisions["price-deviation-48h"],
-        reason: `price ${deviating} fen is ${percent}% from the asking price ${asking} fen within ${params.windowHours} h of signing (limit ${params.maxDeviationPercent}%)`,
+        reason: `${deviating.what} is ${percent}% from the asking price ${asking} fen (limit ${params.maxDeviationPercent}%)`,
       });
     }
   }

@@ -3,7 +3,7 @@ import { versionsOfKind, applicableVersions, type Catalogue, type RuleKindName, 
 import type { Claim } from "../domain/claims.js";
 import type { Facts } from "../domain/facts.js";
 import { breach, type Obligation } from "../domain/obligations.js";
-import type { Risk, RiskFinding } from "../domain/risk.js";
+import { riskRules, type Risk, type RiskFinding } from "../domain/risk.js";
 import type { AlertKind, ClaimRequest, ObligationRequest, Place, RuleContext, VersionOf } from "../domain/rules/index.js";
 import { formatInstant, type Instant } from "../domain/time.js";
 import type { EngineState } from "./state.js";
@@ -147,7 +147,7 @@ export class Context implements RuleContext {
     if (risk === undefined) {
       risk = {
         ...finding, dealId, city: options.place.city, brand: options.place.brand, versionKey: options.version.key,
-        detectedAt: this.now, eventId: options.eventId, signedDespiteHalt: false,
+        detectedAt: this.now, eventId: options.eventId, signedDespiteHalt: false, signedAt: this.facts.deals.get(dealId)?.signedAt ?? null,
       } satisfies Risk;
       this.state.risks.set(key, risk);
       if (finding.decision === "halt") {
@@ -157,6 +157,18 @@ export class Context implements RuleContext {
     }
     if (options.signing && risk.decision === "halt") risk.signedDespiteHalt = true;
     this.state.changes.risk(key);
+  }
+
+  recordSigning(dealId: string): void {
+    const signedAt = this.facts.deals.get(dealId)?.signedAt ?? null;
+    if (signedAt === null || this.state.risks.size === 0) return;
+    for (const rule of riskRules) {
+      const key = `${dealId}/${rule}`;
+      const risk = this.state.risks.get(key);
+      if (risk === undefined || risk.signedAt !== null) continue;
+      risk.signedAt = signedAt;
+      this.state.changes.risk(key);
+    }
   }
 
   alert(kind: AlertKind, message: string, refs: { claimId?: string; obligationId?: string; dealId?: string }): void {

@@ -60,7 +60,7 @@ export function obligationView(obligation: Obligation) {
 }
 
 export function riskView(risk: Risk) {
-  return { ...risk, detectedAt: time(risk.detectedAt) };
+  return { ...risk, detectedAt: time(risk.detectedAt), signedAt: risk.signedAt === null ? null : time(risk.signedAt) };
 }
 
 export function rejectedView(rejected: RejectedEvent) {

@@ -2,6 +2,7 @@
 // from the asking price halts the deal; funds outside custody warn; a known seizure halts.
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/engine/engine.js";
+import { snapshot } from "../../src/engine/snapshot.js";
 import { at, bundled, ev, listing, phoneKey, run, signedDeal } from "../support/scenario.js";
 
 const suzhou = { city: "suzhou" };
@@ -20,6 +21,30 @@ describe("pre-signing-risk", () => {
   it("a deal signed over a halt is recorded as such", () => {
     const s = run([asking, proposed("2026-03-01T10:00:00+08:00", 200_000_000), signedDeal("D1", { city: "suzhou", at: "2026-03-02T09:00:00+08:00", priceFen: 300_000_000 })]);
     expect(s.risks).toMatchObject([{ rule: "price-deviation-48h", decision: "halt", signedDespiteHalt: true }]);
+  });
+
+  it("a halt whose proposal left the 48 hours before the signing had lapsed: the deal is signed, not over the halt, and not stopped", () => {
+    const history = [asking, proposed("2026-03-01T10:00:00+08:00", 400_000_000)];
+    const engine = new Engine({ catalogue: bundled, phoneKey });
+    for (const e of history) engine.submit(e, { now: at(e.occurredAt) });
+    expect(engine.preSigningCheck({ dealId: "D1", city: "suzhou", brand: "lianjia", at: at("2026-03-05T10:00:00+08:00"), priceFen: 300_000_000 }).decision).toBe("pass");
+    const s = run([...history, signedDeal("D1", { city: "suzhou", at: "2026-03-05T10:00:00+08:00", priceFen: 300_000_000 })]);
+    expect(s.risks).toMatchObject([{ rule: "price-deviation-48h", decision: "halt", signedDespiteHalt: false, signedAt: "2026-03-05T10:00:00+08:00" }]);
+    // The reason says what was measured: the proposal, at its time.
+    expect(s.risks[0]!.reason).toBe("price 400000000 fen proposed at 2026-03-01T10:00:00+08:00 is 33% from the asking price 300000000 fen (limit 20%)");
+  });
+
+  it("a halting proposal that arrives after the signing, dated within 48 hours before it, records the signing as over the halt", () => {
+    const engine = new Engine({ catalogue: bundled, phoneKey });
+    engine.submit(asking, { now: at(asking.occurredAt) });
+    engine.submit(signedDeal("D1", { city: "suzhou", at: "2026-03-02T09:00:00+08:00", priceFen: 300_000_000 }), { now: at("2026-03-02T09:00:00+08:00") });
+    engine.submit(proposed("2026-03-01T10:00:00+08:00", 400_000_000), { now: at("2026-03-03T10:00:00+08:00") });
+    expect(snapshot(engine.state).risks).toMatchObject([{ rule: "price-deviation-48h", decision: "halt", signedDespiteHalt: true, signedAt: "2026-03-02T09:00:00+08:00" }]);
+  });
+
+  it("a signing price far from the asking price halts the signing itself, and is recorded as signed over it", () => {
+    const s = run([asking, signedDeal("D1", { city: "suzhou", at: "2026-03-02T09:00:00+08:00", priceFen: 200_000_000 })]);
+    expect(s.risks).toMatchObject([{ rule: "price-deviation-48h", decision: "halt", signedDespiteHalt: true, reason: "signing price 200000000 fen is 33% from the asking price 300000000 fen (limit 20%)" }]);
   });
 
   it("funds deposited outside custody warn; a known seizure halts", () => {

@@ -7,13 +7,15 @@ export interface RiskRow {
   rule: string;
   decision: "pass" | "warn" | "halt";
   signedDespiteHalt: boolean;
+  /** The deal was signed after the risk was found (over the halt, or after it lapsed). */
+  signed: boolean;
 }
 
 export interface FundsSafety {
   deposits: { count: number; amountFen: number; custodyCount: number; custodyFen: number };
   /** Share of deposited deal funds (by amount) that went into the supervised account; null without deposits. */
   custodyRate: number | null;
-  /** Deals a halt stopped (not signed despite it), by rule; a deal with two halting rules counts once in the total. */
+  /** Deals a halt stopped (never signed after it), by rule; a deal with two halting rules counts once in the total. */
   stopped: { deals: number; byRule: Record<string, number> };
   warned: number;
   signedDespiteHalt: number;
@@ -44,21 +46,23 @@ export function fundsSafety(input: FundsSafetyInput): FundsSafety {
   const losses = sum("losses");
   const amountFen = custody.total + outside.total;
 
-  const stoppedDeals = new Set<string>();
+  const signedDeals = new Set<string>();
   const signedDespite = new Set<string>();
   const warnedDeals = new Set<string>();
-  const byRule: Record<string, number> = {};
   for (const risk of input.risks) {
     if (risk.decision === "warn") warnedDeals.add(risk.dealId);
     if (risk.decision !== "halt") continue;
-    if (risk.signedDespiteHalt) {
-      signedDespite.add(risk.dealId);
-      continue;
-    }
+    if (risk.signedDespiteHalt) signedDespite.add(risk.dealId);
+    if (risk.signed || risk.signedDespiteHalt) signedDeals.add(risk.dealId);
+  }
+  // A halt stopped its deal only if the deal was never signed: over the halt, or after it lapsed.
+  const stoppedDeals = new Set<string>();
+  const byRule: Record<string, number> = {};
+  for (const risk of input.risks) {
+    if (risk.decision !== "halt" || signedDeals.has(risk.dealId)) continue;
     stoppedDeals.add(risk.dealId);
     byRule[risk.rule] = (byRule[risk.rule] ?? 0) + 1;
   }
-  for (const dealId of signedDespite) stoppedDeals.delete(dealId);
 
   return {
     deposits: { count: custody.count + outside.count, amountFen, custodyCount: custody.count, custodyFen: custody.total },

@@ -77,8 +77,10 @@ export interface RuleContext {
   deliverRemedy(claim: Claim, eventId: string): void;
   /** Money came back on an advance's receivable. */
   recover(claim: Claim, amountFen: Fen, eventId: string): void;
-  /** Records a risk once per deal and rule; signing over a halt is recorded as such. */
+  /** Records a risk once per deal and rule; signing over a halt that still stands (`signing`) is recorded as such. */
   recordRisk(dealId: string, finding: RiskFinding, options: { version: Version; eventId: string; place: Place; signing: boolean }): void;
+  /** The deal was signed: every risk found for it is marked signed, including halts that had lapsed. */
+  recordSigning(dealId: string): void;
   alert(kind: AlertKind, message: string, refs: { claimId?: string; obligationId?: string; dealId?: string }): void;
 }
 

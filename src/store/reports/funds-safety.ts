@@ -37,10 +37,10 @@ export async function fundsSafetyReport(db: Kysely<Tables>, scope: ReportScope) 
   const sum = (rows: ReadonlyArray<{ amountFen: number }>) => rows.reduce((t, r) => t + r.amountFen, 0);
   return fundsSafety({
     figures,
-    risks: riskRows.map((r): RiskRow => ({
-      dealId: r.deal_id, rule: r.rule, decision: r.decision as RiskRow["decision"],
-      signedDespiteHalt: (JSON.parse(r.body) as { signedDespiteHalt?: boolean }).signedDespiteHalt === true,
-    })),
+    risks: riskRows.map((r): RiskRow => {
+      const body = JSON.parse(r.body) as { signedDespiteHalt?: boolean; signedAt?: string | null };
+      return { dealId: r.deal_id, rule: r.rule, decision: r.decision as RiskRow["decision"], signedDespiteHalt: body.signedDespiteHalt === true, signed: typeof body.signedAt === "string" };
+    }),
     balances: balanceRows.map((b) => ({ account: b.account, balanceFen: Number(b.balance) }))
       .filter((b) => fundInScope(b.account.slice(b.account.indexOf(":") + 1), scope)),
     advancesPaid: advanced,
