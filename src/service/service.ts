@@ -97,6 +97,15 @@ export class Service {
         after = Number(rows.at(-1)!.seq);
       }
     });
+    // 0011: complaints keep their rating, read once from the closings logged before.
+    await this.once("complaint-ratings", async (trx) => {
+      for (let after = 0; ;) {
+        const rows = await trx.selectFrom("log").selectAll().where("kind", "=", "event").where("type", "=", "complaint.closed").where("seq", ">", after).orderBy("seq").limit(5_000).execute();
+        if (rows.length === 0) break;
+        await writeActivity(trx, { ...activityOf([]), ratings: activityOf(rows.map(eventOfLogRow)).ratings });
+        after = Number(rows.at(-1)!.seq);
+      }
+    });
     // 0006: an obligation's view moved from its JSON into columns.
     await this.once("obligation-columns", async () => {
       for (const o of this.engine.state.obligations.values()) this.engine.state.changes.obligation(o);

@@ -47,12 +47,20 @@ export async function writeActivity(trx: Transaction<Tables> | Kysely<Tables>, a
     .onConflict((oc) => oc.column("showing_id").doUpdateSet((eb) => ({ listing_id: eb.ref("excluded.listing_id"), recorded_at: eb.ref("excluded.recorded_at") }))));
   await insertRows(trx, activity.feedback, (r) => ({ showing_id: r.showingId, listing_id: r.listingId, recorded_at: null, feedback_at: r.at }), (rows) => trx.insertInto("showings").values(rows)
     .onConflict((oc) => oc.column("showing_id").doUpdateSet({ feedback_at: earliest("showings.feedback_at") })));
-  await insertRows(trx, activity.complaints, (c) => ({ complaint_id: c.complaintId, city: c.city, brand: c.brand, consumer_id: c.consumerId, filed_at: c.filedAt, closed_at: null }), (rows) => trx.insertInto("complaints").values(rows)
+  await insertRows(trx, activity.complaints, (c) => ({ complaint_id: c.complaintId, city: c.city, brand: c.brand, consumer_id: c.consumerId, filed_at: c.filedAt, closed_at: null, rating: null, rated_at: null }), (rows) => trx.insertInto("complaints").values(rows)
     .onConflict((oc) => oc.column("complaint_id").doUpdateSet((eb) => ({
       city: eb.ref("excluded.city"), brand: eb.ref("excluded.brand"), consumer_id: eb.ref("excluded.consumer_id"), filed_at: eb.ref("excluded.filed_at"),
     }))));
-  await insertRows(trx, activity.closings, (c) => ({ complaint_id: c.complaintId, city: null, brand: null, consumer_id: null, filed_at: null, closed_at: c.at }), (rows) => trx.insertInto("complaints").values(rows)
+  const complaintRow = { city: null, brand: null, consumer_id: null, filed_at: null, closed_at: null, rating: null, rated_at: null };
+  await insertRows(trx, activity.closings, (c) => ({ ...complaintRow, complaint_id: c.complaintId, closed_at: c.at }), (rows) => trx.insertInto("complaints").values(rows)
     .onConflict((oc) => oc.column("complaint_id").doUpdateSet({ closed_at: earliest("complaints.closed_at") })));
+  // The latest rating wins; at the same instant, the one written last.
+  const ratedLater = sql`complaints.rated_at is null or excluded.rated_at >= complaints.rated_at`;
+  await insertRows(trx, activity.ratings, (r) => ({ ...complaintRow, complaint_id: r.complaintId, rating: r.rating, rated_at: r.at }), (rows) => trx.insertInto("complaints").values(rows)
+    .onConflict((oc) => oc.column("complaint_id").doUpdateSet({
+      rating: sql`case when ${ratedLater} then excluded.rating else complaints.rating end`,
+      rated_at: sql`case when ${ratedLater} then excluded.rated_at else complaints.rated_at end`,
+    })));
   await insertRows(trx, activity.figures, (f) => ({ city: f.city, brand: f.brand, day: f.day, figure: f.figure, count: f.count, total: f.total }), (rows) => trx.insertInto("daily_figures").values(rows)
     .onConflict((oc) => oc.columns(["figure", "day", "city", "brand"]).doUpdateSet({
       count: sql`daily_figures.count + excluded.count`, total: sql`daily_figures.total + excluded.total`,

@@ -1,6 +1,7 @@
 // One migration set for both engines; the only difference is how an auto-increment key is spelled.
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Database, EngineName } from "./database.js";
+import { complaintsRatedDealsOnce } from "./migrations-0011.js";
 import { scopeMigrations } from "./migrations-scopes.js";
 
 function migrations(engine: EngineName): Record<string, Migration> {
@@ -271,6 +272,7 @@ function migrations(engine: EngineName): Record<string, Migration> {
       },
     },
     ...scopeMigrations(),
+    "0011-complaints-rated-deals-once": complaintsRatedDealsOnce(big),
   };
 }
 

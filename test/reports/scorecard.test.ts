@@ -37,7 +37,7 @@ describe.each(engines)("the 30124 scorecard on %s", (engine) => {
   it("shares of deadlines met, complaint rate, satisfaction and NPS for a month", async () => {
     const token = await history();
     const { body } = await running.call("GET", "/v1/reports/scorecard?from=2026-03-01&to=2026-04-30&period=month", undefined, { token });
-    expect(body.rows).toHaveLength(1);
+    expect(body.rows.map((r: { period: string }) => r.period)).toEqual(["2026-03", "2026-04"]);
     const march = body.rows[0];
     expect(march).toMatchObject({
       period: "2026-03", complaints: 3, dealsSigned: 4, complaintRate: 0.75, rated: 2, satisfaction: 0.5, reviews: 3,
@@ -48,12 +48,39 @@ describe.each(engines)("the 30124 scorecard on %s", (engine) => {
     expect(march.nps).toBeCloseTo(100 / 3);
   });
 
-  it("a complaint filed at 23:50 on March 31st belongs to that day; a city without data and an empty period give nothing", async () => {
+  it("a complaint filed at 23:50 on March 31st belongs to that day; a city without data and an empty period give zero counts and null rates", async () => {
     const token = await history();
     const days = (await running.call("GET", "/v1/reports/scorecard?from=2026-03-31&to=2026-04-01&period=day", undefined, { token })).body;
-    expect(days.rows).toMatchObject([{ period: "2026-03-31", complaints: 1, respond: { met: 1 }, solution: { missed: 1 } }]);
-    expect((await running.call("GET", "/v1/reports/scorecard?from=2026-03-01&to=2026-04-30&city=wuhan", undefined, { token })).body.rows).toEqual([]);
-    expect((await running.call("GET", "/v1/reports/scorecard?from=2025-01-01&to=2025-01-31", undefined, { token })).body.rows).toEqual([]);
+    expect(days.rows).toMatchObject([
+      { period: "2026-03-31", complaints: 1, respond: { met: 1 }, solution: { missed: 1 } },
+      { period: "2026-04-01", complaints: 0, respond: { met: 0, missed: 0, pending: 0, share: null } },
+    ]);
+    const empty = { complaints: 0, dealsSigned: 0, complaintRate: null, rated: 0, satisfaction: null, reviews: 0, nps: null };
+    expect((await running.call("GET", "/v1/reports/scorecard?from=2026-03-01&to=2026-04-30&city=wuhan", undefined, { token })).body.rows)
+      .toMatchObject([{ period: "2026-03", ...empty }, { period: "2026-04", ...empty }]);
+    expect((await running.call("GET", "/v1/reports/scorecard?from=2025-01-01&to=2025-01-31", undefined, { token })).body.rows).toMatchObject([{ period: "2025-01", ...empty }]);
+  });
+
+  it("a row counts only the complaints the 30124 standard covers, rated once each in the period they were filed, over deals counted once", async () => {
+    const token = await history();
+    const more = await running.call("POST", "/v1/events/batch", { events: [
+      // Another brand's complaint has no 30124 stages: not in a row whose stages exclude it.
+      ev("complaint.filed", "2026-03-05T10:00:00+08:00", { complaintId: "X1", consumerId: "C9", category: "attitude", text: "态度差" }, { brand: "deyou" }),
+      ev("complaint.closed", "2026-03-05T11:00:00+08:00", { complaintId: "X1", satisfaction: 1 }, { brand: "deyou" }),
+      // K3, filed in March, is closed in April twice: the later rating (2) counts, in March.
+      step("complaint.closed", "K3", "2026-04-01T09:00:00+08:00", { satisfaction: 5 }), step("complaint.closed", "K3", "2026-04-01T10:00:00+08:00", { satisfaction: 2 }),
+      // D1 signed again under a new event id is still one deal.
+      signedDeal("D1", { at: "2026-03-20T10:00:00+08:00" }),
+    ] });
+    expect(more.status).toBe(200);
+    const { body } = await running.call("GET", "/v1/reports/scorecard?from=2026-03-01&to=2026-04-30&period=month", undefined, { token });
+    expect(body.rows[0]).toMatchObject({ period: "2026-03", complaints: 3, dealsSigned: 4, complaintRate: 0.75, rated: 3 });
+    expect(body.rows[0].satisfaction).toBeCloseTo(1 / 3);
+    expect(body.rows[1]).toMatchObject({ period: "2026-04", complaints: 0, rated: 0, satisfaction: null });
+    const deyou = (await running.call("GET", "/v1/reports/scorecard?from=2026-03-01&to=2026-03-31&brand=deyou", undefined, { token })).body;
+    expect(deyou.rows).toMatchObject([{ period: "2026-03", complaints: 0, rated: 0, satisfaction: null }]);
+    const funds = (await running.call("GET", "/v1/reports/funds-safety?from=2026-03-01&to=2026-03-31", undefined, { token })).body;
+    expect(funds.dealsSigned).toBe(4);
   });
 
   it("lists complaints overdue now; a consumer sees only their own, staff only their cities", async () => {

@@ -72,4 +72,21 @@ describe.each(engines)("migrations on %s", (engine) => {
     await expect(old.db.insertInto("webhooks").values(hook("wh_e", "k1", 9)).execute()).rejects.toThrow();
     await old.close();
   });
+
+  it("complaints closed before 0011 get their rating from the log at start: the scorecard rates them", async () => {
+    const clock = testClock("2026-03-01T09:00:00+08:00");
+    running = await startApp(engine, { clock });
+    await running.call("POST", "/v1/events/batch", { events: [
+      ev("complaint.filed", "2026-03-01T09:55:00+08:00", { complaintId: "CP1", consumerId: "C9", category: "attitude" }),
+      ev("complaint.closed", "2026-03-01T12:00:00+08:00", { complaintId: "CP1", satisfaction: 4 }),
+    ] });
+    const scorecard = async () => (await running!.call("GET", "/v1/reports/scorecard?from=2026-03-01&to=2026-03-31", undefined, { token: await running!.login("operator") })).body.rows;
+    expect(await scorecard()).toMatchObject([{ complaints: 1, rated: 1, satisfaction: 1 }]);
+    // As 0011 found it: no rating kept, the backfill not yet run.
+    const db = running.service.database.db;
+    await db.updateTable("complaints").set({ rating: null, rated_at: null }).execute();
+    await db.deleteFrom("schedules").where("name", "=", "complaint-ratings").execute();
+    running = await running.restart();
+    expect(await scorecard()).toMatchObject([{ complaints: 1, rated: 1, satisfaction: 1 }]);
+  });
 });

@@ -1,7 +1,7 @@
 // What the reports count that no commitment keeps: a listing's daily views, follows, showings,
-// promotions and progress reports; its description and asking prices; signed deals; and daily
-// figures per city and brand (deals, deposits in and out of custody, losses, complaints filed,
-// satisfaction, reviews). Pure: accepted events in, increments out; the store adds them up.
+// promotions and progress reports; its description and asking prices; signed deals; complaints
+// with their closing and rating; and daily figures per city and brand (deposits in and out of
+// custody, losses, reviews). Pure: accepted events in, increments out; the store adds them up.
 import type { AcceptedEvent } from "../events/validate.js";
 import { businessDate, type Instant } from "../time.js";
 
@@ -11,13 +11,12 @@ export type ListingCounter = (typeof listingCounters)[number];
 export type DayCounter = Exclude<ListingCounter, "showings">;
 
 /**
- * Daily figures per city and brand. `total` is a sum beside the count: fen for money, points for
- * ratings. Reviews are bucketed for NPS on the 1–5 scale: 5 promotes, 4 is passive, 1–3 detracts.
+ * Daily figures per city and brand, counted per event: `total` is a sum beside the count, in fen.
+ * Reviews are bucketed for NPS on the 1–5 scale: 5 promotes, 4 is passive, 1–3 detracts. Deals
+ * and complaints are not figures: an event sent twice under new ids would count twice, so they
+ * are counted from their own rows, once each.
  */
-export const dailyFigures = [
-  "deals_signed", "deposits_custody", "deposits_outside", "losses", "complaints_filed", "complaints_rated", "complaints_satisfied",
-  "reviews_promoter", "reviews_passive", "reviews_detractor",
-] as const;
+export const dailyFigures = ["deposits_custody", "deposits_outside", "losses", "reviews_promoter", "reviews_passive", "reviews_detractor"] as const;
 export type DailyFigure = (typeof dailyFigures)[number];
 
 export interface ListingDay {
@@ -59,6 +58,8 @@ export interface Activity {
   feedback: Array<{ showingId: string; listingId: string; at: Instant }>;
   complaints: Array<{ complaintId: string; city: string; brand: string; consumerId: string; filedAt: Instant }>;
   closings: Array<{ complaintId: string; at: Instant }>;
+  /** The consumer's rating of a complaint's handling (1–5); the latest per complaint counts. */
+  ratings: Array<{ complaintId: string; at: Instant; rating: number }>;
   figures: FigureDay[];
 }
 
@@ -69,7 +70,7 @@ export function activityOf(events: readonly AcceptedEvent[]): Activity {
   const days = new Map<string, ListingDay>();
   const figures = new Map<string, FigureDay>();
   const activity: Activity = {
-    listingDays: [], listings: [], prices: [], delistings: [], maintainers: [], deals: [], showings: [], feedback: [], complaints: [], closings: [], figures: [],
+    listingDays: [], listings: [], prices: [], delistings: [], maintainers: [], deals: [], showings: [], feedback: [], complaints: [], closings: [], ratings: [], figures: [],
   };
   const count = (listingId: string, at: Instant, counter: DayCounter, n = 1) => {
     const day = businessDate(at);
@@ -126,7 +127,6 @@ export function activityOf(events: readonly AcceptedEvent[]): Activity {
         break;
       case "deal.signed":
         activity.deals.push({ dealId: event.data.dealId, listingId: event.data.listingId, city: event.city, brand: event.brand, signedAt: event.at, priceFen: event.data.priceFen });
-        figure(event, "deals_signed", event.data.priceFen);
         break;
       case "funds.deposited":
         figure(event, event.data.custody ? "deposits_custody" : "deposits_outside", event.data.amountFen);
@@ -135,15 +135,11 @@ export function activityOf(events: readonly AcceptedEvent[]): Activity {
         figure(event, "losses", event.data.amountFen);
         break;
       case "complaint.filed":
-        figure(event, "complaints_filed");
         activity.complaints.push({ complaintId: event.data.complaintId, city: event.city, brand: event.brand, consumerId: event.data.consumerId, filedAt: event.at });
         break;
       case "complaint.closed":
         activity.closings.push({ complaintId: event.data.complaintId, at: event.at });
-        if (event.data.satisfaction === undefined) break;
-        figure(event, "complaints_rated", event.data.satisfaction);
-        // Satisfied: 4 or 5 of 5, the share behind "handling satisfaction 84.6% → 91%".
-        if (event.data.satisfaction >= 4) figure(event, "complaints_satisfied");
+        if (event.data.satisfaction !== undefined) activity.ratings.push({ complaintId: event.data.complaintId, at: event.at, rating: event.data.satisfaction });
         break;
       case "review.submitted": {
         const rating = event.data.rating;
@@ -164,6 +160,8 @@ export function activityOf(events: readonly AcceptedEvent[]): Activity {
   activity.feedback = lastBy([...activity.feedback].sort((a, b) => b.at - a.at), (f) => f.showingId);
   activity.complaints = lastBy(activity.complaints, (c) => c.complaintId);
   activity.closings = lastBy([...activity.closings].sort((a, b) => b.at - a.at), (c) => c.complaintId);
+  // The consumer's last word: a complaint closed again (or the closing sent again) is rated once.
+  activity.ratings = lastBy([...activity.ratings].sort((a, b) => a.at - b.at), (r) => r.complaintId);
   return activity;
 }
 

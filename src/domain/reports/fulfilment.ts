@@ -1,7 +1,7 @@
 // Fulfilment figures (domain.md, "Published fulfilment figures"): count and amount by commitment
 // and period, split by remedy kind, recoveries, the fulfilment rate, and time from breach to payout.
 import type { RemedyKind } from "../claims.js";
-import { businessDate, type Instant } from "../time.js";
+import { businessDate, msPerDay, type Instant } from "../time.js";
 
 export const periods = ["day", "month", "year", "all"] as const;
 export type Period = (typeof periods)[number];
@@ -50,6 +50,16 @@ export function periodOf(at: Instant, period: Period): string {
 /** The period a business day (YYYY-MM-DD) falls in. */
 export function periodOfDay(day: string, period: Period): string {
   return period === "all" ? "all" : period === "day" ? day : period === "month" ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+/** Every period a range [from, to) touches, in order: a report gives each a row, empty or not. */
+export function periodsIn(range: { from: Instant; to: Instant }, period: Period): string[] {
+  if (period === "all") return ["all"];
+  const keys = new Set<string>();
+  // Business days have no daylight saving: a day's step from any instant lands on the next day.
+  for (let at = range.from; at < range.to; at += msPerDay) keys.add(periodOf(at, period));
+  if (range.to > range.from) keys.add(periodOf(range.to - 1, period));
+  return [...keys];
 }
 
 /** The nearest-rank percentile of sorted values; null for none. */

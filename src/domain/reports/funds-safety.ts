@@ -29,6 +29,8 @@ export interface FundsSafety {
 
 export interface FundsSafetyInput {
   figures: readonly FigureRow[];
+  /** Deals signed in the range, each once. */
+  dealsSigned: number;
   risks: readonly RiskRow[];
   /** Balances of every account at the end of the range. */
   balances: ReadonlyArray<{ account: string; balanceFen: number }>;
@@ -42,7 +44,7 @@ export function fundsSafety(input: FundsSafetyInput): FundsSafety {
   const sum = (figure: FigureRow["figure"]) => input.figures.filter((f) => f.figure === figure).reduce((t, f) => ({ count: t.count + f.count, total: t.total + f.total }), { count: 0, total: 0 });
   const custody = sum("deposits_custody");
   const outside = sum("deposits_outside");
-  const deals = sum("deals_signed").count;
+  const deals = input.dealsSigned;
   const losses = sum("losses");
   const amountFen = custody.total + outside.total;
 

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { fundsSafety, type RiskRow } from "../../domain/reports/funds-safety.js";
 import type { Tables } from "../database.js";
 import { recoveries, type ReportScope } from "./fulfilment.js";
-import { figuresOf } from "./scorecard.js";
+import { dealsSignedAt, figuresOf } from "./scorecard.js";
 
 /** Funds are "platform" (national) or "brand:city"; the platform fund backs every scope. */
 function fundInScope(fundId: string, scope: ReportScope): boolean {
@@ -30,13 +30,14 @@ export async function fundsSafetyReport(db: Kysely<Tables>, scope: ReportScope) 
     .select((eb) => ["postings.account", eb.fn.sum<number>("postings.amount_fen").as("balance")])
     .where("postings.account", "like", "fund:%")
     .where("entries.at", "<", scope.to).groupBy("postings.account").orderBy("postings.account");
-  const [figures, riskRows, advanced, balanceRows, back, everAdvanced, everBack] = await Promise.all([
-    figuresOf(db, scope, ["deposits_custody", "deposits_outside", "deals_signed", "losses"]),
+  const [figures, deals, riskRows, advanced, balanceRows, back, everAdvanced, everBack] = await Promise.all([
+    figuresOf(db, scope, ["deposits_custody", "deposits_outside", "losses"]), dealsSignedAt(db, scope),
     risks.execute(), advancesPaid(scope), balances.execute(), recoveries(db, scope), advancesPaid(untilEnd), recoveries(db, untilEnd),
   ]);
   const sum = (rows: ReadonlyArray<{ amountFen: number }>) => rows.reduce((t, r) => t + r.amountFen, 0);
   return fundsSafety({
     figures,
+    dealsSigned: deals.length,
     risks: riskRows.map((r): RiskRow => {
       const body = JSON.parse(r.body) as { signedDespiteHalt?: boolean; signedAt?: string | null };
       return { dealId: r.deal_id, rule: r.rule, decision: r.decision as RiskRow["decision"], signedDespiteHalt: body.signedDespiteHalt === true, signed: typeof body.signedAt === "string" };

@@ -20,19 +20,30 @@ export async function figuresOf(db: Kysely<Tables>, scope: ReportScope, figures:
   return rows.map((r) => ({ day: r.day, figure: r.figure as DailyFigure, count: Number(r.count), total: Number(r.total) }));
 }
 
+/** When each deal in scope was signed, once per deal (the deals table keeps one row per deal). */
+export async function dealsSignedAt(db: Kysely<Tables>, scope: ReportScope): Promise<Instant[]> {
+  let query = db.selectFrom("deals").select("signed_at").where("signed_at", ">=", scope.from).where("signed_at", "<", scope.to);
+  if (scope.city !== undefined) query = query.where("city", "=", scope.city);
+  if (scope.brand !== undefined) query = query.where("brand", "=", scope.brand);
+  return (await query.execute()).map((d) => Number(d.signed_at));
+}
+
 export async function scorecardReport(db: Kysely<Tables>, scope: ReportScope, period: Period) {
-  // A complaint belongs to the period it was filed in (its occurredAt), whenever it was received.
+  // A complaint belongs to the period it was filed in (its occurredAt), whenever it was received;
+  // the scorecard counts the complaints the standard covers: those with its obligations.
   let query = db.selectFrom("obligations").innerJoin("complaints", "complaints.complaint_id", "obligations.subject_id")
-    .select(["obligations.subject_id", "obligations.stage", "obligations.status", "complaints.filed_at"])
+    .select(["obligations.subject_id", "obligations.stage", "obligations.status", "complaints.filed_at", "complaints.rating"])
     .where("obligations.commitment", "=", complaintCommitment).where("complaints.filed_at", ">=", scope.from).where("complaints.filed_at", "<", scope.to);
   if (scope.city !== undefined) query = query.where("obligations.city", "=", scope.city);
   if (scope.brand !== undefined) query = query.where("obligations.brand", "=", scope.brand);
-  const [stages, figures] = await Promise.all([
-    query.execute(),
-    figuresOf(db, scope, ["complaints_filed", "deals_signed", "complaints_rated", "complaints_satisfied", "reviews_promoter", "reviews_passive", "reviews_detractor"]),
+  const [stages, dealsSigned, figures] = await Promise.all([
+    query.execute(), dealsSignedAt(db, scope), figuresOf(db, scope, ["reviews_promoter", "reviews_passive", "reviews_detractor"]),
   ]);
-  const rows: ComplaintStageRow[] = stages.map((s) => ({ complaintId: s.subject_id, stage: s.stage as ComplaintStage, status: s.status as ComplaintStageRow["status"], filedAt: Number(s.filed_at) }));
-  return { rows: scorecard(rows, figures, period) };
+  const rows: ComplaintStageRow[] = stages.map((s) => ({
+    complaintId: s.subject_id, stage: s.stage as ComplaintStage, status: s.status as ComplaintStageRow["status"], filedAt: Number(s.filed_at),
+    rating: s.rating === null ? null : Number(s.rating),
+  }));
+  return { rows: scorecard({ stages: rows, dealsSignedAt: dealsSigned, figures, range: scope }, period) };
 }
 
 /** Complaints not closed with a stage past due, within what the filter lets the reader see. */

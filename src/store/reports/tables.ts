@@ -53,6 +53,9 @@ export interface ComplaintTable {
   consumer_id: string | null;
   filed_at: number | null;
   closed_at: number | null;
+  /** The consumer's rating of the handling (1–5) at its latest rated closing, and that closing's time. */
+  rating: number | null;
+  rated_at: number | null;
 }
 
 export interface DailyFigureTable {
