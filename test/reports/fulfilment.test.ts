@@ -63,16 +63,21 @@ describe.each(engines)("the fulfilment report on %s", (engine) => {
     expect(report.rates.find((r: { commitment: string }) => r.commitment === "showing-feedback-48h")).toMatchObject({ confirmed: 1, paid: 1, rate: 1, breachToPaymentHoursMedian: 0 });
   });
 
-  it("a claim paid in the first minutes of April belongs to April; an empty period or a city without data gives nothing", async () => {
+  it("a claim paid in the first minutes of April belongs to April; an empty period or a city without data gives zero counts", async () => {
     const token = await history();
     const march = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-03-31&period=all", undefined, { token })).body;
     expect(march.rows.map((r: { commitment: string }) => r.commitment)).not.toContain("real-listing");
     const april = (await running.call("GET", "/v1/reports/fulfilment?from=2026-04-01&to=2026-04-01&period=day", undefined, { token })).body;
     expect(april.rows).toContainEqual(expect.objectContaining({ period: "2026-04-01", commitment: "real-listing", count: 1, amountFen: 10_000 }));
     const empty = (await running.call("GET", "/v1/reports/fulfilment?from=2025-01-01&to=2025-12-31", undefined, { token })).body;
-    expect(empty).toMatchObject({ rows: [], rates: [], total: { count: 0, amountFen: 0 } });
+    expect(empty).toMatchObject({ rates: [], total: { count: 0, amountFen: 0 } });
+    expect(empty.rows).toHaveLength(12);
+    expect(empty.rows[0]).toMatchObject({ period: "2025-01", commitment: null, count: 0, amountFen: 0, split: { payout: { count: 0 }, recovery: { count: 0 } } });
     const nowhere = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-04-30&city=kunming", undefined, { token })).body;
-    expect(nowhere.rows).toEqual([]);
+    expect(nowhere.rows).toMatchObject([{ period: "2026-03", commitment: null, count: 0 }, { period: "2026-04", commitment: null, count: 0 }]);
+    // A commitment asked for has its row in every period, empty or not.
+    const feedback = (await running.call("GET", "/v1/reports/fulfilment?from=2026-02-01&to=2026-04-30&commitment=showing-feedback-48h", undefined, { token })).body;
+    expect(feedback.rows.map((r: { period: string; count: number }) => `${r.period} ${r.count}`)).toEqual(["2026-02 0", "2026-03 1", "2026-04 0"]);
     expect(await running.call("GET", "/v1/reports/fulfilment?from=2026-04-30&to=2026-03-01", undefined, { token })).toMatchObject({ status: 400, body: { field: "to" } });
   });
 

@@ -1,6 +1,7 @@
 // Fulfilment figures (domain.md, "Published fulfilment figures"): count and amount by commitment
 // and period, split by remedy kind, recoveries, the fulfilment rate, and time from breach to payout.
 import type { RemedyKind } from "../claims.js";
+import { assert } from "../assert.js";
 import { businessDate, msPerDay, type Instant } from "../time.js";
 
 export const periods = ["day", "month", "year", "all"] as const;
@@ -24,7 +25,8 @@ export interface Recovery {
 
 export interface FulfilmentRow {
   period: string;
-  commitment: string;
+  /** Null only in the one row of a period when no commitment had figures in the range. */
+  commitment: string | null;
   /** payouts, advances, refunds, waivers, remedies (non-monetary, counted), recoveries */
   split: Record<RemedyKind | "recovery", { count: number; amountFen: number }>;
   count: number;
@@ -73,13 +75,27 @@ const emptySplit = (): FulfilmentRow["split"] => ({
   waiver: { count: 0, amountFen: 0 }, remedy: { count: 0, amountFen: 0 }, recovery: { count: 0, amountFen: 0 },
 });
 
-/** Paid claims and recoveries grouped by period and commitment; totals exclude recoveries (money back, not out). */
-export function fulfilmentRows(paid: readonly SettledClaim[], recoveries: readonly Recovery[], period: Period): FulfilmentRow[] {
+/**
+ * Paid claims and recoveries grouped by period and commitment; totals exclude recoveries (money back,
+ * not out). Every period of the range has a row for each commitment with figures in the range (or
+ * the one asked for), zero where it had none; a period of a range without any has one row whose
+ * commitment is null.
+ */
+export function fulfilmentRows(
+  paid: readonly SettledClaim[], recoveries: readonly Recovery[],
+  options: { period: Period; range: { from: Instant; to: Instant }; commitment?: string | undefined },
+): FulfilmentRow[] {
+  const { period } = options;
+  const commitments = [...new Set([...paid.map((c) => c.commitment), ...recoveries.map((r) => r.commitment), ...(options.commitment === undefined ? [] : [options.commitment])])].sort();
   const rows = new Map<string, FulfilmentRow>();
+  for (const key of periodsIn(options.range, period)) {
+    for (const commitment of commitments.length === 0 ? [null] : commitments) {
+      rows.set(`${key}|${commitment}`, { period: key, commitment, split: emptySplit(), count: 0, amountFen: 0 });
+    }
+  }
   const row = (at: Instant, commitment: string) => {
-    const key = `${periodOf(at, period)}|${commitment}`;
-    let found = rows.get(key);
-    if (found === undefined) rows.set(key, (found = { period: periodOf(at, period), commitment, split: emptySplit(), count: 0, amountFen: 0 }));
+    const found = rows.get(`${periodOf(at, period)}|${commitment}`);
+    assert(found !== undefined, `${commitment} at ${at} is outside the report's range`);
     return found;
   };
   for (const claim of paid) {
@@ -94,7 +110,7 @@ export function fulfilmentRows(paid: readonly SettledClaim[], recoveries: readon
     r.split.recovery.count++;
     r.split.recovery.amountFen += recovery.amountFen;
   }
-  return [...rows.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.commitment < b.commitment ? -1 : a.commitment > b.commitment ? 1 : 0));
+  return [...rows.values()];
 }
 
 export interface ConfirmedBreach {

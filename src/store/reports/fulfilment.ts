@@ -43,7 +43,7 @@ export async function recoveries(db: Kysely<Tables>, scope: ReportScope): Promis
 /** The whole fulfilment report for a scope: rows by period and commitment, rates, and totals. */
 export async function fulfilmentReport(db: Kysely<Tables>, scope: ReportScope, period: Period) {
   const [paid, back, confirmed] = await Promise.all([paidClaims(db, scope), recoveries(db, scope), confirmedBreaches(db, scope)]);
-  const rows = fulfilmentRows(paid, back, period);
+  const rows = fulfilmentRows(paid, back, { period, range: scope, commitment: scope.commitment });
   return {
     rows,
     rates: commitmentRates(confirmed),
