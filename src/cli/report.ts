@@ -30,6 +30,8 @@ type Table = { header: string[]; rows: Cell[][] };
 
 const kinds = ["payout", "advance", "refund", "waiver", "remedy", "recovery"] as const;
 const percent = (share: number | null) => (share === null ? null : `${(share * 100).toFixed(2)}%`);
+/** Hours to a tenth: the JSON keeps them exact, a table need not print 47.99972222222222. */
+const hours = (h: number | null) => (h === null ? null : h.toFixed(1));
 
 /** Each report: the query, and how its JSON reads as tables. */
 const reports = {
@@ -42,7 +44,7 @@ const reports = {
       },
       {
         header: ["commitment", "confirmed", "paid", "rate", "breach_to_paid_hours_median", "breach_to_paid_hours_p90"],
-        rows: json.rates.map((r) => [r.commitment, r.confirmed, r.paid, percent(r.rate), r.breachToPaymentHoursMedian, r.breachToPaymentHoursP90]),
+        rows: json.rates.map((r) => [r.commitment, r.confirmed, r.paid, percent(r.rate), hours(r.breachToPaymentHoursMedian), hours(r.breachToPaymentHoursP90)]),
       },
     ];
     return { json, tables };

@@ -94,5 +94,8 @@ describe.each(engines)("the fulfilment report on %s", (engine) => {
     const csv = out.join("").trim().split("\n");
     expect(csv[0]).toMatch(/^period,commitment,count,amount_cny,payout_count/);
     expect(csv).toContain("2026-03,property-fee-advance,1,3000.00,0,0.00,1,3000.00,0,0.00,0,0.00,0,0.00,0,0.00");
+    // Hours from breach to payment to a tenth in text and CSV (the JSON keeps them exact).
+    expect(csv).toContain("showing-feedback-48h,1,1,100.00%,0.0,0.0");
+    expect(csv).toContain("real-listing,1,1,100.00%,0.7,0.7");
   });
 });
