@@ -43,8 +43,11 @@ const reports = {
         rows: json.rows.map((r) => [r.period, r.commitment, r.count, formatYuan(r.amountFen), ...kinds.flatMap((k) => [r.split[k].count, formatYuan(r.split[k].amountFen)])]),
       },
       {
-        header: ["commitment", "confirmed", "paid", "rate", "breach_to_paid_hours_median", "breach_to_paid_hours_p90"],
-        rows: json.rates.map((r) => [r.commitment, r.confirmed, r.paid, percent(r.rate), hours(r.breachToPaymentHoursMedian), hours(r.breachToPaymentHoursP90)]),
+        header: ["commitment", "confirmed", "paid", "rate", "breach_to_paid_hours_median", "breach_to_paid_hours_p90", "reported", "reported_paid", "reported_rate"],
+        rows: json.rates.map((r) => [
+          r.commitment, r.confirmed, r.paid, percent(r.rate), hours(r.breachToPaymentHoursMedian), hours(r.breachToPaymentHoursP90),
+          r.reported?.confirmed ?? null, r.reported?.paid ?? null, percent(r.reported?.rate ?? null),
+        ]),
       },
     ];
     return { json, tables };

@@ -20,8 +20,8 @@ describe("fulfilment arithmetic", () => {
 
   it("the rate is paid over confirmed breaches; a commitment with none confirmed has no rate", () => {
     const t = at("2026-03-01T00:00:00+08:00");
-    expect(commitmentRates([{ commitment: "a", breachAt: t, paidAt: t + 3_600_000 }, { commitment: "a", breachAt: t, paidAt: null }])).toEqual([
-      { commitment: "a", confirmed: 2, paid: 1, rate: 0.5, breachToPaymentHoursMedian: 1, breachToPaymentHoursP90: 1 },
+    expect(commitmentRates([{ commitment: "a", breachAt: t, paidAt: t + 3_600_000, reported: null }, { commitment: "a", breachAt: t, paidAt: null, reported: null }])).toEqual([
+      { commitment: "a", confirmed: 2, paid: 1, rate: 0.5, breachToPaymentHoursMedian: 1, breachToPaymentHoursP90: 1, reported: null },
     ]);
     expect(commitmentRates([])).toEqual([]);
   });
@@ -81,6 +81,23 @@ describe.each(engines)("the fulfilment report on %s", (engine) => {
     expect(await running.call("GET", "/v1/reports/fulfilment?from=2026-04-30&to=2026-03-01", undefined, { token })).toMatchObject({ status: 400, body: { field: "to" } });
   });
 
+  it("telemarketing complaints fulfilled: of the calls consumers reported, the share paid; an unreported call awaiting its consumer is not a complaint", async () => {
+    running = await startApp(engine, { start: "2026-03-01T00:00:00+08:00" });
+    const wuhan = { city: "wuhan", brand: "lianjia" };
+    const call = (callId: string, phone: string, time: string) => ev("call.placed", `2026-03-02T${time}:00+08:00`, { callId, phone, agentId: "A9", purpose: "marketing" }, wuhan);
+    const batch = await running.call("POST", "/v1/events/batch", { events: [
+      // K1 and K2 are reported by their consumers and paid; K3's phone is nobody's Anxin knows, unreported.
+      call("K1", "+8613800138001", "10:00"), call("K2", "+8613800138002", "11:00"), call("K3", "+8613800138003", "12:00"),
+      ev("call.reported", "2026-03-02T13:00:00+08:00", { reportId: "R1", phone: "+8613800138001", reporterId: "C1", callId: "K1" }, wuhan),
+      ev("call.reported", "2026-03-02T14:00:00+08:00", { reportId: "R2", phone: "+8613800138002", reporterId: "C2" }, wuhan),
+    ] });
+    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(Array(5).fill("accepted"));
+    const token = await running.login("operator");
+    const report = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-03-31&commitment=no-marketing-calls", undefined, { token })).body;
+    expect(report.rates).toMatchObject([{ commitment: "no-marketing-calls", confirmed: 3, paid: 2, reported: { confirmed: 2, paid: 2, rate: 1 } }]);
+    expect(report.rates[0].rate).toBeCloseTo(2 / 3);
+  });
+
   it("anxin report fulfilment prints the same figures as a table, CSV or JSON", async () => {
     await history();
     const out: string[] = [];
@@ -95,7 +112,7 @@ describe.each(engines)("the fulfilment report on %s", (engine) => {
     expect(csv[0]).toMatch(/^period,commitment,count,amount_cny,payout_count/);
     expect(csv).toContain("2026-03,property-fee-advance,1,3000.00,0,0.00,1,3000.00,0,0.00,0,0.00,0,0.00,0,0.00");
     // Hours from breach to payment to a tenth in text and CSV (the JSON keeps them exact).
-    expect(csv).toContain("showing-feedback-48h,1,1,100.00%,0.0,0.0");
-    expect(csv).toContain("real-listing,1,1,100.00%,0.7,0.7");
+    expect(csv).toContain("showing-feedback-48h,1,1,100.00%,0.0,0.0,,,");
+    expect(csv).toContain("real-listing,1,1,100.00%,0.7,0.7,,,");
   });
 });

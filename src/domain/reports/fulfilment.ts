@@ -42,6 +42,11 @@ export interface CommitmentRate {
   rate: number | null;
   breachToPaymentHoursMedian: number | null;
   breachToPaymentHoursP90: number | null;
+  /**
+   * The same over the breaches a consumer reported, where reports are told apart (marketing calls:
+   * "telemarketing complaints fulfilled 100%"); null elsewhere.
+   */
+  reported: { confirmed: number; paid: number; rate: number | null } | null;
 }
 
 /** The period an instant falls in, in business time: 2026-03-05, 2026-03, 2026, or "all". */
@@ -118,6 +123,8 @@ export interface ConfirmedBreach {
   breachAt: Instant;
   /** When its claim was paid; null while unpaid. */
   paidAt: Instant | null;
+  /** Whether a consumer's report opened the claim or named its beneficiary; null where not told apart. */
+  reported: boolean | null;
 }
 
 /** Of the breaches confirmed in a period, the share paid, and hours from breach to payment. */
@@ -126,6 +133,8 @@ export function commitmentRates(confirmed: readonly ConfirmedBreach[]): Commitme
   return commitments.map((commitment) => {
     const mine = confirmed.filter((c) => c.commitment === commitment);
     const hours = mine.flatMap((c) => (c.paidAt === null ? [] : [(c.paidAt - c.breachAt) / 3_600_000])).sort((a, b) => a - b);
+    const reports = mine.filter((c) => c.reported === true);
+    const reportsPaid = reports.filter((c) => c.paidAt !== null).length;
     return {
       commitment,
       confirmed: mine.length,
@@ -133,6 +142,7 @@ export function commitmentRates(confirmed: readonly ConfirmedBreach[]): Commitme
       rate: mine.length === 0 ? null : hours.length / mine.length,
       breachToPaymentHoursMedian: percentile(hours, 50),
       breachToPaymentHoursP90: percentile(hours, 90),
+      reported: mine.every((c) => c.reported === null) ? null : { confirmed: reports.length, paid: reportsPaid, rate: reports.length === 0 ? null : reportsPaid / reports.length },
     };
   });
 }

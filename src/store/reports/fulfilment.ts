@@ -1,5 +1,5 @@
 // The queries behind the reports: paid claims, confirmed breaches and recoveries in a period.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { RemedyKind } from "../../domain/claims.js";
 import { commitmentRates, fulfilmentRows, type ConfirmedBreach, type Period, type Recovery, type SettledClaim } from "../../domain/reports/fulfilment.js";
 import type { Tables } from "../database.js";
@@ -26,10 +26,31 @@ export async function paidClaims(db: Kysely<Tables>, scope: ReportScope): Promis
   return rows.map((r) => ({ commitment: r.commitment, city: r.city, brand: r.brand, kind: r.kind as RemedyKind, amountFen: Number(r.amount_fen), breachAt: Number(r.breach_at), paidAt: Number(r.paid_at) }));
 }
 
+/** Marketing calls are claimed on a call recorded or on a consumer's report; its published rate is over the reports. */
+export const marketingCallCommitment = "no-marketing-calls";
+const reportIdsPerQuery = 500;
+
 export async function confirmedBreaches(db: Kysely<Tables>, scope: ReportScope): Promise<ConfirmedBreach[]> {
-  const rows = await scoped(db.selectFrom("claims").select(["commitment", "breach_at", "paid_at"])
+  // Only a marketing call's claim is read whole, for the events that caused it.
+  const body = sql<string | null>`case when claims.commitment = ${marketingCallCommitment} then claims.body end`.as("body");
+  const rows = await scoped(db.selectFrom("claims").select(["commitment", "breach_at", "paid_at", body])
     .where("status", "not in", ["rejected", "voided"]).where("breach_at", ">=", scope.from).where("breach_at", "<", scope.to), scope).execute();
-  return rows.map((r) => ({ commitment: r.commitment, breachAt: Number(r.breach_at), paidAt: r.paid_at === null ? null : Number(r.paid_at) }));
+  const causes = rows.map((r) => (r.commitment === marketingCallCommitment ? (JSON.parse(r.body!) as { causedBy: string[] }).causedBy : []));
+  const reports = await reportEvents(db, causes.flat());
+  return rows.map((r, i) => ({
+    commitment: r.commitment, breachAt: Number(r.breach_at), paidAt: r.paid_at === null ? null : Number(r.paid_at),
+    reported: r.commitment === marketingCallCommitment ? causes[i]!.some((id) => reports.has(id)) : null,
+  }));
+}
+
+/** Of these event ids, those of a consumer's call.reported. */
+async function reportEvents(db: Kysely<Tables>, eventIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < eventIds.length; i += reportIdsPerQuery) {
+    const rows = await db.selectFrom("log").select("event_id").where("type", "=", "call.reported").where("event_id", "in", eventIds.slice(i, i + reportIdsPerQuery)).execute();
+    for (const r of rows) if (r.event_id !== null) found.add(r.event_id);
+  }
+  return found;
 }
 
 /** Money recovered on advances: what came back into a fund, by the advance's commitment. */
