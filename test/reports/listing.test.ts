@@ -27,6 +27,12 @@ describe("listing report arithmetic", () => {
     expect(weeklyProgress(from, from + 14 * 86_400_000, [{ at: from + 86_400_000, reports: 2 }])).toEqual({ weeks: 2, weeksMet: 1, met: false });
     expect(weeklyProgress(from, from + 3 * 86_400_000, [])).toEqual({ weeks: 0, weeksMet: 0, met: null });
   });
+
+  it("progress: a report on the first day of a period starting at 15:00 (a listing published then) counts in its first week", () => {
+    const published = at("2026-03-02T15:00:00+08:00");
+    const dayStart = at("2026-03-02T00:00:00+08:00");
+    expect(weeklyProgress(published, published + 7 * 86_400_000, [{ at: dayStart, reports: 1 }])).toEqual({ weeks: 1, weeksMet: 1, met: true });
+  });
 });
 
 describe.each(engines)("the owner's listing report on %s", (engine) => {

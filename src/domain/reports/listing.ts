@@ -12,6 +12,8 @@ export interface ListingReportInput {
   listing: { listingId: string; city: string; brand: string; ownerId: string; maintainerId: string; communityId: string; layout: string; areaSqm: number };
   from: Instant;
   to: Instant;
+  /** When the listing was published and taken down (null while on the market). */
+  onMarket: { from: Instant; to: Instant | null };
   /** The listing's counts per business day in the period. */
   days: ReadonlyArray<{ day: string; counts: Record<ListingCounter, number> }>;
   /** Each other listing of the same layout in the community active in the period, with its totals. */
@@ -58,12 +60,17 @@ export function feedbackTimeliness(showings: ListingReportInput["showings"], now
   return { ...result, met: result.due === 0 ? null : result.late + result.missing === 0 };
 }
 
-/** The period cut into weeks from its first day; a week meets the standard with at least one progress report. */
+/**
+ * The part of the period the listing was on the market, cut into whole weeks from its first day; a
+ * week meets the standard with at least one progress report. A week before publication owes none.
+ */
 export function weeklyProgress(from: Instant, to: Instant, reportDays: ReadonlyArray<{ at: Instant; reports: number }>) {
+  const weekMs = standards.progressEveryDays * msPerDay;
   const weeks: Array<{ from: Instant; reports: number }> = [];
-  for (let start = from; start + standards.progressEveryDays * msPerDay <= to; start += standards.progressEveryDays * msPerDay) weeks.push({ from: start, reports: 0 });
+  for (let start = from; start + weekMs <= to; start += weekMs) weeks.push({ from: start, reports: 0 });
   for (const d of reportDays) {
-    const week = weeks[Math.floor((d.at - from) / (standards.progressEveryDays * msPerDay))];
+    // A report's day starts at midnight; the first day of a period starting later is still week 0.
+    const week = weeks[Math.max(0, Math.floor((d.at - from) / weekMs))];
     if (week !== undefined) week.reports += d.reports;
   }
   const met = weeks.filter((w) => w.reports > 0).length;
@@ -74,7 +81,7 @@ export function listingReport(input: ListingReportInput, dayStart: (day: string)
   const totals = noCounts();
   for (const d of input.days) for (const counter of Object.keys(totals) as ListingCounter[]) totals[counter] += d.counts[counter];
   const peerAverage = (counter: ListingCounter) => (input.peers.length === 0 ? null : Math.round((input.peers.reduce((t, p) => t + p[counter], 0) / input.peers.length) * 10) / 10);
-  const progress = weeklyProgress(input.from, input.to, input.days.map((d) => ({ at: dayStart(d.day), reports: d.counts.progressReports })));
+  const progress = weeklyProgress(Math.max(input.from, input.onMarket.from), Math.min(input.to, input.onMarket.to ?? input.to), input.days.map((d) => ({ at: dayStart(d.day), reports: d.counts.progressReports })));
   const current = input.prices.at(-1)?.priceFen ?? null;
   const communityAsking = average(input.community.askingFenPerSqm);
   return {

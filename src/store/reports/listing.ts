@@ -35,10 +35,12 @@ const listingOf = (r: ListingTable): Listing => ({
 export async function listingReports(db: Kysely<Tables>, options: { listingIds?: readonly string[]; from: Instant; to: Instant }): Promise<Map<string, ListingReport>> {
   const { from, to, listingIds } = options;
   const active = activeIn(from, to);
-  const targets = (await inChunks(listingIds, (ids) => {
+  const targetRows = await inChunks(listingIds, (ids) => {
     const q = active(db.selectFrom("listings").selectAll());
     return (ids === undefined ? q : q.where("listing_id", "in", ids)).execute();
-  })).map(listingOf);
+  });
+  const onMarket = new Map(targetRows.map((r) => [r.listing_id, { from: Number(r.published_at), to: r.delisted_at === null ? null : Number(r.delisted_at) }]));
+  const targets = targetRows.map(listingOf);
   if (targets.length === 0) return new Map();
   const communities = listingIds === undefined ? undefined : [...new Set(targets.map((t) => t.communityId))];
   const neighbours = listingIds === undefined ? targets : (await inChunks(communities, (ids) => active(db.selectFrom("listings").selectAll()).where("community_id", "in", ids!).execute())).map(listingOf);
@@ -103,7 +105,7 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
     const history = (prices.get(listing.listingId) ?? []).map((p) => ({ at: Number(p.at), priceFen: Number(p.price_fen) }));
     const before = history.filter((p) => p.at < from).at(-1);
     reports.set(listing.listingId, listingReport({
-      listing, from, to,
+      listing, from, to, onMarket: onMarket.get(listing.listingId)!,
       days: [...(days.get(listing.listingId) ?? [])].map(([day, counts]) => ({ day, counts })).sort((a, b) => (a.day < b.day ? -1 : 1)),
       peers: (byPlace.get(`${listing.communityId}|${listing.layout}`) ?? []).filter((p) => p.listingId !== listing.listingId).map((p) => totals.get(p.listingId) ?? noCounts()),
       showings: (showings.get(listing.listingId) ?? []).map((s) => ({ showingId: s.showing_id, recordedAt: Number(s.recorded_at), feedbackAt: s.feedback_at === null ? null : Number(s.feedback_at) })),
