@@ -97,6 +97,8 @@ export interface Facts {
 }
 
 export interface ComplaintFacts {
+  city: string;
+  brand: string;
   filedAt: Instant | null;
   consumerId: string | null;
   respondedAt: Instant | null;
@@ -197,19 +199,19 @@ export function recordFacts(facts: Facts, event: AcceptedEvent): void {
       return;
     }
     case "complaint.filed": {
-      const complaint = complaintOf(facts, event.data.complaintId);
+      const complaint = complaintOf(facts, event.data.complaintId, event);
       complaint.filedAt ??= event.at;
       complaint.consumerId ??= event.data.consumerId;
       return;
     }
     case "complaint.responded":
-      complaintOf(facts, event.data.complaintId).respondedAt ??= event.at;
+      complaintOf(facts, event.data.complaintId, event).respondedAt ??= event.at;
       return;
     case "complaint.solution_proposed":
-      complaintOf(facts, event.data.complaintId).solutionAt ??= event.at;
+      complaintOf(facts, event.data.complaintId, event).solutionAt ??= event.at;
       return;
     case "complaint.closed": {
-      const complaint = complaintOf(facts, event.data.complaintId);
+      const complaint = complaintOf(facts, event.data.complaintId, event);
       complaint.closedAt ??= event.at;
       complaint.satisfaction = event.data.satisfaction ?? complaint.satisfaction;
       return;
@@ -251,10 +253,10 @@ function phoneOf(facts: Facts, identity: { phoneHash: PhoneHash; phoneMasked: st
   return phone;
 }
 
-function complaintOf(facts: Facts, complaintId: string): ComplaintFacts {
+function complaintOf(facts: Facts, complaintId: string, event: AcceptedEvent): ComplaintFacts {
   let complaint = facts.complaints.get(complaintId);
   if (complaint === undefined) {
-    complaint = { filedAt: null, consumerId: null, respondedAt: null, solutionAt: null, closedAt: null, satisfaction: null };
+    complaint = { city: event.city, brand: event.brand, filedAt: null, consumerId: null, respondedAt: null, solutionAt: null, closedAt: null, satisfaction: null };
     facts.complaints.set(complaintId, complaint);
   }
   return complaint;

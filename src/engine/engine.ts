@@ -11,6 +11,7 @@ import { assessDeal, overallDecision, type RiskDecision, type RiskFinding } from
 import { ruleKinds, type RuleKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
 import { applyCommand, commandTypes } from "./commands.js";
+import { namesAnothersRecord } from "../domain/ownership.js";
 import { Context } from "./context.js";
 import { createState, type EngineState } from "./state.js";
 import { versionIndex, Workflow } from "./workflow.js";
@@ -96,6 +97,11 @@ export class Engine {
       if (refusal !== null) return this.reject(event, refusal, options);
       this.state.seen.set(event.id, event.digest);
     } else {
+      const field = namesAnothersRecord(this.state.facts, event);
+      if (field !== null) {
+        const id = (event.data as Record<string, unknown>)[field.slice("data.".length)];
+        return this.reject(event, { code: "out_of_scope", message: `${field} ${String(id)} is a record of another brand or city`, field }, options);
+      }
       // Known before its rules run: an obligation it fulfils is settled with a reference to it.
       this.state.seen.set(event.id, event.digest);
       this.applyRules(event);
@@ -145,7 +151,9 @@ export class Engine {
   /** "May deal D1 be signed now?" pass, warn or halt, with every reason. */
   preSigningCheck(request: { dealId: string; city: string; brand: string; at: Instant; priceFen?: number }): PreSigningAnswer {
     const versions = versionsOfKind(this.applicable(request), "pre-signing-risk");
-    const deal = this.state.facts.deals.get(request.dealId);
+    const known = this.state.facts.deals.get(request.dealId);
+    // Another brand's or city's deal of that id is not this asker's to see (ownership.ts).
+    const deal = known?.city === request.city && (request.brand === "*" || known.brand === request.brand) ? known : undefined;
     if (versions.length === 0 || deal === undefined) {
       const reason = versions.length === 0 ? "no pre-signing risk rules are live here" : `no events known for deal ${request.dealId}`;
       return { dealId: request.dealId, decision: "pass", findings: [], reason };

@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { claimsOf, ev, listing, obligationsOf, run } from "../support/scenario.js";
 
-const showing = (at: string, showingId = "S1", where: { city?: string; brand?: string; id?: string } = {}) =>
-  ev("showing.recorded", at, { showingId, listingId: "L1", buyerId: "C9", agentId: "A7" }, where);
+const showing = (at: string, showingId = "S1", where: { city?: string; brand?: string; id?: string; listingId?: string } = {}) =>
+  ev("showing.recorded", at, { showingId, listingId: where.listingId ?? "L1", buyerId: "C9", agentId: "A7" }, where);
 const feedback = (at: string, showingId = "S1", where: { city?: string; brand?: string; id?: string } = {}) =>
   ev("showing.feedback_sent", at, { showingId, listingId: "L1", ownerId: "O1", text: "买家觉得价格偏高" }, where);
 
@@ -53,13 +53,15 @@ describe("showing-feedback-48h", () => {
   });
 
   it("in Changsha the version of 2024 applies; in Shanghai, for another brand, or before 2025 in Beijing nothing is promised", () => {
+    // Each on a listing of its own place: a listing is its city's and brand's record (ownership.ts).
     const s = run([
-      listing(),
-      showing("2026-03-02T15:20:00+08:00", "CS1", { city: "changsha" }),
-      showing("2026-03-02T15:20:00+08:00", "SH1", { city: "shanghai" }),
-      showing("2026-03-02T15:20:00+08:00", "DY1", { brand: "deyou" }),
+      listing(), listing("LCS", { city: "changsha" }), listing("LSH", { city: "shanghai" }), listing("LDY", { brand: "deyou" }),
+      showing("2026-03-02T15:20:00+08:00", "CS1", { city: "changsha", listingId: "LCS" }),
+      showing("2026-03-02T15:20:00+08:00", "SH1", { city: "shanghai", listingId: "LSH" }),
+      showing("2026-03-02T15:20:00+08:00", "DY1", { brand: "deyou", listingId: "LDY" }),
       showing("2024-12-31T15:20:00+08:00", "BJ0"),
     ], { until: "2026-03-10T00:00:00+08:00" });
+    expect(s.rejected).toEqual([]);
     expect(obligationsOf(s, "showing-feedback-48h").map((o) => [o.subjectId, o.version])).toEqual([["CS1", "showing-feedback-48h@changsha-2024"]]);
   });
 

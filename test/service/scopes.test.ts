@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { People } from "../../src/service/people.js";
 import { engines } from "../support/engines.js";
-import { ev, signedDeal } from "../support/scenario.js";
+import { ev, listing, signedDeal } from "../support/scenario.js";
 import { startApp, testPassword, type Running } from "../support/service.js";
 
 describe.each(engines)("scopes on %s", (engine) => {
@@ -47,6 +47,16 @@ describe.each(engines)("scopes on %s", (engine) => {
     const buyer = await running.login("buyer-lianjia");
     const claims = (await running.call("GET", "/v1/claims", undefined, { token: buyer })).body.claims;
     expect(claims.map((c: { subjectId: string; beneficiaryId: string }) => `${c.subjectId} ${c.beneficiaryId}`)).toEqual(["D1 B1"]);
+  });
+
+  it("a pre-signing check of another brand's deal learns nothing of it", async () => {
+    const suzhou = { city: "suzhou" }; // where funds safety, and its pre-signing check, are live
+    const halting = ev("deal.price_proposed", "2026-03-01T10:00:00+08:00", { dealId: "D1", listingId: "L1", priceFen: 100_000_000 }, suzhou);
+    await running.call("POST", "/v1/events/batch", { events: [listing("L1", { askingPriceFen: 500_000_000, ...suzhou }), halting] });
+    const check = (key?: string) => running.call("POST", "/v1/checks/pre-signing", { dealId: "D1", city: "suzhou", at: "2026-03-01T12:00:00+08:00" }, key === undefined ? {} : { token: key });
+    expect((await check()).body).toMatchObject({ decision: "halt" });
+    const other = await new People(running.service.database.db, running.clock.now).addApiKey({ label: "deyou-sz", brand: "deyou", cities: ["suzhou"] }, running.clock.now());
+    expect((await check(other)).body).toEqual({ dealId: "D1", decision: "pass", findings: [], reason: "no events known for deal D1" });
   });
 
   it("staff top up and read only the funds and ledger of their brands and cities; a body's numbers are taken as sent", async () => {

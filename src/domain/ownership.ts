@@ -1,0 +1,47 @@
+// Whose record an event names. Listings, showings, deals, calls and complaints are known by the ids
+// each brand's systems choose, and rules find them by id alone: an event of one brand or city that
+// named another's record acted on it (another brand's feedback fulfilled an obligation, its
+// deal.failed refunded a deal it never brokered, its call was taken for one already recorded). An
+// event naming a record another brand or city made first is refused instead, naming the field.
+import type { AcceptedEvent } from "./events/validate.js";
+import type { Facts } from "./facts.js";
+
+type Place = { city: string; brand: string } | undefined;
+
+// Plain functions, not closures: this runs for every event of a replayed city-year.
+function elsewhere(place: Place, event: AcceptedEvent): boolean {
+  return place !== undefined && (place.city !== event.city || place.brand !== event.brand);
+}
+
+function listingElsewhere(facts: Facts, listingId: string, event: AcceptedEvent): boolean {
+  return elsewhere(facts.listings.get(listingId), event);
+}
+
+/** The field of `event` naming a record of another brand or city, or null. */
+export function namesAnothersRecord(facts: Facts, event: AcceptedEvent): string | null {
+  switch (event.type) {
+    case "showing.recorded":
+      return listingElsewhere(facts, event.data.listingId, event) ? "data.listingId" : null;
+    case "showing.feedback_sent": {
+      const showing = facts.showings.get(event.data.showingId);
+      if (showing !== undefined && listingElsewhere(facts, showing.listingId, event)) return "data.showingId";
+      return listingElsewhere(facts, event.data.listingId, event) ? "data.listingId" : null;
+    }
+    case "call.placed":
+      return elsewhere(facts.calls.get(event.data.callId), event) ? "data.callId" : null;
+    case "call.reported":
+      return event.data.callId !== undefined && elsewhere(facts.calls.get(event.data.callId), event) ? "data.callId" : null;
+    case "complaint.filed":
+    case "complaint.responded":
+    case "complaint.solution_proposed":
+    case "complaint.closed":
+      return elsewhere(facts.complaints.get(event.data.complaintId), event) ? "data.complaintId" : null;
+    default: {
+      // Every other event names a listing, a deal, both, or neither.
+      const data = event.data as { listingId?: unknown; dealId?: unknown };
+      if (typeof data.dealId === "string" && elsewhere(facts.deals.get(data.dealId), event)) return "data.dealId";
+      if (typeof data.listingId === "string" && listingElsewhere(facts, data.listingId, event)) return "data.listingId";
+      return null;
+    }
+  }
+}
