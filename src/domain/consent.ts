@@ -1,7 +1,7 @@
 // The pre-call check: may this agent call this phone for this purpose now?
 // Only marketing calls need a current marketing_calls consent; the answer says why.
 import type { PhoneFacts } from "./facts.js";
-import { consentedAt } from "./facts.js";
+import type { PhoneHash } from "./phone.js";
 import { formatInstant, type Instant } from "./time.js";
 
 export type CallPurpose = "marketing" | "service" | "transaction";
@@ -24,4 +24,21 @@ export function preCallCheck(phone: PhoneFacts | undefined, request: { purpose: 
   const why = revoked !== undefined ? `consent revoked at ${formatInstant(revoked.at)}` : "no marketing_calls consent on record";
   const stake = request.commitmentLive ? "; a call now would be a breach worth 100 CNY to the consumer (no-marketing-calls)" : "";
   return { decision: "deny", reason: `${why}${stake}`, phoneMasked };
+}
+
+/** A phone as a brand knows it. */
+export type PhoneKey = `${string}/${PhoneHash}`;
+
+export function phoneKeyOf(brand: string, phoneHash: PhoneHash): PhoneKey {
+  return `${brand}/${phoneHash}`;
+}
+
+/** Whether a phone had a current marketing-calls consent at an instant. */
+export function consentedAt(phone: PhoneFacts | undefined, at: Instant): boolean {
+  let granted = false;
+  for (const change of phone?.changes ?? []) {
+    if (change.at > at) break;
+    granted = change.granted;
+  }
+  return granted;
 }

@@ -4,6 +4,7 @@
 import type { AcceptedEvent } from "./events/validate.js";
 import { startOfBusinessDate, type Instant } from "./time.js";
 import type { Fen } from "./money.js";
+import { phoneKeyOf, type PhoneKey } from "./consent.js";
 import type { PhoneHash } from "./phone.js";
 
 export interface ListingFacts {
@@ -31,7 +32,10 @@ export interface ConsentChange {
   eventId: string;
 }
 
-/** One phone, known only by hash: who holds it and its marketing-calls consent over time. */
+/**
+ * One phone as one brand knows it (phoneKeyOf), by hash: who holds it, by that brand's consumer id,
+ * and its consent to that brand's marketing calls over time. A consent given to one brand is none to another.
+ */
 export interface PhoneFacts {
   holderId: string | null;
   phoneMasked: string;
@@ -87,9 +91,9 @@ export interface Facts {
    * opened is already there, and its rule settles it directly (a city-year has millions).
    */
   feedback: Map<string, { at: Instant; eventId: string }>;
-  phones: Map<PhoneHash, PhoneFacts>;
+  phones: Map<PhoneKey, PhoneFacts>;
   calls: Map<string, CallFacts>;
-  callsByPhone: Map<PhoneHash, string[]>;
+  callsByPhone: Map<PhoneKey, string[]>;
   deals: Map<string, DealFacts>;
   dealsBySeller: Map<string, string[]>;
   /** Complaint milestones, kept even when they arrive before the complaint itself. */
@@ -145,13 +149,13 @@ export function recordFacts(facts: Facts, event: AcceptedEvent): void {
     }
     case "consent.granted":
     case "consent.revoked": {
-      const phone = phoneOf(facts, event.data);
+      const phone = phoneOf(facts, event.brand, event.data);
       if (event.type === "consent.granted" && event.data.consumerId !== undefined) phone.holderId = event.data.consumerId;
       insertByTime(phone.changes, { at: event.at, granted: event.type === "consent.granted", eventId: event.id });
       return;
     }
     case "call.reported": {
-      const phone = phoneOf(facts, event.data);
+      const phone = phoneOf(facts, event.brand, event.data);
       phone.holderId = event.data.reporterId;
       const { reportId, reporterId } = event.data;
       phone.reports.push({ reportId, reporterId, callId: event.data.callId ?? null, at: event.at, eventId: event.id });
@@ -161,7 +165,7 @@ export function recordFacts(facts: Facts, event: AcceptedEvent): void {
       const { callId, phoneHash, phoneMasked, agentId, purpose } = event.data;
       if (facts.calls.has(callId)) return;
       facts.calls.set(callId, { callId, phoneHash, phoneMasked, agentId, purpose, at: event.at, city: event.city, brand: event.brand, eventId: event.id });
-      pushTo(facts.callsByPhone, phoneHash, callId);
+      pushTo(facts.callsByPhone, phoneKeyOf(event.brand, phoneHash), callId);
       return;
     }
     case "deal.signed": {
@@ -234,21 +238,12 @@ export function askingPriceAt(listing: ListingFacts, at: Instant): Fen | null {
   return price;
 }
 
-/** Whether a phone had a current marketing-calls consent at an instant. */
-export function consentedAt(phone: PhoneFacts | undefined, at: Instant): boolean {
-  let granted = false;
-  for (const change of phone?.changes ?? []) {
-    if (change.at > at) break;
-    granted = change.granted;
-  }
-  return granted;
-}
-
-function phoneOf(facts: Facts, identity: { phoneHash: PhoneHash; phoneMasked: string }): PhoneFacts {
-  let phone = facts.phones.get(identity.phoneHash);
+function phoneOf(facts: Facts, brand: string, identity: { phoneHash: PhoneHash; phoneMasked: string }): PhoneFacts {
+  const key = phoneKeyOf(brand, identity.phoneHash);
+  let phone = facts.phones.get(key);
   if (phone === undefined) {
     phone = { holderId: null, phoneMasked: identity.phoneMasked, changes: [], reports: [] };
-    facts.phones.set(identity.phoneHash, phone);
+    facts.phones.set(key, phone);
   }
   return phone;
 }

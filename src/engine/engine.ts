@@ -5,6 +5,7 @@ import { notJson } from "../domain/events/json.js";
 import type { EventType } from "../domain/events/schema.js";
 import { redactRejected, validateEvent, type AcceptedEvent, type Rejection } from "../domain/events/validate.js";
 import { preCallCheck, type CallPurpose, type PreCallAnswer } from "../domain/consent.js";
+import { phoneKeyOf } from "../domain/consent.js";
 import { recordFacts } from "../domain/facts.js";
 import { identifyPhone, isPhoneNumber, maskPhonesIn } from "../domain/phone.js";
 import { assessDeal, overallDecision, type RiskDecision, type RiskFinding } from "../domain/risk.js";
@@ -145,7 +146,7 @@ export class Engine {
     const identity = identifyPhone(request.phone, this.phoneKey);
     if (identity === null) return { code: "invalid_phone", message: "not a valid E.164 phone number", field: "phone" };
     const live = versionsOfKind(this.applicable(request), "forbidden-act").some((v) => v.rule.act === "marketing-call-without-consent");
-    return preCallCheck(this.state.facts.phones.get(identity.phoneHash), { ...request, phoneMasked: identity.phoneMasked, commitmentLive: live });
+    return preCallCheck(this.state.facts.phones.get(phoneKeyOf(request.brand, identity.phoneHash)), { ...request, phoneMasked: identity.phoneMasked, commitmentLive: live });
   }
 
   /** "May deal D1 be signed now?" pass, warn or halt, with every reason. */

@@ -2,7 +2,8 @@
 // marketing_calls consent at the call's time pays 100 CNY per call to the consumer holding that
 // phone. Live in wuhan, xian, chengdu, shenzhen, hangzhou from 2024-01-01; the next wave is a draft.
 import { describe, expect, it } from "vitest";
-import { claimsOf, ev, run } from "../support/scenario.js";
+import { Engine } from "../../src/engine/engine.js";
+import { at, bundled, claimsOf, ev, phoneKey, run } from "../support/scenario.js";
 
 const wuhan = { city: "wuhan", brand: "deyou" };
 const phone = "+8613800138000";
@@ -24,6 +25,16 @@ describe("no-marketing-calls", () => {
   it("a call one second after the grant is covered by it; one second before is not", () => {
     expect(claimsOf(run([granted("2026-03-02T10:00:00+08:00"), call("2026-03-02T10:00:01+08:00")]), "no-marketing-calls")).toEqual([]);
     expect(claimsOf(run([granted("2026-03-02T10:00:00+08:00"), call("2026-03-02T09:59:59+08:00")]), "no-marketing-calls")).toHaveLength(1);
+  });
+
+  it("a consent is given to one brand: another brand's marketing call to the phone is a breach, and its pre-call check says deny", () => {
+    const lianjia = { city: "wuhan", brand: "lianjia" };
+    const s = run([granted("2026-03-01T09:00:00+08:00", lianjia), call("2026-03-02T10:00:00+08:00", "K1"), call("2026-03-02T11:00:00+08:00", "K2", "marketing", lianjia)]);
+    expect(claimsOf(s, "no-marketing-calls").map((c) => [c.subjectId, c.brand, c.beneficiaryId])).toEqual([["K1", "deyou", null]]);
+    const engine = new Engine({ catalogue: bundled, phoneKey });
+    engine.submit(granted("2026-03-01T09:00:00+08:00", lianjia), { now: at("2026-03-01T09:00:00+08:00") });
+    const check = (brand: string) => engine.preCallCheck({ phone, purpose: "marketing", city: "wuhan", brand, at: at("2026-03-02T10:00:00+08:00") });
+    expect([check("lianjia"), check("deyou")]).toMatchObject([{ decision: "allow" }, { decision: "deny", reason: expect.stringMatching(/^no marketing_calls consent on record/) }]);
   });
 
   it("service and transaction calls need no consent", () => {

@@ -1,8 +1,8 @@
 // forbidden-act: an act the brokerage promised never to do is a breach the moment it happens.
 // Delisting without the owner's consent; a marketing call to a phone without a current consent.
 import type { AcceptedEventOf } from "../events/validate.js";
-import { consentedAt, type CallFacts } from "../facts.js";
-import type { PhoneHash } from "../phone.js";
+import { consentedAt, phoneKeyOf, type PhoneKey } from "../consent.js";
+import type { CallFacts } from "../facts.js";
 import { formatInstant } from "../time.js";
 import type { RuleContext, RuleKind, VersionOf } from "./types.js";
 
@@ -41,12 +41,13 @@ export const forbiddenAct: RuleKind<"forbidden-act"> = {
       return;
     }
     if (event.type !== "consent.granted" && event.type !== "consent.revoked") return;
-    for (const callId of ctx.facts.callsByPhone.get(event.data.phoneHash) ?? []) {
+    const phoneKey = phoneKeyOf(event.brand, event.data.phoneHash);
+    for (const callId of ctx.facts.callsByPhone.get(phoneKey) ?? []) {
       const call = ctx.facts.calls.get(callId)!;
       if (call.at < event.at) continue;
       const existing = ctx.claimsOfSubject("forbidden-act", callId)[0];
       if (existing !== undefined) {
-        if (consentedAt(ctx.facts.phones.get(call.phoneHash), call.at)) ctx.voidClaim(existing, `consent recorded at ${formatInstant(event.at)}, before the call`, event.id);
+        if (consentedAt(ctx.facts.phones.get(phoneKey), call.at)) ctx.voidClaim(existing, `consent recorded at ${formatInstant(event.at)}, before the call`, event.id);
         continue;
       }
       for (const version of ctx.applicable("forbidden-act", call, call.at)) {
@@ -54,7 +55,7 @@ export const forbiddenAct: RuleKind<"forbidden-act"> = {
       }
     }
     // After the voids above, so that a call the consent covered is not paid first.
-    if (event.type === "consent.granted" && event.data.consumerId !== undefined) nameHolder(ctx, event.data.phoneHash, event.data.consumerId, event.id);
+    if (event.type === "consent.granted" && event.data.consumerId !== undefined) nameHolder(ctx, phoneKey, event.data.consumerId, event.id);
   },
 };
 
@@ -62,8 +63,8 @@ export const forbiddenAct: RuleKind<"forbidden-act"> = {
  * The phone's holder became known (a report, a consent naming its consumer): every breached call to
  * it still waiting for a beneficiary is theirs, whenever it was placed, and goes on to payment.
  */
-function nameHolder(ctx: RuleContext, phoneHash: PhoneHash, holderId: string, eventId: string): void {
-  for (const callId of ctx.facts.callsByPhone.get(phoneHash) ?? []) {
+function nameHolder(ctx: RuleContext, phoneKey: PhoneKey, holderId: string, eventId: string): void {
+  for (const callId of ctx.facts.callsByPhone.get(phoneKey) ?? []) {
     for (const claim of ctx.claimsOfSubject("forbidden-act", callId)) {
       // A delisting's claim is keyed by its listing id, which may equal a call id.
       const act = (ctx.versionOf(claim.versionKey) as Version).rule.act;
@@ -77,12 +78,12 @@ function money(version: Version) {
 }
 
 function isBreach(ctx: RuleContext, call: CallFacts): boolean {
-  return call.purpose === "marketing" && !consentedAt(ctx.facts.phones.get(call.phoneHash), call.at);
+  return call.purpose === "marketing" && !consentedAt(ctx.facts.phones.get(phoneKeyOf(call.brand, call.phoneHash)), call.at);
 }
 
 function judgeCall(ctx: RuleContext, version: Version, call: CallFacts): void {
   if (version.rule.act !== "marketing-call-without-consent" || !isBreach(ctx, call)) return;
-  const phone = ctx.facts.phones.get(call.phoneHash);
+  const phone = ctx.facts.phones.get(phoneKeyOf(call.brand, call.phoneHash));
   const reports = (phone?.reports ?? []).filter((r) => r.at >= call.at && (r.callId === null || r.callId === call.callId));
   for (const report of reports) {
     const reportClaim = ctx.claimFor(version.commitment, ["report", report.reportId]);
@@ -102,11 +103,12 @@ function judgeCall(ctx: RuleContext, version: Version, call: CallFacts): void {
 
 function judgeReport(ctx: RuleContext, version: Version, event: AcceptedEventOf<"call.reported">): void {
   if (version.rule.act !== "marketing-call-without-consent") return;
-  const { reportId, reporterId, phoneHash, phoneMasked, callId } = event.data;
-  const calls = (ctx.facts.callsByPhone.get(phoneHash) ?? [])
+  const { reportId, reporterId, phoneMasked, callId } = event.data;
+  const phoneKey = phoneKeyOf(event.brand, event.data.phoneHash);
+  const calls = (ctx.facts.callsByPhone.get(phoneKey) ?? [])
     .map((id) => ctx.facts.calls.get(id)!)
     .filter((call) => call.at <= event.at && (callId === undefined || call.callId === callId));
-  nameHolder(ctx, phoneHash, reporterId, event.id);
+  nameHolder(ctx, phoneKey, reporterId, event.id);
   if (calls.some((call) => ctx.claimsOfSubject("forbidden-act", call.callId).length > 0)) return; // it confirms a breach already claimed
   const report = {
     ...money(version),
