@@ -8,6 +8,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
+import type { WebhookHosts } from "../service/webhook-hosts.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
 import { whereFlawed } from "../domain/events/accept.js";
 import { notJson, parseJson } from "../domain/events/json.js";
@@ -34,6 +35,8 @@ export interface ApiContext {
   now(): number;
   userOf(request: FastifyRequest): Promise<User>;
   integratorOf(request: FastifyRequest): Promise<Integrator & { keyHash: string }>;
+  /** Where webhooks may be delivered (service/webhook-hosts.ts). */
+  webhookHosts: WebhookHosts;
 }
 
 /** A body that was not JSON, kept so that an event route can record it as rejected. */
@@ -55,7 +58,7 @@ export function invalidJsonError(body: InvalidJson): ApiError {
   return new ApiError(400, code, message, field);
 }
 
-export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean }): Promise<TypedApp> {
+export async function buildServer(options: { service: Service; people: People; now: () => number; logger?: boolean; webhookHosts?: WebhookHosts }): Promise<TypedApp> {
   const app = Fastify({
     bodyLimit: maxBodyBytes,
     // While closing, a request that arrives is answered by the hook below, in this API's shape.
@@ -172,6 +175,7 @@ export async function buildServer(options: { service: Service; people: People; n
     service: options.service,
     people: options.people,
     now: options.now,
+    webhookHosts: options.webhookHosts ?? "public",
     async userOf(request) {
       const token = bearer(request);
       const user = token?.startsWith("st_") ? await options.people.userOfSession(token, options.now()) : null;

@@ -64,7 +64,8 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
   const service = new Service({ database, catalogue: catalogueOrFail(flags.catalogue), phoneKey: phoneKeyOf(url), clock: systemClock });
   const started = await service.start();
   const people = new People(database.db, systemClock.now);
-  const app = await buildServer({ service, people, now: systemClock.now, logger: process.env["ANXIN_LOG"] !== "off" });
+  const webhookHosts = process.env["ANXIN_WEBHOOKS_TO_PRIVATE"] === "allow" ? "private-allowed" : "public";
+  const app = await buildServer({ service, people, now: systemClock.now, logger: process.env["ANXIN_LOG"] !== "off", webhookHosts });
   const host = flags.host ?? process.env["HOST"] ?? "127.0.0.1";
   let address: string;
   try {
@@ -94,7 +95,7 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
   const deliveries = setInterval(() => {
     if (delivering) return;
     delivering = true;
-    deliverDue(database, systemClock.now, (message, fields) => app.log.info(fields, message))
+    deliverDue(database, systemClock.now, (message, fields) => app.log.info(fields, message), webhookHosts)
       .catch((error: unknown) => app.log.error({ err: error }, "webhook delivery run failed; it will be retried"))
       .finally(() => { delivering = false; });
   }, deliveryIntervalMs);

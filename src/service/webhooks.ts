@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { claimView, obligationView, riskView } from "../engine/snapshot.js";
 import type { EngineState, Notice, NoticeKind } from "../engine/state.js";
 import { insertRows } from "../store/bulk.js";
+import { refusedDelivery, type WebhookHosts } from "./webhook-hosts.js";
 import type { Database, Tables } from "../store/database.js";
 
 export const maxDeliveryAttempts = 8;
@@ -85,7 +86,7 @@ async function enqueue(trx: Transaction<Tables>, hooks: readonly Hook[], notices
  * Delivers due rows. Rows are leased first (next_at moved past the lease) in a short transaction;
  * on PostgreSQL with FOR UPDATE SKIP LOCKED, so that processes never post the same delivery at once.
  */
-export async function deliverDue(database: Database, now: () => number, log: (message: string, fields: object) => void): Promise<number> {
+export async function deliverDue(database: Database, now: () => number, log: (message: string, fields: object) => void, hosts: WebhookHosts = "public"): Promise<number> {
   const db = database.db;
   const leased = await db.transaction().execute(async (trx) => {
     let query = trx.selectFrom("deliveries").innerJoin("webhooks", "webhooks.id", "deliveries.webhook_id")
@@ -100,13 +101,14 @@ export async function deliverDue(database: Database, now: () => number, log: (me
     const attempts = row.attempts + 1;
     let error: string | null = null;
     try {
-      const response = await fetch(row.url, {
+      error = await refusedDelivery(row.url, hosts);
+      const response = error !== null ? null : await fetch(row.url, {
         method: "POST",
         headers: { "content-type": "application/json", "x-anxin-event": row.kind, "x-anxin-delivery": String(row.id), "x-anxin-signature": signature(row.secret, row.body, Math.floor(now() / 1000)) },
         body: row.body,
         signal: AbortSignal.timeout(deliveryTimeoutMs),
       });
-      if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
+      if (response !== null && (response.status < 200 || response.status >= 300)) error = `HTTP ${response.status}`;
     } catch (e) {
       error = (e as Error).message;
     }

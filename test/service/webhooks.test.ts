@@ -3,6 +3,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { refusedUrl } from "../../src/service/webhook-hosts.js";
 import { deliverDue, registerWebhook, retryDelayMs } from "../../src/service/webhooks.js";
 import { engines } from "../support/engines.js";
 import { ev, listing } from "../support/scenario.js";
@@ -65,7 +66,7 @@ describe.each(engines)("webhooks on %s", (engine) => {
     await running.service.tick(); // now within 6 hours
     running.clock.set("2026-03-05T00:00:00+08:00");
     await running.service.tick();
-    expect(await deliverDue(running.service.database, running.clock.now, () => undefined)).toBe(4);
+    expect(await deliverDue(running.service.database, running.clock.now, () => undefined, "private-allowed")).toBe(4);
     const kinds = hook.received.map((r) => r.headers["x-anxin-event"]);
     expect(kinds).toEqual(["obligation.due_soon", "obligation.breached", "claim.opened", "claim.paid"]);
     for (const delivery of hook.received) {
@@ -84,7 +85,7 @@ describe.each(engines)("webhooks on %s", (engine) => {
       listing("L1", { city: "suzhou", askingPriceFen: 300_000_000, at: "2026-02-20T10:00:00+08:00" }),
       ev("deal.price_proposed", "2026-03-01T08:30:00+08:00", { dealId: "D1", listingId: "L1", priceFen: 400_000_000 }, { city: "suzhou" }),
     ] });
-    const deliver = () => deliverDue(running.service.database, running.clock.now, () => undefined);
+    const deliver = () => deliverDue(running.service.database, running.clock.now, () => undefined, "private-allowed");
     expect(await deliver()).toBe(1); // 503
     expect(await deliver()).toBe(0); // not due again before the backoff
     running.clock.set(new Date(running.clock.now() + retryDelayMs(1)).toISOString());
@@ -104,7 +105,33 @@ describe.each(engines)("webhooks on %s", (engine) => {
     await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened"] });
     await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L1", reporterId: "C1" }, { brand: "deyou" }));
     await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L2", reporterId: "C1" }));
-    await deliverDue(running.service.database, running.clock.now, () => undefined);
+    await deliverDue(running.service.database, running.clock.now, () => undefined, "private-allowed");
     expect(hook.received.map((r) => JSON.parse(r.body).claim.brand)).toEqual(["lianjia"]);
+  });
+
+  it("is delivered to the integrator's servers only: never a link-local address, the machine itself or a private one only where allowed", async () => {
+    running = await startApp(engine);
+    const hook = await receiver(0);
+    server = hook.server;
+    expect(await running.call("POST", "/v1/webhooks", { url: "http://169.254.169.254/latest/meta-data", kinds: ["claim.opened"] })).toMatchObject({ status: 400, body: { code: "invalid_field", field: "url" } });
+    const registered = await running.call("POST", "/v1/webhooks", { url: hook.url, kinds: ["claim.opened"] }); // allowed here: the tests' receivers are local
+    await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L2", reporterId: "C1" }));
+    await deliverDue(running.service.database, running.clock.now, () => undefined, "public");
+    const log = await running.call("GET", `/v1/webhooks/${registered.body.id}/deliveries`);
+    expect(log.body.deliveries).toMatchObject([{ status: "pending", attempts: 1, lastError: expect.stringContaining("127.0.0.1 is a loopback or private address") }]);
+    expect(hook.received).toEqual([]);
+  });
+});
+
+describe("where a webhook may be delivered", () => {
+  it("never to a link-local or unspecified address; to loopback and private ones only where allowed", () => {
+    for (const url of ["http://169.254.169.254/", "http://[fe80::1]/", "http://0.0.0.0:80/", "http://[::ffff:169.254.169.254]/"]) {
+      expect(refusedUrl(url, "private-allowed")).not.toBeNull();
+    }
+    for (const url of ["http://127.0.0.1:8080/x", "http://[::1]/", "http://10.1.2.3/", "http://192.168.0.9/", "http://localhost:3000/", "http://[::ffff:127.0.0.1]/"]) {
+      expect([refusedUrl(url, "public") !== null, refusedUrl(url, "private-allowed")]).toEqual([true, null]);
+    }
+    expect(refusedUrl("https://crm.example.com/anxin", "public")).toBeNull();
+    expect(refusedUrl("https://8.8.8.8/anxin", "public")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // Webhook registration and the delivery log, per integrator API key.
 import { Type } from "@sinclair/typebox";
 import { noticeKinds } from "../../engine/state.js";
+import { refusedUrl } from "../../service/webhook-hosts.js";
 import { registerWebhook } from "../../service/webhooks.js";
 import { ApiError, ErrorBody } from "../errors.js";
 import { oneOf } from "../schemas.js";
@@ -28,6 +29,8 @@ export function registerWebhookRoutes(app: TypedApp, context: ApiContext): void 
   }, async (request, reply) => {
     const integrator = await context.integratorOf(request);
     const { url, kinds } = request.body;
+    const refused = refusedUrl(url, context.webhookHosts);
+    if (refused !== null) throw new ApiError(400, "invalid_field", `url: ${refused}: webhooks are delivered to the integrator's servers only`, "url");
     const existing = await db().selectFrom("webhooks").select("url").where("key_hash", "=", integrator.keyHash).execute();
     if (existing.length >= maxWebhooksPerKey && !existing.some((hook) => hook.url === url)) {
       throw new ApiError(409, "too_many_webhooks", `at most ${maxWebhooksPerKey} webhooks per API key`, "url");
