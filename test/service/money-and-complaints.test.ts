@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { engines } from "../support/engines.js";
 import { ev, listing, withSettings } from "../support/scenario.js";
-import { startApp, type Running } from "../support/service.js";
+import { People } from "../../src/service/people.js";
+import { startApp, testPassword, type Running } from "../support/service.js";
 
 const smallFunds = withSettings((s) => ({ ...s, funds: { platformOpeningFen: 10_000_000_000, brandCityOpeningFen: 15_000 } }));
 
@@ -68,6 +69,20 @@ describe.each(engines)("money and complaints on %s", (engine) => {
     expect(mine.body.complaints).toMatchObject([{ complaintId: filed.body.complaintId, consumerId: "C5", stages: { respond: { status: "fulfilled" }, solution: { status: "open" }, close: { status: "open" } } }]);
     const other = await running.login("owner-o1");
     expect((await running.call("GET", "/v1/complaints", undefined, { token: other })).body.complaints).toEqual([]);
+    // Where 30124 is not promised (deyou) the complaint is still filed and followed, with no clock.
+    const elsewhere = await running.call("POST", "/v1/complaints", { ...complaint, brand: "deyou" }, { token: consumer, headers: { "idempotency-key": "c2" } });
+    const both = (await running.call("GET", "/v1/complaints", undefined, { token: consumer })).body.complaints as Array<{ complaintId: string }>;
+    expect(both.map((c) => c.complaintId).sort()).toEqual([filed.body.complaintId, elsewhere.body.complaintId].sort());
+    expect(both.find((c) => c.complaintId === elsewhere.body.complaintId)).toEqual({ complaintId: elsewhere.body.complaintId, consumerId: "C5", city: "shanghai", brand: "deyou", stages: {} });
+  });
+
+  it("a consumer files complaints only with the brands and cities of their account", async () => {
+    running = await startApp(engine);
+    await new People(running.service.database.db, running.clock.now).addUser({ username: "buyer-bj", role: "consumer", subjectId: "B1", brands: ["lianjia"], cities: ["beijing"], password: testPassword }, running.clock.now());
+    const consumer = await running.login("buyer-bj");
+    const file = (city: string) => running.call("POST", "/v1/complaints", { city, brand: "lianjia", category: "attitude", text: "x" }, { token: consumer, headers: { "idempotency-key": city } });
+    expect(await file("beijing")).toMatchObject({ status: 201 });
+    expect(await file("wuhan")).toMatchObject({ status: 403, body: { code: "out_of_scope", field: "city" } });
   });
 
   it("limits: a body over 4 MiB is refused with 413 and a code; unknown routes 404; no token 401", async () => {

@@ -6,7 +6,7 @@ import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import { Offset, Slug } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
-import { scoped } from "./claims.js";
+import { covers, withinScope } from "../scope.js";
 
 const commitment = "complaints-30124";
 const Filed = Type.Object({ complaintId: Type.String(), duplicate: Type.Boolean() });
@@ -21,16 +21,17 @@ export function registerComplaintRoutes(app: TypedApp, context: ApiContext): voi
     },
   }, async (request) => {
     const user = await context.userOf(request);
-    const subjects = await scoped(db().selectFrom("obligations").select("subject_id"), user, "obligations").where("commitment", "=", commitment)
-      .groupBy("subject_id").orderBy("subject_id").limit(request.query.limit).offset(request.query.offset).execute();
-    if (subjects.length === 0) return { complaints: [] };
-    const rows = await db().selectFrom("obligations").selectAll().where("commitment", "=", commitment).where("subject_id", "in", subjects.map((s) => s.subject_id)).execute();
-    const complaints = new Map<string, { complaintId: string; consumerId: string | null; city: string; brand: string; stages: Record<string, unknown> }>();
+    // Every complaint filed, with its 30124 stages where that standard is live (none elsewhere).
+    let query = withinScope(db().selectFrom("complaints").select(["complaint_id", "consumer_id", "city", "brand"]), user, "complaints");
+    if (user.role === "consumer") query = query.where("consumer_id", "=", user.subjectId);
+    const filed = await query.where("filed_at", "is not", null).orderBy("complaint_id").limit(request.query.limit).offset(request.query.offset).execute();
+    if (filed.length === 0) return { complaints: [] };
+    const rows = await db().selectFrom("obligations").selectAll().where("commitment", "=", commitment).where("subject_id", "in", filed.map((c) => c.complaint_id)).execute();
+    const complaints = new Map(filed.map((c) => [c.complaint_id, { complaintId: c.complaint_id, consumerId: c.consumer_id, city: c.city, brand: c.brand, stages: {} as Record<string, unknown> }]));
     for (const row of rows) {
       const o = obligationView(obligationOfRow(row));
-      const complaint = complaints.get(o.subjectId) ?? { complaintId: o.subjectId, consumerId: o.beneficiaryId, city: o.city, brand: o.brand, stages: {} };
-      complaint.stages[o.stage!] = { dueAt: o.dueAt, status: o.status, ...(o.fulfilledAt === undefined ? {} : { metAt: o.fulfilledAt }) };
-      complaints.set(o.subjectId, complaint);
+      const complaint = complaints.get(o.subjectId);
+      if (complaint !== undefined) complaint.stages[o.stage!] = { dueAt: o.dueAt, status: o.status, ...(o.fulfilledAt === undefined ? {} : { metAt: o.fulfilledAt }) };
     }
     return { complaints: [...complaints.values()] };
   });
@@ -45,6 +46,7 @@ export function registerComplaintRoutes(app: TypedApp, context: ApiContext): voi
   }, async (request, reply) => {
     const user = await context.userOf(request);
     if (user.role !== "consumer") throw new ApiError(403, "forbidden", "complaints are filed by consumers; staff answer them with complaint events", "role");
+    if (!covers(user, request.body.brand, request.body.city)) throw new ApiError(403, "out_of_scope", `${user.username} is a consumer of ${user.brands.join(", ")} in ${user.cities.join(", ")}`, "city");
     const idempotencyKey = `${user.username}/${request.headers["idempotency-key"]}`;
     // Named by the idempotency key, so that a retry sends the very same command.
     const complaintId = `CP-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 16)}`;
