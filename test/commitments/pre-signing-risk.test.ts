@@ -1,5 +1,6 @@
 // pre-signing-risk: where funds safety is live, in the 48 hours before signing a price more than 20%
-// from the asking price halts the deal; funds outside custody warn; a known seizure halts.
+// from the asking price halts the deal; so do funds outside custody and a known seizure ("checks of
+// the same shape", domain.md; until 2026-11-27 the catalogue had funds outside custody only warn).
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/engine/engine.js";
 import { snapshot } from "../../src/engine/snapshot.js";
@@ -47,9 +48,9 @@ describe("pre-signing-risk", () => {
     expect(s.risks).toMatchObject([{ rule: "price-deviation-48h", decision: "halt", signedDespiteHalt: true, reason: "signing price 200000000 fen is 33% from the asking price 300000000 fen (limit 20%)" }]);
   });
 
-  it("funds deposited outside custody warn; a known seizure halts", () => {
+  it("funds deposited outside custody halt, as a known seizure does", () => {
     const s = run([asking, ev("funds.deposited", "2026-03-01T10:00:00+08:00", { dealId: "D1", amountFen: 1_000, custody: false }, suzhou), ev("seizure.found", "2026-03-01T11:00:00+08:00", { dealId: "D1", seizedOn: "2026-02-20", lossFen: 1 }, suzhou)]);
-    expect(s.risks.map((r) => [r.rule, r.decision])).toEqual([["funds-not-in-custody", "warn"], ["known-seizure", "halt"]]);
+    expect(s.risks.map((r) => [r.rule, r.decision])).toEqual([["funds-not-in-custody", "halt"], ["known-seizure", "halt"]]);
   });
 
   it("only where funds safety is live and from the same dates: nothing in Beijing, nothing in Tianjin before 2025-09-22", () => {
