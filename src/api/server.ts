@@ -206,8 +206,9 @@ export async function buildServer(options: { service: Service; people: People; n
 
 export type App = Awaited<ReturnType<typeof buildServer>>;
 
+/** The credentials of `Authorization: Bearer …`, the scheme in any case (RFC 9110). */
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
-  if (typeof header !== "string" || !header.startsWith("Bearer ")) return null;
+  if (typeof header !== "string" || header.slice(0, 7).toLowerCase() !== "bearer ") return null;
   return header.slice("Bearer ".length).trim();
 }

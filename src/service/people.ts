@@ -62,8 +62,16 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
   return timingSafeEqual(key, Buffer.from(keyHex, "hex"));
 }
 
+/** Failed logins of a username within `loginWindowMs` after which it is refused until the window ends. */
+export const maxFailedLogins = 10;
+export const loginWindowMs = 15 * 60_000;
+
 export class People {
   private readonly keyCache = new Map<string, { integrator: Integrator & { keyHash: string }; until: number }>();
+  /** Failed logins by username, in this process: guessing a password takes ten tries a quarter-hour. */
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  /** Checked for an unknown username too, so that the answer's time does not tell which usernames exist. */
+  private decoy: Promise<string> | null = null;
 
   constructor(private readonly db: Kysely<Tables>, private readonly now: () => number) {}
 
@@ -86,11 +94,24 @@ export class People {
   /** A session token for a correct password; null otherwise (the caller says 401, never which part was wrong). */
   async login(username: string, password: string, now: number): Promise<{ token: string; expiresAt: number; user: User } | null> {
     const row = await this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
-    if (row === undefined || !(await verifyPassword(password, row.password_hash))) return null;
+    const verified = await verifyPassword(password, row?.password_hash ?? (await (this.decoy ??= hashPassword(randomBytes(16).toString("hex")))));
+    if (row === undefined || !verified) {
+      const failed = this.failures.get(username);
+      this.failures.set(username, failed === undefined || now - failed.since > loginWindowMs ? { count: 1, since: now } : { count: failed.count + 1, since: failed.since });
+      return null;
+    }
+    this.failures.delete(username);
     const token = `st_${randomBytes(24).toString("base64url")}`;
     const expiresAt = now + sessionHours * 3_600_000;
     await this.db.insertInto("sessions").values({ token_hash: sha256(token), username, expires_at: expiresAt }).execute();
     return { token, expiresAt, user: toUser(row) };
+  }
+
+  /** When a username that failed too often may try again, or null if it may now. */
+  lockedUntil(username: string, now: number): number | null {
+    const failed = this.failures.get(username);
+    if (failed === undefined || failed.count < maxFailedLogins || now - failed.since > loginWindowMs) return null;
+    return failed.since + loginWindowMs;
   }
 
   async userOfSession(token: string, now: number): Promise<User | null> {

@@ -49,6 +49,10 @@ describe("the event contract", () => {
     expect(rejection({ ...good, id: "L\ud800" })).toMatchObject({ code: "invalid_field", field: "id", message: "id holds an unpaired UTF-16 surrogate, which no text may hold" });
     expect(rejection({ ...good, data: { ...good.data, layout: "2室\udc001厅" } })).toMatchObject({ code: "invalid_field", field: "data.layout" });
     expect(rejection({ ...good, data: { ...good.data, layout: "2室1厅 🏠" } })).toBeNull();
+    // A review names its listing or its deal ("listingId or dealId").
+    const review = ev("review.submitted", "2026-03-10T10:00:00+08:00", { reviewId: "R1", authorId: "C5", stage: "deal", rating: 5 });
+    expect(rejection(review)).toMatchObject({ code: "missing_field", field: "data.listingId" });
+    expect(rejection({ ...review, data: { ...review.data, dealId: "D1" } })).toBeNull();
   });
 
   it("takes RFC 3339 with an offset and a real instant only", () => {

@@ -91,4 +91,13 @@ describe.each(engines)("scopes on %s", (engine) => {
     expect(await ids(await running.login("quality-wuhan"))).toEqual([expect.stringMatching(/^invalid_timestamp /)]);
     expect((await running.call("GET", "/v1/events/rejected", undefined, { token: await running.login("buyer-lianjia") })).status).toBe(403);
   });
+
+  it("a username that failed ten logins in a quarter-hour is refused until it ends, its right password too; Authorization's scheme in any case", async () => {
+    const login = (password: string) => running.call("POST", "/v1/sessions", { username: "operator", password });
+    for (let i = 0; i < 10; i++) expect((await login("wrong password")).status).toBe(401);
+    expect(await login(testPassword)).toMatchObject({ status: 429, body: { code: "too_many_attempts", field: "username" } });
+    running.clock.set("2026-03-01T09:16:00+08:00");
+    expect((await login(testPassword)).status).toBe(200);
+    expect((await running.call("GET", "/v1/webhooks", undefined, { headers: { authorization: `bearer ${running.apiKey}` } })).status).toBe(200);
+  });
 });

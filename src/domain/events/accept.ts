@@ -20,6 +20,10 @@ export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: st
   if (event.type === "seizure.found" && !isCalendarDate(event.data.seizedOn)) {
     return reject("invalid_field", `data.seizedOn: "${event.data.seizedOn}" is not a real calendar date`, "data.seizedOn");
   }
+  // The contract's "listingId or dealId": a review of nothing was taken and counted.
+  if (event.type === "review.submitted" && event.data.listingId === undefined && event.data.dealId === undefined) {
+    return reject("missing_field", "a review names its listingId or its dealId", "data.listingId");
+  }
   const flawed = fromJson !== undefined && !mayBeFlawed(fromJson) ? null : flawedText(event);
   if (flawed !== null) return reject("invalid_field", flawed.message, flawed.field);
   const guarded = withoutPhones(event);
