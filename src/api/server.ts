@@ -206,6 +206,11 @@ export async function buildServer(options: { service: Service; people: People; n
 
 export type App = Awaited<ReturnType<typeof buildServer>>;
 
+/** Whether the request is made with an integrator's API key rather than a session. */
+export function isApiKey(request: FastifyRequest): boolean {
+  return bearer(request)?.startsWith("ak_") === true;
+}
+
 /** The credentials of `Authorization: Bearer …`, the scheme in any case (RFC 9110). */
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;

@@ -20,8 +20,12 @@ function listingElsewhere(facts: Facts, listingId: string, event: AcceptedEvent)
 /** The field of `event` naming a record of another brand or city, or null. */
 export function namesAnothersRecord(facts: Facts, event: AcceptedEvent): string | null {
   switch (event.type) {
-    case "showing.recorded":
+    case "showing.recorded": {
+      // A showing id another's showing has: taken for it, this one would be dropped as a repeat.
+      const showing = facts.showings.get(event.data.showingId);
+      if (showing !== undefined && listingElsewhere(facts, showing.listingId, event)) return "data.showingId";
       return listingElsewhere(facts, event.data.listingId, event) ? "data.listingId" : null;
+    }
     case "showing.feedback_sent": {
       const showing = facts.showings.get(event.data.showingId);
       if (showing !== undefined && listingElsewhere(facts, showing.listingId, event)) return "data.showingId";

@@ -82,13 +82,13 @@ function readInstant(text: string): Instant | null {
   return utc - offsetMinutes * msPerMinute;
 }
 
-/** Whether `text` is a real calendar date written YYYY-MM-DD (no 2026-02-30), by the same arithmetic as instants. */
+/** Whether `text` is a real calendar date of firstYear–lastYear written YYYY-MM-DD (no 2026-02-30), by the same arithmetic as instants. */
 export function isCalendarDate(text: string): boolean {
   if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false; // "-"
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
-  if (year < 0 || month < 0 || day < 0) return false;
+  if (year < firstYear || year > lastYear || month < 0 || day < 0) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const lastDay = month === 2 && leap ? 29 : daysInMonth[month - 1];
   return lastDay !== undefined && day >= 1 && day <= lastDay;

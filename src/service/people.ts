@@ -81,6 +81,10 @@ export class People {
     if (isPhoneNumber(user.username) || isPhoneNumber(user.subjectId)) throw new Error("a username or subject that is a phone number would be kept in clear: use the person's id");
     checkScope("cities", user.cities);
     checkScope("brands", user.brands);
+    // A consumer's or an agent's id is one brand's (its systems chose it): over several brands it would name other people too.
+    if ((user.role === "consumer" || user.role === "agent") && (user.brands.length !== 1 || user.brands[0] === "*")) {
+      throw new Error(`a ${user.role} belongs to one brand, whose systems chose their id ${user.subjectId}: give --brands with one brand`);
+    }
     await this.db.insertInto("users").values({
       username: user.username, role: user.role, subject_id: user.subjectId, cities: JSON.stringify(user.cities), brands: JSON.stringify(user.brands),
       password_hash: await hashPassword(user.password), created_at: now,

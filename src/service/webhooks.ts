@@ -107,8 +107,10 @@ export async function deliverDue(database: Database, now: () => number, log: (me
         headers: { "content-type": "application/json", "x-anxin-event": row.kind, "x-anxin-delivery": String(row.id), "x-anxin-signature": signature(row.secret, row.body, Math.floor(now() / 1000)) },
         body: row.body,
         signal: AbortSignal.timeout(deliveryTimeoutMs),
+        // A redirect is not followed: it could lead where the URL's check would refuse (webhook-hosts.ts).
+        redirect: "manual",
       });
-      if (response !== null && (response.status < 200 || response.status >= 300)) error = `HTTP ${response.status}`;
+      if (response !== null && (response.status < 200 || response.status >= 300)) error = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}`;
     } catch (e) {
       error = (e as Error).message;
     }

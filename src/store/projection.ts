@@ -1,6 +1,7 @@
 // Writes what the engine changed into tables that queries read, in the caller's transaction.
 import type { Transaction } from "kysely";
 import type { Engine } from "../engine/engine.js";
+import type { RejectedEvent } from "../engine/state.js";
 import type { Obligation, ObligationProgress, ObligationStatus } from "../domain/obligations.js";
 import { flawOf } from "../domain/events/accept.js";
 import { notSlug } from "../domain/events/schema.js";
@@ -42,7 +43,7 @@ export async function writeChanges(trx: Transaction<Tables>, engine: Engine, how
     (rows) => trx.insertInto("alerts").values(rows));
   await insertRows(trx, state.rejected, (r) => ({
     event_id: storable(r.id), type: storable(r.type), code: r.code, message: storable(r.message), field: storable(r.field), received_at: r.rejectedAt,
-    input: storable(keptInput(r.input)), sender: r.sender, brand: slugIn(r.input, "brand"), city: slugIn(r.input, "city"),
+    input: storable(keptInput(r.input)), sender: r.sender, ...placeOfRejected(r),
   }), (rows) => trx.insertInto("rejected").values(rows));
   forgetChanges(engine);
 }
@@ -55,15 +56,24 @@ const maxKeptInput = 20_000;
  * it still reads back as JSON (cut in the middle it did not, and listing the rejected inputs failed
  * from then on). An empty body arrives as no input at all, which JSON has no text for.
  */
+function keptInput(input: unknown): string {
+  const json = JSON.stringify(input) ?? "null";
+  return json.length <= maxKeptInput ? json : JSON.stringify(json.slice(0, maxKeptInput));
+}
+
+/**
+ * The brand and city a rejection is filed under, for their readers: the input's, unless it was
+ * refused for naming a brand or city outside its sender's scope (any sender could file rows there).
+ */
+function placeOfRejected(r: RejectedEvent): { brand: string | null; city: string | null } {
+  if (r.code === "out_of_scope" && (r.field === "brand" || r.field === "city")) return { brand: null, city: null };
+  return { brand: slugIn(r.input, "brand"), city: slugIn(r.input, "city") };
+}
+
 /** The input's brand or city, if it names one a scope could hold. */
 function slugIn(input: unknown, field: "brand" | "city"): string | null {
   const value = typeof input === "object" && input !== null ? (input as Record<string, unknown>)[field] : undefined;
   return typeof value === "string" && notSlug(field, value) === null ? value : null;
-}
-
-function keptInput(input: unknown): string {
-  const json = JSON.stringify(input) ?? "null";
-  return json.length <= maxKeptInput ? json : JSON.stringify(json.slice(0, maxKeptInput));
 }
 
 /**

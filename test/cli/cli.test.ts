@@ -155,8 +155,10 @@ describe("a database that cannot be opened, or a port taken", () => {
   it("anxin users add adds a person, and refuses a phone number as a username or subject, which would be kept in clear", async () => {
     await withDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), "anxin-users-")), "anxin.db")}`, async () => {
       const add = (...args: string[]) => anxin("users", "add", "--role", "consumer", "--password", "correct horse battery", ...args);
-      expect(await add("--username", "owner-o1", "--subject", "O1")).toMatchObject({ code: 0, out: "user owner-o1 (consumer) added\n" });
-      for (const args of [["--username", "13912345678"], ["--username", "owner-o2", "--subject", "+8613912345678"]]) {
+      // A consumer's id is one brand's: an account over every brand would name other people too.
+      expect(await add("--username", "owner-o1", "--subject", "O1")).toMatchObject({ code: 2, err: expect.stringContaining("a consumer belongs to one brand") });
+      expect(await add("--username", "owner-o1", "--subject", "O1", "--brands", "lianjia")).toMatchObject({ code: 0, out: "user owner-o1 (consumer) added\n" });
+      for (const args of [["--username", "13912345678", "--brands", "lianjia"], ["--username", "owner-o2", "--subject", "+8613912345678", "--brands", "lianjia"]]) {
         expect(await add(...args)).toMatchObject({ code: 2, err: "anxin: a username or subject that is a phone number would be kept in clear: use the person's id\n" });
       }
     });

@@ -31,9 +31,10 @@ describe("seizure-advance", () => {
     expect(accountBalance(s, "receivable:lianjia:beijing")).toBe(2_000_000);
   });
 
-  it("a seizure date no calendar has is rejected, naming data.seizedOn", () => {
-    const s = run([signedDeal(), ev("seizure.found", "2026-03-20T10:00:00+08:00", { dealId: "D1", seizedOn: "2026-02-30", lossFen: 2_000_000 }, { id: "Z1" })]);
-    expect(s.rejected).toMatchObject([{ id: "Z1", code: "invalid_field", field: "data.seizedOn" }]);
+  it("a seizure date no calendar has, or one outside 1970–2999, is rejected, naming data.seizedOn", () => {
+    const found = (id: string, seizedOn: string) => ev("seizure.found", "2026-03-20T10:00:00+08:00", { dealId: "D1", seizedOn, lossFen: 2_000_000 }, { id });
+    const s = run([signedDeal(), found("Z1", "2026-02-30"), found("Z2", "1969-12-31")]);
+    expect(s.rejected).toMatchObject([{ id: "Z1", code: "invalid_field", field: "data.seizedOn" }, { id: "Z2", code: "invalid_field", field: "data.seizedOn" }]);
     expect(claimsOf(s, "seizure-advance")).toEqual([]);
   });
 

@@ -12,8 +12,11 @@ describe("records of another brand or city", () => {
       ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" }),
       ev("showing.feedback_sent", "2026-03-03T10:00:00+08:00", { showingId: "S1", listingId: "DL9", ownerId: "DO9" }, { ...deyou, id: "x-2" }),
       ev("showing.feedback_sent", "2026-03-03T11:00:00+08:00", { showingId: "S9", listingId: "L1", ownerId: "O1" }, { city: "changsha", brand: "lianjia", id: "x-3" }),
+      // Its own showing under lianjia's id, on its own listing: taken for lianjia's, it was dropped as a repeat.
+      listing("DL9", { ...deyou }),
+      ev("showing.recorded", "2026-03-03T12:00:00+08:00", { showingId: "S1", listingId: "DL9", buyerId: "DC1", agentId: "DA1" }, { ...deyou, id: "x-4" }),
     ], { until: "2026-03-06T00:00:00+08:00" });
-    expect(s.rejected.map((r) => [r.id, r.code, r.field])).toEqual([["x-2", "out_of_scope", "data.showingId"], ["x-3", "out_of_scope", "data.listingId"]]);
+    expect(s.rejected.map((r) => [r.id, r.code, r.field])).toEqual([["x-2", "out_of_scope", "data.showingId"], ["x-3", "out_of_scope", "data.listingId"], ["x-4", "out_of_scope", "data.showingId"]]);
     expect(obligationsOf(s, "showing-feedback-48h").map((o) => o.status)).toEqual(["breached"]);
     expect(claimsOf(s, "showing-feedback-48h").map((c) => c.status)).toEqual(["paid"]);
   });

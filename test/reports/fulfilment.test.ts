@@ -2,7 +2,8 @@
 // recoveries, the fulfilment rate and the time from breach to payout; periods in Asia/Shanghai.
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { commitmentRates, percentile, periodOf } from "../../src/domain/reports/fulfilment.js";
+import { dayRange } from "../../src/api/routes/reports.js";
+import { commitmentRates, percentile, periodOf, periodOfDay, periodsIn } from "../../src/domain/reports/fulfilment.js";
 import { engines } from "../support/engines.js";
 import { at, ev, listing, signedDeal } from "../support/scenario.js";
 import { startApp, type Running } from "../support/service.js";
@@ -75,6 +76,10 @@ describe.each(engines)("the fulfilment report on %s", (engine) => {
     expect(empty.rows[0]).toMatchObject({ period: "2025-01", commitment: null, count: 0, amountFen: 0, split: { payout: { count: 0 }, recovery: { count: 0 } } });
     const nowhere = (await running.call("GET", "/v1/reports/fulfilment?from=2026-03-01&to=2026-04-30&city=kunming", undefined, { token })).body;
     expect(nowhere.rows).toMatchObject([{ period: "2026-03", commitment: null, count: 0 }, { period: "2026-04", commitment: null, count: 0 }]);
+    // A row per period, empty ones too: by day, ten years at most (1970–2999 by day was 376,000 rows for anyone).
+    expect(await running.call("GET", "/v1/reports/fulfilment?from=1970-01-01&to=2999-12-31&period=day", undefined, { token })).toMatchObject({ status: 400, body: { code: "invalid_field", field: "period" } });
+    const years = (await running.call("GET", "/v1/reports/fulfilment?from=1970-01-01&to=2999-12-31&period=year", undefined, { token })).body.rows;
+    expect(new Set(years.map((r: { period: string }) => r.period)).size).toBe(1030);
     // A commitment asked for has its row in every period, empty or not.
     const feedback = (await running.call("GET", "/v1/reports/fulfilment?from=2026-02-01&to=2026-04-30&commitment=showing-feedback-48h", undefined, { token })).body;
     expect(feedback.rows.map((r: { period: string; count: number }) => `${r.period} ${r.count}`)).toEqual(["2026-02 0", "2026-03 1", "2026-04 0"]);
@@ -114,5 +119,15 @@ describe.each(engines)("the fulfilment report on %s", (engine) => {
     // Hours from breach to payment to a tenth in text and CSV (the JSON keeps them exact).
     expect(csv).toContain("showing-feedback-48h,1,1,100.00%,0.0,0.0,,,");
     expect(csv).toContain("real-listing,1,1,100.00%,0.7,0.7,,,");
+  });
+});
+
+describe("the periods of a range", () => {
+  it("are every month or year it touches, counted as its days walked one by one would find them (summer time of 1986–1991 too)", () => {
+    const walked = (range: { from: number; to: number }, period: "month" | "year") => [...new Set(periodsIn(range, "day").map((day) => periodOfDay(day, period)))];
+    for (const [from, to] of [["1985-12-30", "1992-02-01"], ["2026-01-31", "2026-03-01"], ["2026-03-05", "2026-03-05"], ["2024-12-31", "2025-01-01"]] as const) {
+      const range = dayRange(from, to);
+      for (const period of ["month", "year"] as const) expect(periodsIn(range, period)).toEqual(walked(range, period));
+    }
   });
 });

@@ -89,6 +89,10 @@ describe.each(engines)("scopes on %s", (engine) => {
     expect(await ids(deyouKey)).toEqual([expect.stringMatching(/^invalid_timestamp /), "invalid_json null"]);
     expect(await ids()).toEqual([expect.stringMatching(/^invalid_timestamp /)]); // lianjia's key, in every city: lianjia's
     expect(await ids(await running.login("quality-wuhan"))).toEqual([expect.stringMatching(/^invalid_timestamp /)]);
+    // Refused for naming lianjia, it is not filed under lianjia: any key could have filled lianjia's list.
+    await running.call("POST", "/v1/events", signedDeal("D3"), { token: deyouKey });
+    expect(await ids(deyouKey)).toEqual([expect.stringMatching(/^out_of_scope /), expect.stringMatching(/^invalid_timestamp /), "invalid_json null"]);
+    expect(await ids()).toEqual([expect.stringMatching(/^invalid_timestamp /)]);
     expect((await running.call("GET", "/v1/events/rejected", undefined, { token: await running.login("buyer-lianjia") })).status).toBe(403);
   });
 

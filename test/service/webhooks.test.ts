@@ -55,7 +55,8 @@ describe.each(engines)("webhooks on %s", (engine) => {
     const other = { keyHash: key!.key_hash, url: `${hook.url}/other`, kinds: ["claim.opened" as const] };
     const first = await registerWebhook(running.service.database.db, other, running.clock.now());
     const second = await registerWebhook(running.service.database.db, { ...other, kinds: ["claim.paid"] }, running.clock.now());
-    expect(first.made && !second.made && second.id === first.id && second.secret === first.secret).toBe(true);
+    expect([first.made, second.made]).toEqual([true, false]);
+    expect({ id: second.id, secret: second.secret }).toEqual({ id: first.id, secret: first.secret });
     expect(second.kinds).toEqual(["claim.opened"]);
     await running.call("DELETE", `/v1/webhooks/${first.id}`);
     expect((await running.call("GET", "/v1/webhooks")).body.webhooks).toHaveLength(1);
@@ -120,6 +121,25 @@ describe.each(engines)("webhooks on %s", (engine) => {
     const log = await running.call("GET", `/v1/webhooks/${registered.body.id}/deliveries`);
     expect(log.body.deliveries).toMatchObject([{ status: "pending", attempts: 1, lastError: expect.stringContaining("127.0.0.1 is a loopback or private address") }]);
     expect(hook.received).toEqual([]);
+  });
+
+  it("follows no redirect, which could lead where the URL's check would refuse", async () => {
+    running = await startApp(engine);
+    const hook = await receiver(0);
+    server = hook.server;
+    const redirecting = createServer((_request, response) => response.writeHead(302, { location: hook.url }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(redirecting.address() as { port: number }).port}/hooks`;
+      const registered = await running.call("POST", "/v1/webhooks", { url, kinds: ["claim.opened"] });
+      await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L2", reporterId: "C1" }));
+      await deliverDue(running.service.database, running.clock.now, () => undefined, "private-allowed");
+      const log = await running.call("GET", `/v1/webhooks/${registered.body.id}/deliveries`);
+      expect(log.body.deliveries).toMatchObject([{ status: "pending", lastError: "HTTP 302 (redirects are not followed)" }]);
+      expect(hook.received).toEqual([]);
+    } finally {
+      redirecting.close();
+    }
   });
 });
 

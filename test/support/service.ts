@@ -31,9 +31,9 @@ export interface Running {
 }
 
 export const testUsers: Array<{ username: string; role: Role; subjectId: string; cities?: string[]; brands?: string[] }> = [
-  { username: "owner-o1", role: "consumer", subjectId: "O1" },
-  { username: "consumer-c5", role: "consumer", subjectId: "C5" },
-  { username: "agent-a7", role: "agent", subjectId: "A7" },
+  { username: "owner-o1", role: "consumer", subjectId: "O1", brands: ["lianjia"] },
+  { username: "consumer-c5", role: "consumer", subjectId: "C5", brands: ["lianjia"] },
+  { username: "agent-a7", role: "agent", subjectId: "A7", brands: ["lianjia"] },
   { username: "manager", role: "store_manager", subjectId: "M1" },
   { username: "quality", role: "quality_officer", subjectId: "Q1" },
   { username: "quality-wuhan", role: "quality_officer", subjectId: "Q2", cities: ["wuhan"] },

@@ -9,7 +9,7 @@ import type { Integrator } from "../../service/people.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import { rowsCovered, scopeCovers, scopeOfKey, withinScope } from "../scope.js";
 import { LogSeq } from "../schemas.js";
-import { invalidJsonError, isInvalidJson, type ApiContext, type InvalidJson, type TypedApp } from "../server.js";
+import { invalidJsonError, isApiKey, isInvalidJson, type ApiContext, type InvalidJson, type TypedApp } from "../server.js";
 
 const EventBody = Type.Unknown({ description: "an event envelope of the public contract (docs/events.md)" });
 const Result = Type.Object({
@@ -30,20 +30,20 @@ const Result = Type.Object({
 function admissionOf(integrator: Integrator) {
   return (input: unknown): Rejection | null => {
     const envelope = input as { id?: unknown; type?: unknown; city?: unknown; brand?: unknown } | null;
+    // The scope first: a refusal for it is not filed under the brand and city it names (projection.ts).
+    if (typeof envelope?.brand === "string" && integrator.brand !== "*" && envelope.brand !== integrator.brand) {
+      return { code: "out_of_scope", message: `this API key sends events for brand ${integrator.brand}`, field: "brand" };
+    }
+    if (typeof envelope?.city === "string" && !integrator.cities.includes("*") && !integrator.cities.includes(envelope.city)) {
+      return { code: "out_of_scope", message: `this API key sends events for ${integrator.cities.join(", ")}`, field: "city" };
+    }
     if (typeof envelope?.type === "string" && commandTypes.has(envelope.type)) {
       return { code: "insufficient_authority", message: `${envelope.type} is a person's decision: a logged-in user makes it through the claims and funds routes, not an API key`, field: "type" };
     }
     if (typeof envelope?.id === "string" && envelope.id.startsWith("cmd/")) {
       return { code: "invalid_field", message: "ids beginning cmd/ are kept for people's decisions", field: "id" };
     }
-    if (typeof envelope?.city !== "string" || typeof envelope.brand !== "string") return null; // the schema will say what is wrong
-    if (integrator.brand !== "*" && envelope.brand !== integrator.brand) {
-      return { code: "out_of_scope", message: `this API key sends events for brand ${integrator.brand}`, field: "brand" };
-    }
-    if (!integrator.cities.includes("*") && !integrator.cities.includes(envelope.city)) {
-      return { code: "out_of_scope", message: `this API key sends events for ${integrator.cities.join(", ")}`, field: "city" };
-    }
-    return null;
+    return null; // the contract says what else is wrong
   };
 }
 
@@ -113,7 +113,7 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
     // An API key reads what it sent and its brand's and cities' rejections; staff theirs. Consumers and agents send no events.
     const db = context.service.database.db;
     let query = db.selectFrom("rejected").selectAll().orderBy("seq", "desc").limit(request.query.limit);
-    if ((request.headers.authorization ?? "").includes("ak_")) {
+    if (isApiKey(request)) {
       const integrator = await context.integratorOf(request);
       const scope = scopeOfKey(integrator);
       if (!scopeCovers(scope)) query = query.where((eb) => eb.or([eb("sender", "=", integrator.keyHash), rowsCovered(eb, scope, "rejected")!]));

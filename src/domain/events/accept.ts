@@ -18,7 +18,7 @@ export function acceptShaped(event: ContractEvent, type: EventType, phoneKey: st
   if (at === null) return reject("invalid_timestamp", `"${event.occurredAt}" is not a real instant of ${firstYear}–${lastYear}`, "occurredAt");
   // The schema checks a date's pattern only: 2026-02-30 passed it and was then judged as no date at all.
   if (event.type === "seizure.found" && !isCalendarDate(event.data.seizedOn)) {
-    return reject("invalid_field", `data.seizedOn: "${event.data.seizedOn}" is not a real calendar date`, "data.seizedOn");
+    return reject("invalid_field", `data.seizedOn: "${event.data.seizedOn}" is not a real calendar date of ${firstYear}–${lastYear}`, "data.seizedOn");
   }
   // The contract's "listingId or dealId": a review of nothing was taken and counted.
   if (event.type === "review.submitted" && event.data.listingId === undefined && event.data.dealId === undefined) {

@@ -62,11 +62,26 @@ export function periodOfDay(day: string, period: Period): string {
 /** Every period a range [from, to) touches, in order: a report gives each a row, empty or not. */
 export function periodsIn(range: { from: Instant; to: Instant }, period: Period): string[] {
   if (period === "all") return ["all"];
-  const keys = new Set<string>();
-  // Business days have no daylight saving: a day's step from any instant lands on the next day.
-  for (let at = range.from; at < range.to; at += msPerDay) keys.add(periodOf(at, period));
-  if (range.to > range.from) keys.add(periodOf(range.to - 1, period));
-  return [...keys];
+  if (range.to <= range.from) return [];
+  if (period === "day") {
+    const keys = new Set<string>();
+    // Business days have no daylight saving: a day's step from any instant lands on the next day.
+    for (let at = range.from; at < range.to; at += msPerDay) keys.add(periodOf(at, period));
+    keys.add(periodOf(range.to - 1, period));
+    return [...keys];
+  }
+  // Months and years counted, not walked day by day (a thousand years by year took seconds).
+  const [firstYear, firstMonth] = businessDate(range.from).split("-").map(Number) as [number, number];
+  const [lastYear, lastMonth] = businessDate(range.to - 1).split("-").map(Number) as [number, number];
+  const keys: string[] = [];
+  if (period === "year") {
+    for (let year = firstYear; year <= lastYear; year++) keys.push(String(year));
+    return keys;
+  }
+  for (let index = firstYear * 12 + firstMonth - 1; index <= lastYear * 12 + lastMonth - 1; index++) {
+    keys.push(`${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`);
+  }
+  return keys;
 }
 
 /** The nearest-rank percentile of sorted values; null for none. */
