@@ -36,6 +36,12 @@ export type Outcome =
 export interface Receipt {
   now: Instant;
   sender?: string;
+  /**
+   * An event read back from the log, applied as it was when logged: what decided then whether it
+   * was taken (ownership.ts) is not asked again, so that a log written before such a rule came in
+   * rebuilds the state its store holds.
+   */
+  logged?: true;
 }
 
 export interface PreSigningAnswer {
@@ -98,7 +104,7 @@ export class Engine {
       if (refusal !== null) return this.reject(event, refusal, options);
       this.state.seen.set(event.id, event.digest);
     } else {
-      const field = namesAnothersRecord(this.state.facts, event);
+      const field = options.logged === true ? null : namesAnothersRecord(this.state.facts, event);
       if (field !== null) {
         const id = (event.data as Record<string, unknown>)[field.slice("data.".length)];
         return this.reject(event, { code: "out_of_scope", message: `${field} ${String(id)} is a record of another brand or city`, field }, options);
@@ -154,7 +160,7 @@ export class Engine {
     const versions = versionsOfKind(this.applicable(request), "pre-signing-risk");
     const known = this.state.facts.deals.get(request.dealId);
     // Another brand's or city's deal of that id is not this asker's to see (ownership.ts).
-    const deal = known?.city === request.city && (request.brand === "*" || known.brand === request.brand) ? known : undefined;
+    const deal = known?.city === request.city && known.brand === request.brand ? known : undefined;
     if (versions.length === 0 || deal === undefined) {
       const reason = versions.length === 0 ? "no pre-signing risk rules are live here" : `no events known for deal ${request.dealId}`;
       return { dealId: request.dealId, decision: "pass", findings: [], reason };

@@ -137,7 +137,7 @@ export function replayLog(entries: readonly LogEntry[], options: Omit<ReplayOpti
   const ordered = [...entries].sort((a, b) => a.seq - b.seq);
   ordered.forEach((entry, i) => {
     if (entry.kind === "tick") engine.tick(Date.parse(entry.at));
-    else engine.accept({ ...entry.event, at: Date.parse(entry.event.occurredAt), digest: contentDigest(entry.event) } as unknown as AcceptedEvent, { now: Date.parse(entry.receivedAt) });
+    else engine.accept({ ...entry.event, at: Date.parse(entry.event.occurredAt), digest: contentDigest(entry.event) } as unknown as AcceptedEvent, { now: Date.parse(entry.receivedAt), logged: true });
     if (options.onProgress !== undefined && i % 10_000 === 0) options.onProgress(i, ordered.length);
   });
   return engine;

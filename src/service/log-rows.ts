@@ -27,7 +27,7 @@ export function applyLogRow(engine: Engine, row: { kind: string; at: number; rec
     engine.tick(row.at);
     return;
   }
-  engine.accept(eventOfLogRow(row), { now: Number(row.received_at) });
+  engine.accept(eventOfLogRow(row), { now: Number(row.received_at), logged: true });
 }
 
 export function eventOfLogRow(row: { at: number; body: string | null }): AcceptedEvent {

@@ -1,7 +1,9 @@
 // A brand's records are its own: an event of another brand or city that names one of its listings,
 // showings, deals, calls or complaints is refused, naming the field, and changes nothing of it.
 import { describe, expect, it } from "vitest";
-import { claimsOf, ev, listing, obligationsOf, run, signedDeal } from "../support/scenario.js";
+import { replayLog, type LogEntry } from "../../src/engine/replay.js";
+import { snapshot } from "../../src/engine/snapshot.js";
+import { bundled, claimsOf, ev, listing, obligationsOf, phoneKey, run, signedDeal } from "../support/scenario.js";
 
 const deyou = { city: "beijing", brand: "deyou" };
 
@@ -41,5 +43,17 @@ describe("records of another brand or city", () => {
     ]);
     expect(s.rejected.map((r) => [r.id, r.field])).toEqual([["x-cp", "data.complaintId"], ["k-deyou", "data.callId"]]);
     expect(claimsOf(s, "no-marketing-calls").map((c) => c.brand)).toEqual(["lianjia"]);
+  });
+
+  it("a log written before this rule rebuilds as it was applied: an event it logged is not asked again", () => {
+    const events = [
+      listing(),
+      ev("showing.recorded", "2026-03-02T15:20:00+08:00", { showingId: "S1", listingId: "L1", buyerId: "C9", agentId: "A7" }),
+      ev("showing.feedback_sent", "2026-03-03T10:00:00+08:00", { showingId: "S1", listingId: "DL9", ownerId: "DO9" }, { ...deyou, id: "x-2" }),
+    ];
+    const log: LogEntry[] = events.map((event, i) => ({ seq: i + 1, kind: "event", receivedAt: event.occurredAt, fingerprint: "", event: { ...event } }));
+    const rebuilt = snapshot(replayLog(log, { catalogue: bundled, phoneKey }).state);
+    expect(rebuilt.rejected).toEqual([]);
+    expect(obligationsOf(rebuilt, "showing-feedback-48h").map((o) => o.status)).toEqual(["fulfilled"]);
   });
 });

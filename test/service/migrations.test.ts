@@ -60,16 +60,16 @@ describe.each(engines)("migrations on %s", (engine) => {
     expect(filled).toHaveLength(1);
   });
 
-  it("webhooks registered twice for one URL by one key, before 0009, are one after it: the oldest, with its deliveries", async () => {
+  it("webhooks registered twice for one URL by one key, before 0009, are one after it: the oldest, with its deliveries and every kind", async () => {
     const url = await freshDatabaseUrl(engine);
     const old = openDatabase(url);
     await migrate(old, "0008-showings-counted-once");
-    const hook = (id: string, key: string, at: number) => ({ id, key_hash: key, url: "https://crm.example/hook", kinds: "[\"claim.opened\"]", secret: `s-${id}`, created_at: at });
-    await old.db.insertInto("webhooks").values([hook("wh_b", "k1", 1), hook("wh_a", "k1", 2), hook("wh_c", "k1", 1), hook("wh_d", "k2", 5)]).execute();
+    const hook = (id: string, key: string, at: number, kinds = ["claim.opened"]) => ({ id, key_hash: key, url: "https://crm.example/hook", kinds: JSON.stringify(kinds), secret: `s-${id}`, created_at: at });
+    await old.db.insertInto("webhooks").values([hook("wh_b", "k1", 1), hook("wh_a", "k1", 2, ["claim.paid"]), hook("wh_c", "k1", 1), hook("wh_d", "k2", 5)]).execute();
     const delivery = (webhook: string) => ({ webhook_id: webhook, kind: "claim.opened", body: "{}", attempts: 0, status: "pending" as const, next_at: 0, created_at: 0, last_error: null });
     await old.db.insertInto("deliveries").values(["wh_a", "wh_b", "wh_c", "wh_d"].map(delivery)).execute();
     await migrate(old);
-    expect((await old.db.selectFrom("webhooks").select("id").orderBy("id").execute()).map((h) => h.id)).toEqual(["wh_b", "wh_d"]);
+    expect((await old.db.selectFrom("webhooks").select(["id", "kinds"]).orderBy("id").execute()).map((h) => `${h.id} ${h.kinds}`)).toEqual(['wh_b ["claim.opened","claim.paid"]', 'wh_d ["claim.opened"]']);
     expect((await old.db.selectFrom("deliveries").select("webhook_id").orderBy("webhook_id").execute()).map((d) => d.webhook_id)).toEqual(["wh_b", "wh_d"]);
     await expect(old.db.insertInto("webhooks").values(hook("wh_e", "k1", 9)).execute()).rejects.toThrow();
     await old.close();

@@ -57,6 +57,11 @@ describe.each(engines)("scopes on %s", (engine) => {
     expect((await check()).body).toMatchObject({ decision: "halt" });
     const other = await new People(running.service.database.db, running.clock.now).addApiKey({ label: "deyou-sz", brand: "deyou", cities: ["suzhou"] }, running.clock.now());
     expect((await check(other)).body).toEqual({ dealId: "D1", decision: "pass", findings: [], reason: "no events known for deal D1" });
+    // A key of every brand names whose deal it asks about.
+    const platform = await new People(running.service.database.db, running.clock.now).addApiKey({ label: "platform", brand: "*", cities: ["*"] }, running.clock.now());
+    expect(await check(platform)).toMatchObject({ status: 400, body: { code: "missing_field", field: "brand" } });
+    const asked = await running.call("POST", "/v1/checks/pre-signing", { dealId: "D1", city: "suzhou", brand: "lianjia", at: "2026-03-01T12:00:00+08:00" }, { token: platform });
+    expect(asked.body).toMatchObject({ decision: "halt" });
   });
 
   it("staff top up and read only the funds and ledger of their brands and cities; a body's numbers are taken as sent", async () => {
@@ -71,6 +76,7 @@ describe.each(engines)("scopes on %s", (engine) => {
     for (const body of [{ amountFen: "100" }, { amountFen: true }, { amountFen: [100] }, { amountFen: 100, note: "x" }]) {
       expect(await topUp(deyou, "deyou:wuhan", body, JSON.stringify(body))).toMatchObject({ status: 400, body: { code: "invalid_request" } });
     }
+    expect(await running.call("POST", "/v1/sessions", { username: "operator", password: testPassword, remember: true })).toMatchObject({ status: 400, body: { code: "invalid_request" } });
     const funds = async (token: string) => (await running.call("GET", "/v1/funds", undefined, { token })).body.funds.map((f: { fund: string }) => f.fund);
     expect(await funds(finance)).toEqual(["lianjia:beijing"]);
     expect(await funds(deyou)).toEqual(["deyou:wuhan"]);

@@ -17,6 +17,12 @@ export function registerCheckRoutes(app: TypedApp, context: ApiContext): void {
     if (!cities.includes("*") && !cities.includes(requested)) throw new ApiError(403, "out_of_scope", `this API key covers ${cities.join(", ")}`, "city");
     return requested;
   };
+  // A consent, a deal, a commitment are one brand's: a platform-wide key says whose it asks about.
+  const brandOf = (requested: string | undefined, integrator: { brand: string }) => {
+    if (integrator.brand !== "*") return integrator.brand;
+    if (requested === undefined) throw new ApiError(400, "missing_field", "a key of every brand names the brand it asks for", "brand");
+    return requested;
+  };
 
   app.post("/v1/checks/pre-call", {
     schema: {
@@ -35,7 +41,7 @@ export function registerCheckRoutes(app: TypedApp, context: ApiContext): void {
     const integrator = await context.integratorOf(request);
     const { phone, purpose, agentId } = request.body;
     const answer = context.service.engine.preCallCheck({
-      phone, purpose, city: cityOf(request.body.city, integrator.cities), brand: integrator.brand === "*" ? (request.body.brand ?? "*") : integrator.brand, at: when(request.body.at),
+      phone, purpose, city: cityOf(request.body.city, integrator.cities), brand: brandOf(request.body.brand, integrator), at: when(request.body.at),
     });
     if ("code" in answer) throw new ApiError(400, answer.code, answer.message, answer.field);
     return { ...answer, agentId };
@@ -54,7 +60,7 @@ export function registerCheckRoutes(app: TypedApp, context: ApiContext): void {
     const integrator = await context.integratorOf(request);
     const { dealId, priceFen } = request.body;
     return context.service.engine.preSigningCheck({
-      dealId, city: cityOf(request.body.city, integrator.cities), brand: integrator.brand === "*" ? (request.body.brand ?? "*") : integrator.brand, at: when(request.body.at),
+      dealId, city: cityOf(request.body.city, integrator.cities), brand: brandOf(request.body.brand, integrator), at: when(request.body.at),
       ...(priceFen === undefined ? {} : { priceFen }),
     });
   });

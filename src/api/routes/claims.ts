@@ -14,7 +14,7 @@ import { withinScope } from "../scope.js";
 import { Offset, oneOf } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 
-const Decision = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+const Decision = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 const IdempotencyHeaders = Type.Object({ "idempotency-key": Type.String({ minLength: 1, maxLength: 100 }) });
 const ClaimParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 512 }) });
 

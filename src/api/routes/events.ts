@@ -87,7 +87,7 @@ export function registerEventRoutes(app: TypedApp, context: ApiContext): void {
   app.post("/v1/events/batch", {
     schema: {
       summary: `Send up to ${maxBatchEvents} events; each gets its own result`, tags: ["events"], security: [{ apiKey: [] }],
-      body: Type.Object({ events: Type.Array(EventBody, { maxItems: maxBatchEvents }) }),
+      body: Type.Object({ events: Type.Array(EventBody, { maxItems: maxBatchEvents }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), rejected: Type.Integer(), results: Type.Array(Result) }), 400: ErrorBody },
     },
     // Before the schema's check, which would name a missing `events`: a body that was not JSON is

@@ -7,7 +7,7 @@ export function registerSessionRoutes(app: TypedApp, context: ApiContext): void 
   app.post("/v1/sessions", {
     schema: {
       summary: "Log in", tags: ["people"],
-      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
+      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
       response: { 401: ErrorBody, 429: ErrorBody },
     },
   }, async (request, reply) => {
