@@ -79,6 +79,8 @@ export interface ShowingRecords {
   readonly size: number;
   has(showingId: string): boolean;
   get(showingId: string): ShowingFacts | undefined;
+  /** Whether the showing was on this listing; undefined for no such showing. Builds nothing (get builds a copy). */
+  isOn(showingId: string, listingId: string): boolean | undefined;
   set(showingId: string, showing: ShowingFacts): unknown;
 }
 

@@ -20,16 +20,13 @@ function listingElsewhere(facts: Facts, listingId: string, event: AcceptedEvent)
 /** The field of `event` naming a record of another brand or city, or null. */
 export function namesAnothersRecord(facts: Facts, event: AcceptedEvent): string | null {
   switch (event.type) {
-    case "showing.recorded": {
-      // A showing id another's showing has: taken for it, this one would be dropped as a repeat.
-      const showing = facts.showings.get(event.data.showingId);
-      if (showing !== undefined && listingElsewhere(facts, showing.listingId, event)) return "data.showingId";
-      return listingElsewhere(facts, event.data.listingId, event) ? "data.listingId" : null;
-    }
+    case "showing.recorded":
     case "showing.feedback_sent": {
-      const showing = facts.showings.get(event.data.showingId);
-      if (showing !== undefined && listingElsewhere(facts, showing.listingId, event)) return "data.showingId";
-      return listingElsewhere(facts, event.data.listingId, event) ? "data.listingId" : null;
+      // A showing on another listing than the one named (a showing id another's showing has, feedback
+      // naming another listing): that listing's place too. Mostly it is the one named, asked without a copy.
+      const { showingId, listingId } = event.data;
+      if (facts.showings.isOn(showingId, listingId) === false && listingElsewhere(facts, facts.showings.get(showingId)!.listingId, event)) return "data.showingId";
+      return listingElsewhere(facts, listingId, event) ? "data.listingId" : null;
     }
     case "call.placed":
       return elsewhere(facts.calls.get(event.data.callId), event) ? "data.callId" : null;

@@ -44,6 +44,11 @@ export class ShowingColumns implements ShowingRecords {
     return Object.freeze({ showingId, listingId: this.keys.textAt(this.listing[r]!), agentId: this.keys.textAt(this.agent[r]! - 1), recordedAt: this.recordedAt[r]! });
   }
 
+  isOn(showingId: string, listingId: string): boolean | undefined {
+    const r = this.recordOf(showingId);
+    return r < 0 ? undefined : this.keys.indexOf(listingId) === this.listing[r];
+  }
+
   set(showingId: string, showing: ShowingFacts): this {
     const r = this.ids.add(showingId);
     if (r >= this.listing.length) {
