@@ -65,6 +65,7 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 /** Failed logins of a username within `loginWindowMs` after which it is refused until the window ends. */
 export const maxFailedLogins = 10;
 export const loginWindowMs = 15 * 60_000;
+const maxTrackedLogins = 10_000;
 
 export class People {
   private readonly keyCache = new Map<string, { integrator: Integrator & { keyHash: string }; until: number }>();
@@ -101,7 +102,9 @@ export class People {
     const verified = await verifyPassword(password, row?.password_hash ?? (await (this.decoy ??= hashPassword(randomBytes(16).toString("hex")))));
     if (row === undefined || !verified) {
       const failed = this.failures.get(username);
+      this.failures.delete(username); // re-inserted last: the Map's order is the order of failures
       this.failures.set(username, failed === undefined || now - failed.since > loginWindowMs ? { count: 1, since: now } : { count: failed.count + 1, since: failed.since });
+      if (this.failures.size > maxTrackedLogins) this.failures.delete(this.failures.keys().next().value!); // guessed usernames would fill memory
       return null;
     }
     this.failures.delete(username);

@@ -85,6 +85,7 @@ describe.each(engines)("scopes on %s", (engine) => {
     expect(ledger.accounts.map((a: { name: string }) => a.name)).toEqual(["capital:deyou:wuhan", "fund:deyou:wuhan"]);
     expect(ledger.entries.map((e: { purpose: string }) => e.purpose)).toEqual(["fund_opened", "top_up"]);
     expect(ledger.balanced).toBe(true);
+    expect(await running.call("GET", "/v1/ledger/reconciliation", undefined, { token: deyou })).toMatchObject({ status: 403, body: { code: "out_of_scope" } });
   });
 
   it("rejected events are read by the key that sent them and by staff of their brand and city, not by consumers", async () => {

@@ -93,7 +93,9 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
   app.get("/v1/ledger/reconciliation", {
     schema: { summary: "Postings sum to balances; every paid fen traces to claim, commitment version and events", tags: ["money"], security: [{ session: [] }] },
   }, async (request) => {
-    await staffOnly(request);
+    // The whole ledger's check, naming any account and claim at fault: for those who see all of it.
+    const user = await staffOnly(request);
+    if (!scopeCovers(user)) throw new ApiError(403, "out_of_scope", "reconciling the ledger needs an account of every brand and city", "role");
     return reconcile(context);
   });
 
