@@ -4,14 +4,14 @@ import { dayRange, reportScope } from "../api/routes/reports.js";
 import { ApiError } from "../api/errors.js";
 import { formatYuan } from "../domain/money.js";
 import { periods, type Period } from "../domain/reports/fulfilment.js";
-import { listingReportView } from "../domain/reports/listing.js";
+import { listingReportView, untilNow } from "../domain/reports/listing.js";
 import type { Database } from "../store/database.js";
 import { fulfilmentReport } from "../store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../store/reports/funds-safety.js";
 import { listingReports } from "../store/reports/listing.js";
 import { scorecardReport } from "../store/reports/scorecard.js";
 import { CliError, type Io } from "./io.js";
-import { openConfigured } from "./serve.js";
+import { openConfigured, systemClock } from "./serve.js";
 
 export interface ReportFlags {
   from: string;
@@ -79,7 +79,8 @@ const reports = {
   },
   async listing(db: Database["db"], flags: ReportFlags) {
     if (flags.listing === undefined) throw new CliError("report listing needs --listing ID");
-    const range = rangeOf(flags);
+    // As the API does: the wall clock is read here, at the edge.
+    const range = untilNow(rangeOf(flags), systemClock.now());
     const report = (await listingReports(db, { listingIds: [flags.listing], ...range })).get(flags.listing);
     if (report === undefined) throw new CliError(`no listing ${flags.listing} on the market between ${flags.from} and ${flags.to}`);
     const a = report.activity;

@@ -4,7 +4,7 @@
 // reports generated on schedule for every active listing, retrievable by the owner.
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { feedbackTimeliness, weeklyProgress } from "../../src/domain/reports/listing.js";
+import { feedbackTimeliness, untilNow, weeklyProgress } from "../../src/domain/reports/listing.js";
 import { engines } from "../support/engines.js";
 import { at, ev, listing, signedDeal } from "../support/scenario.js";
 import { startApp, type Running } from "../support/service.js";
@@ -32,6 +32,14 @@ describe("listing report arithmetic", () => {
     const published = at("2026-03-02T15:00:00+08:00");
     const dayStart = at("2026-03-02T00:00:00+08:00");
     expect(weeklyProgress(published, published + 7 * 86_400_000, [{ at: dayStart, reports: 1 }])).toEqual({ weeks: 1, weeksMet: 1, met: true });
+  });
+
+  it("a report never counts the future, from the API or the command line: a range running past now ends now", () => {
+    const now = at("2026-03-10T12:00:00+08:00");
+    const range = (from: string, to: string) => untilNow({ from: at(from), to: at(to) }, now);
+    expect(range("2026-03-01T00:00:00+08:00", "2026-03-31T00:00:00+08:00")).toEqual({ from: at("2026-03-01T00:00:00+08:00"), to: now });
+    expect(range("2026-03-01T00:00:00+08:00", "2026-03-05T00:00:00+08:00").to).toBe(at("2026-03-05T00:00:00+08:00"));
+    expect(range("2026-04-01T00:00:00+08:00", "2026-04-30T00:00:00+08:00").to).toBe(at("2026-04-01T00:00:00+08:00") + 1); // wholly ahead: empty, not reversed
   });
 });
 

@@ -3,7 +3,7 @@
 // their cities and brands; any other listing is answered as not found.
 import { Type } from "@sinclair/typebox";
 import type { SelectQueryBuilder } from "kysely";
-import { listingReportView } from "../../domain/reports/listing.js";
+import { listingReportView, untilNow } from "../../domain/reports/listing.js";
 import { msPerDay } from "../../domain/time.js";
 import type { User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
@@ -43,8 +43,7 @@ export function registerListingRoutes(app: TypedApp, context: ApiContext): void 
     const range = from !== undefined && to !== undefined ? dayRange(from, to) : { from: now - defaultDays * msPerDay, to: now };
     const found = await visible(db().selectFrom("listings").select("listing_id"), user).where("listing_id", "=", listingId).executeTakeFirst();
     if (found === undefined) throw new ApiError(404, "unknown_listing", `no listing ${listingId} that you may see`, "listingId");
-    // A report never counts the future: a range running past now ends now.
-    const reports = await listingReports(db(), { listingIds: [listingId], from: range.from, to: Math.min(range.to, Math.max(now, range.from + 1)) });
+    const reports = await listingReports(db(), { listingIds: [listingId], ...untilNow(range, now) });
     const report = reports.get(listingId);
     if (report === undefined) throw new ApiError(404, "not_active", `listing ${listingId} was not on the market in that period`, "from");
     return listingReportView(report);
