@@ -2,6 +2,7 @@
 // every one. Ids are chosen by each brand's systems, so a consumer's or an owner's id means a
 // person only within their brand and city: their scope bounds what their id finds, too.
 import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from "kysely";
+import { placeOfFund } from "../domain/ledger.js";
 import type { Integrator } from "../service/people.js";
 
 export interface Scope {
@@ -19,9 +20,8 @@ export function covers(scope: Scope, brand: string, city: string): boolean {
 
 /** A fund is the platform's, which only those covering every brand and city may see or top up, or a brand's in a city (`brand:city`). */
 export function coversFund(scope: Scope, fundId: string): boolean {
-  if (fundId === "platform") return scopeCovers(scope);
-  const [brand, city] = fundId.split(":");
-  return brand !== undefined && city !== undefined && covers(scope, brand, city);
+  const place = placeOfFund(fundId);
+  return place === "platform" ? scopeCovers(scope) : covers(scope, place.brand, place.city);
 }
 
 /** The rows of `table`, which has brand and city columns, that the scope covers. */

@@ -77,3 +77,15 @@ export function isBalanced(ledger: Ledger): boolean {
 export function kindOf(accountName: string): AccountKind {
   return accountName.slice(0, accountName.indexOf(":")) as AccountKind;
 }
+
+/** Whose a fund is: the platform's, or a brand's in a city (`brand:city`, as fundIdOf makes it). */
+export function placeOfFund(fundId: string): "platform" | { brand: string; city: string } {
+  if (fundId === "platform") return "platform";
+  const [brand = "", city = ""] = fundId.split(":");
+  return { brand, city };
+}
+
+/** The fund an account belongs to (`kind:fund`); null for an expense account, which every fund pays into. */
+export function fundOfAccount(accountName: string): string | null {
+  return kindOf(accountName) === "expense" ? null : accountName.slice(accountName.indexOf(":") + 1);
+}

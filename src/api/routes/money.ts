@@ -2,6 +2,7 @@
 import { Type } from "@sinclair/typebox";
 import { sql, type Kysely } from "kysely";
 import { fundPattern } from "../../domain/events/schema.js";
+import { fundOfAccount, placeOfFund } from "../../domain/ledger.js";
 import type { Tables } from "../../store/database.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import { coversFund, scopeCovers, withinScope, type Scope } from "../scope.js";
@@ -21,8 +22,8 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
     const rows = await db().selectFrom("postings").select(["account", sql<number>`sum(amount_fen)`.as("balance")]).groupBy("account").orderBy("account").execute();
     return rows.map((r) => ({ name: r.account, balanceFen: Number(r.balance) }));
   };
-  /** Accounts are `kind:fund` (the fund's, seen by those it covers) or `expense:commitment` (every fund's: seen by those covering all). */
-  const coversAccount = (scope: Scope, name: string) => coversFund(scope, name.startsWith("expense:") ? "platform" : name.slice(name.indexOf(":") + 1));
+  /** A fund's account is seen by those the fund is in scope for; an expense account, every fund's, by those covering all. */
+  const coversAccount = (scope: Scope, name: string) => coversFund(scope, fundOfAccount(name) ?? "platform");
 
   app.get("/v1/funds", { schema: { summary: "Fund balances and the payouts they hold", tags: ["money"], security: [{ session: [] }] } }, async (request) => {
     const user = await staffOnly(request);
@@ -52,9 +53,10 @@ export function registerMoneyRoutes(app: TypedApp, context: ApiContext): void {
     if (!coversFund(user, request.params.fund)) {
       throw new ApiError(403, "out_of_scope", `${user.username} may top up only the funds of their brands and cities${request.params.fund === "platform" ? " (the platform's needs every one)" : ""}`, "fund");
     }
-    const [brand, city] = request.params.fund === "platform" ? ["platform", "national"] : request.params.fund.split(":");
+    const place = placeOfFund(request.params.fund);
+    const { brand, city } = place === "platform" ? { brand: "platform", city: "national" } : place;
     const result = await context.service.command({
-      idempotencyKey: `${user.username}/${request.headers["idempotency-key"]}`, type: "fund.topped_up", city: city!, brand: brand!,
+      idempotencyKey: `${user.username}/${request.headers["idempotency-key"]}`, type: "fund.topped_up", city, brand,
       data: { fundId: request.params.fund, amountFen: request.body.amountFen, actorId: user.username },
     });
     if (result.status === "rejected") throw new ApiError(statusOfRejection(result.rejection.code), result.rejection.code, result.rejection.message, result.rejection.field);

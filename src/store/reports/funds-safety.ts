@@ -1,15 +1,15 @@
 // The queries behind the funds-safety report.
 import type { Kysely } from "kysely";
+import { fundOfAccount, placeOfFund } from "../../domain/ledger.js";
 import { fundsSafety, type RiskRow } from "../../domain/reports/funds-safety.js";
 import type { Tables } from "../database.js";
 import { recoveries, type ReportScope } from "./fulfilment.js";
 import { dealsSignedAt, figuresOf } from "./scorecard.js";
 
-/** Funds are "platform" (national) or "brand:city"; the platform fund backs every scope. */
+/** The platform fund backs every scope; a brand's fund in a city, that city's and brand's. */
 function fundInScope(fundId: string, scope: ReportScope): boolean {
-  if (fundId === "platform") return true;
-  const [brand, city] = fundId.split(":");
-  return (scope.city === undefined || city === scope.city) && (scope.brand === undefined || brand === scope.brand);
+  const place = placeOfFund(fundId);
+  return place === "platform" || ((scope.city === undefined || place.city === scope.city) && (scope.brand === undefined || place.brand === scope.brand));
 }
 
 export async function fundsSafetyReport(db: Kysely<Tables>, scope: ReportScope) {
@@ -43,7 +43,7 @@ export async function fundsSafetyReport(db: Kysely<Tables>, scope: ReportScope) 
       return { dealId: r.deal_id, rule: r.rule, decision: r.decision as RiskRow["decision"], signedDespiteHalt: body.signedDespiteHalt === true, signed: typeof body.signedAt === "string" };
     }),
     balances: balanceRows.map((b) => ({ account: b.account, balanceFen: Number(b.balance) }))
-      .filter((b) => fundInScope(b.account.slice(b.account.indexOf(":") + 1), scope)),
+      .filter((b) => fundInScope(fundOfAccount(b.account)!, scope)),
     advancesPaid: advanced,
     recoveredFen: sum(back),
     outstandingFen: everAdvanced.amountFen - sum(everBack),
