@@ -34,14 +34,19 @@ export function refusedAddress(address: string, hosts: WebhookHosts): string | n
   return null;
 }
 
+/** The URL's host, an IPv6 address without its brackets; null if it is not a URL. */
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return null;
+  }
+}
+
 /** Why a webhook may not be registered for this URL, judged without resolving it; or null. */
 export function refusedUrl(url: string, hosts: WebhookHosts): string | null {
-  let hostname: string;
-  try {
-    hostname = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  } catch {
-    return `${url} is not a URL`;
-  }
+  const hostname = hostOf(url);
+  if (hostname === null) return `${url} is not a URL`;
   if (isIP(hostname) !== 0) return refusedAddress(hostname, hosts);
   if (hosts === "public" && (hostname === "localhost" || hostname.endsWith(".localhost"))) return `${hostname} is this machine`;
   return null;
@@ -51,7 +56,7 @@ export function refusedUrl(url: string, hosts: WebhookHosts): string | null {
 export async function refusedDelivery(url: string, hosts: WebhookHosts): Promise<string | null> {
   const refused = refusedUrl(url, hosts);
   if (refused !== null) return refused;
-  const hostname = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  const hostname = hostOf(url)!;
   if (isIP(hostname) !== 0) return null;
   const addresses = await lookup(hostname, { all: true });
   for (const { address } of addresses) {
