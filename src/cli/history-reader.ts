@@ -24,6 +24,8 @@ export interface ReaderSettings {
   checks: Record<string, string>;
   batchSize: number;
   window: number;
+  /** Whether the thread takes the events' digests (history-wire.ts). */
+  digestsHere: boolean;
 }
 
 /** A history being read; `close` stops its reading thread, whether it was read to the end or not at all. */
@@ -43,6 +45,12 @@ const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/cli/
 const batchSize = 2_000;
 /** From this size on a file is read on a second thread (a thread takes ~0.4 s to start here). */
 const threadFromBytes = 16 * 2 ** 20;
+/**
+ * From this size on the reading thread takes the events' digests. Below it the reading thread is
+ * the busier one from start to end, so the engine's thread takes them as it rebuilds each event;
+ * above it the engine's work on its growing state makes it the busier one (docs/benchmarks.md).
+ */
+const digestsWhileReadingFromBytes = 2 ** 30;
 
 /**
  * The file's non-blank lines in batches, in the file's order. A large file's reading thread starts
@@ -50,7 +58,7 @@ const threadFromBytes = 16 * 2 ** 20;
  */
 export function readHistory(path: string, phoneKey: string, options: ReadingOptions = {}): History {
   const thread = options.thread ?? statSync(path).size >= threadFromBytes;
-  if (thread) return new ThreadedHistory(path, phoneKey);
+  if (thread) return new ThreadedHistory(path, phoneKey, statSync(path).size >= digestsWhileReadingFromBytes);
   return { [Symbol.asyncIterator]: () => readHere(path, phoneKey), close: async () => undefined };
 }
 
@@ -81,8 +89,8 @@ class ThreadedHistory implements History {
   private wake: (() => void) | null = null;
   private stopped = false;
 
-  constructor(path: string, phoneKey: string) {
-    const settings: ReaderSettings = { path, phoneKey, checks: checkSources(), batchSize, window: 4 };
+  constructor(path: string, phoneKey: string, digestsHere: boolean) {
+    const settings: ReaderSettings = { path, phoneKey, checks: checkSources(), batchSize, window: 4, digestsHere };
     this.worker = new Worker(workerUrl, { workerData: settings });
     this.worker.on("message", (batch: WireBatch | null) => {
       this.arrived.push(batch);

@@ -3,14 +3,15 @@
 // parsed twice. Instead an accepted event travels taken apart: its strings in one array, its
 // numbers in one column and its layout in another. Types and field names, which the contract
 // bounds and every event repeats, are sent once and referred to by number; a city or brand only
-// when it differs from the event before. Its digest is taken here too, as the engine's thread is
-// the busier one. Rebuilding an event costs the engine's thread a seventh of parsing its line
-// again. An invalid line travels as its text. Event data is flat by contract
-// (strings, numbers, booleans), which is all this carries.
+// when it differs from the event before. Its digest is taken on whichever thread is behind: on the
+// engine's, with the event rebuilt, while the engine waits for batches (a small file: the reading
+// thread is the busier one from start to end), else here (a city-year, whose engine works on a
+// large state; docs/benchmarks.md). Rebuilding an event costs the engine's thread a seventh of parsing its line again. An invalid
+// line travels as its text. Event data is flat by contract (strings, numbers, booleans), which is
+// all this carries.
 import { assert, unreachable } from "../domain/assert.js";
 import { envelopeDigest } from "../domain/events/digest.js";
-import { withDigest } from "../domain/events/accept.js";
-import type { CheckedEvent } from "../domain/events/validate.js";
+import type { AcceptedEvent, CheckedEvent } from "../domain/events/validate.js";
 import type { HistoryItem } from "./history-reader.js";
 import { parseLine, type UnparsedLine } from "../domain/events/history-line.js";
 import { grown } from "../engine/columns.js";
@@ -23,8 +24,10 @@ export interface WireBatch {
   texts: string[];
   /** Per item: its type's name number, or `invalidLine` or `unparsedLine`; then where its city and brand come from, its field count, and per field its name and kind. */
   layout: Int32Array;
-  /** Per event: its instant and its digest, then its number fields in order. */
+  /** Per event: its instant, its digest if `digests`, then its number fields in order. */
   numbers: Float64Array;
+  /** Whether the reading thread took the events' digests. */
+  digests: boolean;
   bytesRead: number;
 }
 
@@ -58,6 +61,8 @@ export class WireWriter {
   private items = 0;
   private city: string | null = null;
   private brand: string | null = null;
+  /** `digestsHere`: whether the events' digests are taken here, else on the engine's thread. */
+  constructor(private readonly digestsHere: boolean) {}
 
   get size(): number {
     return this.items;
@@ -76,7 +81,7 @@ export class WireWriter {
     this.brand = event.brand;
     texts.push(event.id, event.occurredAt);
     numbers[n++] = event.at;
-    numbers[n++] = envelopeDigest(event);
+    if (this.digestsHere) numbers[n++] = envelopeDigest(event);
     const data = event.data as Record<string, unknown>;
     let fields = 0;
     for (const name in data) {
@@ -120,7 +125,7 @@ export class WireWriter {
 
   /** The batch so far, and the buffers to transfer with it; the writer starts a new batch. */
   take(bytesRead: number): { batch: WireBatch; transfer: ArrayBuffer[] } {
-    const batch: WireBatch = { names: this.fresh, texts: this.texts, layout: this.layout.slice(0, this.layoutLength), numbers: this.numbers.slice(0, this.numbersLength), bytesRead };
+    const batch: WireBatch = { names: this.fresh, texts: this.texts, layout: this.layout.slice(0, this.layoutLength), numbers: this.numbers.slice(0, this.numbersLength), digests: this.digestsHere, bytesRead };
     this.fresh = [];
     this.texts = [];
     this.layoutLength = 0;
@@ -158,7 +163,7 @@ export class WireReader {
   private city = "";
   private brand = "";
 
-  read({ names, texts, layout, numbers }: WireBatch): HistoryItem[] {
+  read({ names, texts, layout, numbers, digests }: WireBatch): HistoryItem[] {
     // A name as a property key or a type must be the one string V8 keeps for it (what source
     // literals are), so that objects built here share their shapes and types compare as pointers.
     for (const name of names) this.names.push(internalised(name));
@@ -182,7 +187,7 @@ export class WireReader {
       const id = texts[t++]!;
       const occurredAt = texts[t++]!;
       const at = numbers[n++]!;
-      const digest = numbers[n++]!;
+      const digest = digests ? numbers[n++]! : -1;
       const data: Record<string, unknown> = {};
       for (let f = 0; f < fields; f++) {
         const name = this.names[layout[l++]!]!;
@@ -197,7 +202,10 @@ export class WireReader {
       }
       const type = this.names[typeNumber];
       assert(type !== undefined, `no name numbered ${typeNumber}`);
-      items.push({ accepted: withDigest({ brand: this.brand, city: this.city, data, id, occurredAt, type, at } as CheckedEvent, digest) });
+      // In withDigest's order, so that every accepted event has one shape; the digest reads only the envelope.
+      const event = { brand: this.brand, city: this.city, data, id, occurredAt, type, at, digest };
+      if (!digests) event.digest = envelopeDigest(event);
+      items.push({ accepted: event as AcceptedEvent });
     }
     assert(t === texts.length && n === numbers.length, "a batch's layout does not account for all its texts and numbers");
     return items;

@@ -13,7 +13,7 @@ import type { ReaderSettings } from "./history-reader.js";
 import { WireWriter } from "./history-wire.js";
 import { linesOf } from "./ndjson-lines.js";
 
-const { path, phoneKey, checks, batchSize, window } = workerData as ReaderSettings;
+const { path, phoneKey, checks, batchSize, window, digestsHere } = workerData as ReaderSettings;
 /** An invalid line is rejected on the engine's thread, which says why. */
 const accepted = acceptorFrom(checks, phoneKey);
 const port = parentPort!;
@@ -25,7 +25,7 @@ port.on("message", () => {
   resume = null;
 });
 
-const writer = new WireWriter();
+const writer = new WireWriter(digestsHere);
 let bytesRead = 0;
 
 /** The engine waits for the first batch while this thread's code is still cold: it is kept small. */
