@@ -57,8 +57,8 @@ const digestsWhileReadingFromBytes = 2 ** 30;
  * now, so that the caller's own setup (loading a catalogue) overlaps it.
  */
 export function readHistory(path: string, phoneKey: string, options: ReadingOptions = {}): History {
-  const thread = options.thread ?? statSync(path).size >= threadFromBytes;
-  if (thread) return new ThreadedHistory(path, phoneKey, statSync(path).size >= digestsWhileReadingFromBytes);
+  const size = statSync(path).size;
+  if (options.thread ?? size >= threadFromBytes) return new ThreadedHistory(path, phoneKey, size >= digestsWhileReadingFromBytes);
   return { [Symbol.asyncIterator]: () => readHere(path, phoneKey), close: async () => undefined };
 }
 
