@@ -50,7 +50,7 @@ export class DeadlineQueue {
     }
   }
 
-  /** The earliest due time; its bucket is left unsorted until it is swept (pop). */
+  /** The earliest due time, live ids or not; its bucket is left unsorted until it is swept (pop). */
   firstDueAt(): number | undefined {
     return this.times[0];
   }
@@ -74,32 +74,37 @@ export class DeadlineQueue {
     return undefined;
   }
 
-  pop(): Due | undefined {
-    const bucket = this.front();
-    if (bucket === undefined) return undefined;
-    const dueAt = this.times[0]!;
-    const id = bucket.ids[bucket.next++]!;
-    this.count--;
+  /**
+   * The next `live` id due at the earliest time, or undefined once that time has none left (it is
+   * then forgotten). Ids not live when their time is first swept are dropped before it is sorted:
+   * most obligations are fulfilled before they fall due, and sorting theirs was most of a replay's
+   * sweeps. An id is live again only by being pushed again.
+   */
+  pop(live: (id: string) => boolean): Due | undefined {
+    const dueAt = this.times[0];
+    if (dueAt === undefined) return undefined;
+    const bucket = this.buckets.get(dueAt)!;
+    if (!bucket.sorted) {
+      const ids = bucket.ids.filter(live);
+      this.count -= bucket.ids.length - ids.length;
+      ids.sort(); // by UTF-16 code units, as `<` compares
+      bucket.ids = ids;
+      bucket.sorted = true;
+    }
+    let id: string | undefined;
+    while (bucket.next < bucket.ids.length && id === undefined) {
+      const next = bucket.ids[bucket.next++]!;
+      this.count--;
+      if (live(next)) id = next;
+    }
     if (bucket.next === bucket.ids.length) this.dropFront(dueAt);
-    return { dueAt, id };
+    return id === undefined ? undefined : { dueAt, id };
   }
 
   /** Forgets the earliest time, whose bucket is empty or swept. */
   private dropFront(dueAt: number): void {
     this.buckets.delete(dueAt);
     this.popTime();
-  }
-
-  /** The bucket of the earliest time, sorted. */
-  private front(): Bucket | undefined {
-    const dueAt = this.times[0];
-    if (dueAt === undefined) return undefined;
-    const bucket = this.buckets.get(dueAt)!;
-    if (!bucket.sorted) {
-      bucket.ids.sort(); // by UTF-16 code units, as `<` compares
-      bucket.sorted = true;
-    }
-    return bucket;
   }
 
   private pushTime(time: number): void {

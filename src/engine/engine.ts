@@ -63,6 +63,8 @@ export class Engine {
   /** Per event type: the published versions whose rule may open something on it. */
   private readonly openers = new Map<EventType, Version[]>();
   private readonly followers = new Map<EventType, AnyRuleKind[]>();
+  /** Whether a deadline's obligation is still open: a sweep acts on those alone. */
+  private readonly isOpen = (id: string): boolean => this.state.obligations.open(id) !== undefined;
 
   constructor(options: EngineOptions) {
     this.state = createState({ keepChanges: options.keepChanges ?? true, expectedEvents: options.expectedEvents });
@@ -129,10 +131,10 @@ export class Engine {
     let processed = 0;
     for (let dueAt = this.state.deadlines.firstDueAt(); dueAt !== undefined && processed < limit; dueAt = this.state.deadlines.firstDueAt()) {
       if (dueAt > now || (dueAt === now && !options.inclusive)) break;
-      const due = this.state.deadlines.pop()!;
+      const due = this.state.deadlines.pop(this.isOpen);
+      if (due === undefined) continue; // none open at that time
       if (options.virtual) this.advanceClock(dueAt);
-      const obligation = this.state.obligations.open(due.id);
-      if (obligation === undefined) continue;
+      const obligation = this.state.obligations.open(due.id)!;
       const version = this.versions.get(obligation.versionKey)!;
       const kind = ruleKinds[version.rule.kind] as AnyRuleKind;
       this.context.breach(obligation, () => kind.onDue?.(this.context, version, obligation));
@@ -173,7 +175,7 @@ export class Engine {
 
   /** The earliest due time of an open obligation, if any: whether a tick would do anything. */
   nextDueAt(): Instant | null {
-    return this.state.deadlines.firstLiveDueAt((id) => this.state.obligations.open(id) !== undefined) ?? null;
+    return this.state.deadlines.firstLiveDueAt(this.isOpen) ?? null;
   }
 
   /** Versions of every commitment that apply at a place and instant. */
