@@ -14,6 +14,7 @@ import { whereFlawed } from "../domain/events/accept.js";
 import { notJson, parseJson } from "../domain/events/json.js";
 import { redactPhonesIn } from "../domain/phone.js";
 import { ApiError } from "./errors.js";
+import { RouteMethods } from "./methods.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
 import { registerCheckRoutes } from "./routes/checks.js";
@@ -75,6 +76,9 @@ export async function buildServer(options: { service: Service; people: People; n
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
+
+  const methods = new RouteMethods();
+  app.addHook("onRoute", (route) => methods.add(route.method, route.url));
 
   // A body is JSON and is taken as sent: Fastify's validator turns "100", true and [100] into
   // numbers (a top-up of `true` credited 1 fen) and drops fields a schema does not name. Only a
@@ -156,7 +160,14 @@ export async function buildServer(options: { service: Service; people: People; n
     request.log.error({ err: error }, "unexpected error");
     return reply.status(500).send({ code: "internal", message: "an unexpected error; the request was not applied", field: "" });
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ code: "not_found", message: `no route ${request.method} ${request.url}`, field: "" }));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0]!;
+    const allowed = methods.allowedAt(path);
+    if (allowed.length > 0) {
+      return reply.status(405).header("allow", allowed.join(", ")).send({ code: "method_not_allowed", message: `${path} takes ${allowed.join(", ")}, not ${request.method}`, field: "method" });
+    }
+    return reply.status(404).send({ code: "not_found", message: `no route ${request.method} ${path}`, field: "" });
+  });
 
   await app.register(swagger, {
     openapi: {

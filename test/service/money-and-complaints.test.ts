@@ -92,11 +92,19 @@ describe.each(engines)("money and complaints on %s", (engine) => {
     expect(await file("wuhan")).toMatchObject({ status: 403, body: { code: "out_of_scope", field: "city" } });
   });
 
-  it("limits: a body over 4 MiB is refused with 413 and a code; unknown routes 404; no token 401", async () => {
+  it("limits: a body over 4 MiB is refused with 413 and a code; unknown routes 404, a route's path with another method 405; no token 401", async () => {
     running = await startApp(engine);
     const huge = { events: [{ ...listing(), data: { ...listing().data, layout: "x".repeat(5 * 1024 * 1024) } }] };
     expect(await running.call("POST", "/v1/events/batch", huge)).toMatchObject({ status: 413, body: { code: "body_too_large" } });
     expect(await running.call("GET", "/v1/nothing")).toMatchObject({ status: 404, body: { code: "not_found" } });
+    expect(await running.call("POST", "/v1/claims/lianjia-1/nothing", {})).toMatchObject({ status: 404, body: { code: "not_found" } });
+    // The path is there, for other methods: which ones is said (Allow), and no query is echoed.
+    const wrongMethod = await fetch(`${running.base}/v1/events?phone=13912345678`, { headers: { authorization: `Bearer ${running.apiKey}` } });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(await wrongMethod.json()).toEqual({ code: "method_not_allowed", message: "/v1/events takes POST, not GET", field: "method" });
+    expect(await running.call("DELETE", "/v1/claims/claim-1")).toMatchObject({ status: 405, body: { message: "/v1/claims/claim-1 takes GET, HEAD, not DELETE" } });
+    expect(await running.call("PUT", "/v1/webhooks/w1")).toMatchObject({ status: 405, body: { message: "/v1/webhooks/w1 takes DELETE, not PUT" } });
     expect(await running.call("GET", "/v1/claims", undefined, { token: "st_wrong" })).toMatchObject({ status: 401, body: { code: "unauthenticated" } });
     expect(await running.call("POST", "/v1/events", listing(), { token: "nope" })).toMatchObject({ status: 401 });
   });
