@@ -13,7 +13,7 @@ import { isStoreUnavailable } from "../store/unavailable.js";
 import { whereFlawed } from "../domain/events/accept.js";
 import { notJson, parseJson } from "../domain/events/json.js";
 import { redactPhonesIn } from "../domain/phone.js";
-import { ApiError } from "./errors.js";
+import { answerUnreadableRequest, ApiError } from "./errors.js";
 import { RouteMethods } from "./methods.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerClaimRoutes } from "./routes/claims.js";
@@ -66,6 +66,8 @@ export async function buildServer(options: { service: Service; people: People; n
     return503OnClosing: false,
     // A path the router cannot decode (bad percent-encoding, an overlong parameter), in this API's error shape.
     frameworkErrors: (error, _request, reply) => (reply as FastifyReply).status(400).send({ code: "invalid_request", message: error.message, field: "url" }),
+    // Nor can Node's HTTP parser (headers too large, bytes that are not HTTP): in the same shape.
+    clientErrorHandler: answerUnreadableRequest,
     logger: options.logger === false ? false : {
       level: process.env["ANXIN_LOG_LEVEL"] ?? "info",
       // Phones never reach a log line: bodies are not logged, and any phone field is censored.

@@ -1,4 +1,5 @@
 // Money through the API: holds when a fund cannot pay, top-ups, voids; complaints per consumer; limits.
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { engines } from "../support/engines.js";
 import { ev, listing, withSettings } from "../support/scenario.js";
@@ -92,7 +93,7 @@ describe.each(engines)("money and complaints on %s", (engine) => {
     expect(await file("wuhan")).toMatchObject({ status: 403, body: { code: "out_of_scope", field: "city" } });
   });
 
-  it("limits: a body over 4 MiB is refused with 413 and a code; unknown routes 404, a route's path with another method 405; no token 401", async () => {
+  it("limits: a body over 4 MiB is refused with 413 and a code; unknown routes 404, a route's path with another method 405; headers over 16 KiB 431; no token 401", async () => {
     running = await startApp(engine);
     const huge = { events: [{ ...listing(), data: { ...listing().data, layout: "x".repeat(5 * 1024 * 1024) } }] };
     expect(await running.call("POST", "/v1/events/batch", huge)).toMatchObject({ status: 413, body: { code: "body_too_large" } });
@@ -105,7 +106,22 @@ describe.each(engines)("money and complaints on %s", (engine) => {
     expect(await wrongMethod.json()).toEqual({ code: "method_not_allowed", message: "/v1/events takes POST, not GET", field: "method" });
     expect(await running.call("DELETE", "/v1/claims/claim-1")).toMatchObject({ status: 405, body: { message: "/v1/claims/claim-1 takes GET, HEAD, not DELETE" } });
     expect(await running.call("PUT", "/v1/webhooks/w1")).toMatchObject({ status: 405, body: { message: "/v1/webhooks/w1 takes DELETE, not PUT" } });
+    // What Node's parser refuses before any route is answered in the same shape.
+    expect(await raw(running.base, `GET /v1/claims HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`)).toEqual({ status: 431, body: { code: "headers_too_large", message: "the request's headers exceed 16 KiB", field: "headers" } });
+    expect(await raw(running.base, "NOT HTTP AT ALL\r\n\r\n")).toMatchObject({ status: 400, body: { code: "bad_request" } });
     expect(await running.call("GET", "/v1/claims", undefined, { token: "st_wrong" })).toMatchObject({ status: 401, body: { code: "unauthenticated" } });
     expect(await running.call("POST", "/v1/events", listing(), { token: "nope" })).toMatchObject({ status: 401 });
   });
 });
+
+/** Sends bytes as they are, and reads the answer's status and JSON body. */
+function raw(base: string, request: string): Promise<{ status: number; body: unknown }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk.toString("utf8")));
+    socket.on("error", reject);
+    socket.on("close", () => resolve({ status: Number(answer.split(" ")[1]), body: JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) }));
+  });
+}
