@@ -3,12 +3,12 @@
 // parsed twice. Instead an accepted event travels taken apart: its strings in one array, its
 // numbers in one column and its layout in another. Types and field names, which the contract
 // bounds and every event repeats, are sent once and referred to by number; a city or brand only
-// when it differs from the event before. Its digest is taken on whichever thread is behind: on the
-// engine's, with the event rebuilt, while the engine waits for batches (a small file: the reading
-// thread is the busier one from start to end), else here (a city-year, whose engine works on a
-// large state; docs/benchmarks.md). Rebuilding an event costs the engine's thread a seventh of parsing its line again. An invalid
-// line travels as its text. Event data is flat by contract (strings, numbers, booleans), which is
-// all this carries.
+// when it differs from the event before. Its digest is taken by the thread that has time for it,
+// as the file's size tells (history-reader.ts): the engine's, as it rebuilds the event, for a file
+// under 1 GiB, whose reading thread is the busier one from start to end; this one for a city-year,
+// whose engine works on a large state. Rebuilding an event costs the engine's thread a seventh of
+// parsing its line again. An invalid line travels as its text. Event data is flat by contract
+// (strings, numbers, booleans), which is all this carries.
 import { assert, unreachable } from "../domain/assert.js";
 import { envelopeDigest } from "../domain/events/digest.js";
 import type { AcceptedEvent, CheckedEvent } from "../domain/events/validate.js";
