@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { CliError, processIo, type Io } from "./io.js";
+import { CliError, processIo, stdoutWriter, type Io } from "./io.js";
 import type { ReportName } from "./report.js";
 
 /** `write`: where `simulate` writes its history (standard output by default). */
@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], io: Io = processIo, write?: 
     .option("--brand <brand>", "the brokerage brand", "lianjia")
     .option("--data <dir>", "the shared data folder (default ../shared/data, or ANXIN_DATA_DIR)")
     .action(async (flags) => {
-      const { simulateCommand, stdoutWriter } = await import("./simulate.js");
+      const { simulateCommand } = await import("./simulate.js");
       code = await simulateCommand(flags, io, write ?? stdoutWriter);
     });
 

@@ -10,10 +10,11 @@ import { formatInstant, parseInstant, type Instant } from "../domain/time.js";
 import type { Engine } from "../engine/engine.js";
 import type { EngineState } from "../engine/state.js";
 import { isLogEntry, NotInTimeOrder, replay, Replayer, replayLog, type ReplayOptions } from "../engine/replay.js";
-import { snapshot, type Snapshot } from "../engine/snapshot.js";
+import { snapshot, streamedSnapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { readHistory, type ReadingOptions } from "./history-reader.js";
-import { CliError, type Io } from "./io.js";
+import { CliError, writerOf, type Io } from "./io.js";
+import { writeJsonDocument } from "./json-out.js";
 import { linesOf } from "./ndjson-lines.js";
 
 export interface ReplayFlags {
@@ -119,7 +120,7 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
       return parsed.value;
     });
     const engine = replayLog(entries, { catalogue: catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey() });
-    io.out(flags.json ? `${JSON.stringify(snapshot(engine.state), null, 2)}\n` : formatSummary(summarise(engine.state)));
+    await printState(engine.state, flags, io);
     return 0;
   }
   if (file === undefined) throw new CliError("give an events file, or --log FILE");
@@ -137,8 +138,14 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
     return 0;
   }
   const engine = await replayFile(file, { catalogue: () => catalogueOrFail(flags.catalogue), phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) }, { io, label: "replay" });
-  io.out(flags.json ? `${JSON.stringify(snapshot(engine.state), null, 2)}\n` : formatSummary(summarise(engine.state)));
+  await printState(engine.state, flags, io);
   return 0;
+}
+
+/** The state as JSON (written in chunks: a city-year's is gigabytes), or its summary. */
+async function printState(state: EngineState, flags: ReplayFlags, io: Io): Promise<void> {
+  if (flags.json) await writeJsonDocument(streamedSnapshot(state), writerOf(io));
+  else io.out(formatSummary(summarise(state)));
 }
 
 interface Tally {

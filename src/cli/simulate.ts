@@ -62,9 +62,3 @@ export async function simulateCommand(flags: SimulateFlags, io: Io, write: (chun
   if (io.interactive) io.err(`${events} events over ${days} days\n`);
   return 0;
 }
-
-/** Writes to stdout, waiting when the pipe is full. */
-export function stdoutWriter(chunk: string): Promise<void> {
-  if (chunk === "" || process.stdout.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
-}

@@ -108,9 +108,15 @@ export class SettledObligations {
     return undefined;
   }
 
-  /** Every settled obligation, in the order they were settled. */
-  *values(): Generator<Obligation> {
-    for (let r = 0; r < this.count; r++) yield this.read(r, this.subjects.textAt(this.subject[r]!));
+  /** The r-th settled obligation (in the order they were settled), read back. */
+  at(r: number): Obligation {
+    return this.read(r, this.subjects.textAt(this.subject[r]!));
+  }
+
+  /** The r-th settled obligation's sort keys (Obligations.inOrder), without reading it back. */
+  keysAt(r: number): { openedAt: number; dueAt: number; id: string } {
+    const text = (code: number) => (code === 0 ? null : this.symbols.text(code - 1));
+    return { openedAt: this.openedAt[r]!, dueAt: this.dueAt[r]!, id: obligationIdOf(text(this.commitment[r]!)!, this.subjects.textAt(this.subject[r]!), text(this.stage[r]!)) };
   }
 
   /** The subject's latest record (the others follow `previous`), or -1. */

@@ -77,16 +77,29 @@ export function ledgerView(state: EngineState) {
 }
 
 export function snapshot(state: EngineState) {
+  const streamed = streamedSnapshot(state);
+  return { ...streamed, obligations: [...streamed.obligations] };
+}
+
+/**
+ * The snapshot with its obligations as views made one at a time, for writing it out: a city-year
+ * has millions (cli/json-out.ts).
+ */
+export function streamedSnapshot(state: EngineState) {
   return {
     clock: time(state.clock),
     counts: { ...state.counts, claims: state.claims.size, obligations: state.obligations.size, risks: state.risks.size, alerts: state.alerts.length },
     claims: [...state.claims.values()].map(claimView),
-    obligations: state.obligations.values().map(obligationView),
+    obligations: viewsOf(state.obligations.inOrder()),
     risks: [...state.risks.values()].map(riskView),
     rejected: state.rejected.map(rejectedView),
     alerts: state.alerts.map(alertView),
     ledger: ledgerView(state),
   };
+}
+
+function* viewsOf(obligations: Iterable<Obligation>): Generator<ReturnType<typeof obligationView>> {
+  for (const obligation of obligations) yield obligationView(obligation);
 }
 
 export type Snapshot = ReturnType<typeof snapshot>;
