@@ -10,7 +10,7 @@ import { formatInstant, parseInstant, type Instant } from "../domain/time.js";
 import type { Engine } from "../engine/engine.js";
 import type { EngineState } from "../engine/state.js";
 import { isLogEntry, NotInTimeOrder, replay, Replayer, replayLog, type ReplayOptions } from "../engine/replay.js";
-import { snapshot, streamedSnapshot, type Snapshot } from "../engine/snapshot.js";
+import { claimView, streamedSnapshot, type Snapshot } from "../engine/snapshot.js";
 import { loadCatalogue } from "../store/catalogue-files.js";
 import { readHistory, type ReadingOptions } from "./history-reader.js";
 import { CliError, writerOf, type Io } from "./io.js";
@@ -125,9 +125,10 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
   }
   if (file === undefined) throw new CliError("give an events file, or --log FILE");
   const until = untilOrFail(flags.until);
-  const run = async (catalogue: Catalogue, label: string): Promise<Snapshot> => {
+  // Claims are all a comparison reads: the first run's obligations (millions in a city-year) are not kept through the second.
+  const run = async (catalogue: Catalogue, label: string): Promise<Claims> => {
     const options = { catalogue: () => catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) };
-    return snapshot((await replayFile(file, options, { io, label })).state);
+    return { claims: [...(await replayFile(file, options, { io, label })).state.claims.values()].map(claimView) };
   };
   if (flags.compare) {
     if (flags.catalogue === undefined) throw new CliError("--compare needs --catalogue DRAFT to compare with the bundled catalogue");
@@ -162,8 +163,10 @@ export interface CommitmentDifference {
 }
 
 /** Claims and fen per commitment under each catalogue (voided and rejected claims not counted). */
-export function compareSnapshots(base: Snapshot, draft: Snapshot): CommitmentDifference[] {
-  const tally = (s: Snapshot) => {
+type Claims = Pick<Snapshot, "claims">;
+
+export function compareSnapshots(base: Claims, draft: Claims): CommitmentDifference[] {
+  const tally = (s: Claims) => {
     const byCommitment = new Map<string, Tally>();
     for (const claim of s.claims) {
       if (claim.status === "voided" || claim.status === "rejected") continue;
