@@ -6,11 +6,12 @@
 import type { AcceptedEvent } from "./events/validate.js";
 import type { Facts } from "./facts.js";
 
-type Place = { city: string; brand: string } | undefined;
+type Place = { city: string; brand: string };
 
 // Plain functions, not closures: this runs for every event of a replayed city-year.
-function elsewhere(place: Place, event: AcceptedEvent): boolean {
-  return place !== undefined && (place.city !== event.city || place.brand !== event.brand);
+/** Whether a record, if there is one, was made in another city or brand than `asker`'s. */
+export function elsewhere(place: Place | undefined, asker: Place): boolean {
+  return place !== undefined && (place.city !== asker.city || place.brand !== asker.brand);
 }
 
 function listingElsewhere(facts: Facts, listingId: string, event: AcceptedEvent): boolean {

@@ -4,15 +4,14 @@ import { applicableVersions, versionsOfKind, type Catalogue, type Version } from
 import { notJson } from "../domain/events/json.js";
 import type { EventType } from "../domain/events/schema.js";
 import { redactRejected, validateEvent, type AcceptedEvent, type Rejection } from "../domain/events/validate.js";
-import { preCallCheck, type CallPurpose, type PreCallAnswer } from "../domain/consent.js";
-import { phoneKeyOf } from "../domain/consent.js";
+import { phoneKeyOf, preCallCheck, type CallPurpose, type PreCallAnswer } from "../domain/consent.js";
 import { recordFacts } from "../domain/facts.js";
 import { identifyPhone, isPhoneNumber, maskPhonesIn } from "../domain/phone.js";
 import { assessDeal, overallDecision, type RiskDecision, type RiskFinding } from "../domain/risk.js";
 import { ruleKinds, type RuleKind } from "../domain/rules/index.js";
 import type { Instant } from "../domain/time.js";
 import { applyCommand, commandTypes } from "./commands.js";
-import { namesAnothersRecord } from "../domain/ownership.js";
+import { elsewhere, namesAnothersRecord } from "../domain/ownership.js";
 import { Context } from "./context.js";
 import { createState, type EngineState } from "./state.js";
 import { versionIndex, Workflow } from "./workflow.js";
@@ -162,7 +161,7 @@ export class Engine {
     const versions = versionsOfKind(this.applicable(request), "pre-signing-risk");
     const known = this.state.facts.deals.get(request.dealId);
     // Another brand's or city's deal of that id is not this asker's to see (ownership.ts).
-    const deal = known?.city === request.city && known.brand === request.brand ? known : undefined;
+    const deal = known === undefined || elsewhere(known, request) ? undefined : known;
     if (versions.length === 0 || deal === undefined) {
       const reason = versions.length === 0 ? "no pre-signing risk rules are live here" : `no events known for deal ${request.dealId}`;
       return { dealId: request.dealId, decision: "pass", findings: [], reason };

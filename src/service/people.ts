@@ -101,9 +101,9 @@ export class People {
     const row = await this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
     const verified = await verifyPassword(password, row?.password_hash ?? (await (this.decoy ??= hashPassword(randomBytes(16).toString("hex")))));
     if (row === undefined || !verified) {
-      const failed = this.failures.get(username);
+      const failed = this.failuresWithinWindow(username, now);
       this.failures.delete(username); // re-inserted last: the Map's order is the order of failures
-      this.failures.set(username, failed === undefined || now - failed.since > loginWindowMs ? { count: 1, since: now } : { count: failed.count + 1, since: failed.since });
+      this.failures.set(username, failed === null ? { count: 1, since: now } : { count: failed.count + 1, since: failed.since });
       if (this.failures.size > maxTrackedLogins) this.failures.delete(this.failures.keys().next().value!); // guessed usernames would fill memory
       return null;
     }
@@ -116,9 +116,14 @@ export class People {
 
   /** When a username that failed too often may try again, or null if it may now. */
   lockedUntil(username: string, now: number): number | null {
+    const failed = this.failuresWithinWindow(username, now);
+    return failed === null || failed.count < maxFailedLogins ? null : failed.since + loginWindowMs;
+  }
+
+  /** The username's failed logins, if their window has not ended. */
+  private failuresWithinWindow(username: string, now: number): { count: number; since: number } | null {
     const failed = this.failures.get(username);
-    if (failed === undefined || failed.count < maxFailedLogins || now - failed.since > loginWindowMs) return null;
-    return failed.since + loginWindowMs;
+    return failed === undefined || now - failed.since > loginWindowMs ? null : failed;
   }
 
   async userOfSession(token: string, now: number): Promise<User | null> {

@@ -42,12 +42,12 @@ export interface FeedbackTimeliness {
 
 const average = (values: readonly number[]): number | null => (values.length === 0 ? null : Math.round(values.reduce((a, b) => a + b, 0) / values.length));
 
-/** When feedback on a showing entered at `recordedAt` is due: 48 h from 00:00 of the next business day. */
 /** A report never counts the future: a range running past now ends now (and is never empty). */
 export function untilNow(range: { from: Instant; to: Instant }, now: Instant): { from: Instant; to: Instant } {
   return { from: range.from, to: Math.min(range.to, Math.max(now, range.from + 1)) };
 }
 
+/** When feedback on a showing entered at `recordedAt` is due: 48 h from 00:00 of the next business day. */
 export function feedbackDueAt(recordedAt: Instant): Instant {
   return startOfNextBusinessDay(recordedAt) + standards.feedbackHours * msPerHour;
 }
