@@ -5,7 +5,7 @@ import { businessDate, msPerDay, msPerHour, msPerMinute, type Instant } from "..
 import type { Random } from "./random.js";
 import * as rate from "./rates.js";
 import type { Schedule } from "./schedule.js";
-import { remark } from "./texts.js";
+import { remark, type Reason } from "./texts.js";
 
 export interface Sale {
   dealId: string;
@@ -20,7 +20,11 @@ export interface Sale {
 
 const fen = (value: number) => Math.max(1, Math.round(value));
 
-export function simulateSale(sale: Sale, random: Random, schedule: Schedule): void {
+/**
+ * A sale from its proposals on. "stopped": a price far from the asking one was proposed, the
+ * pre-signing check said halt, and the brokerage heeded it: nothing was deposited or signed.
+ */
+export function simulateSale(sale: Sale, random: Random, schedule: Schedule): "signed" | "stopped" {
   const { dealId, listingId, signAt } = sale;
   const deviating = random.chance(rate.deviatingProposalShare);
   const factor = deviating ? (random.chance(0.5) ? 1.25 + 0.15 * random.float() : 0.7 + 0.08 * random.float()) : 0.93 + 0.06 * random.float();
@@ -28,6 +32,7 @@ export function simulateSale(sale: Sale, random: Random, schedule: Schedule): vo
   for (let i = random.int(1, 2); i > 0; i--) {
     schedule.add(signAt - random.int(2, 46) * msPerHour, "deal.price_proposed", { dealId, listingId, priceFen });
   }
+  if (deviating && random.chance(rate.haltHeededShare)) return "stopped";
   const depositFen = fen(priceFen * 0.2);
   const custody = random.chance(rate.custodyShare);
   schedule.add(signAt - msPerHour, "funds.deposited", { dealId, amountFen: depositFen, custody });
@@ -43,13 +48,13 @@ export function simulateSale(sale: Sale, random: Random, schedule: Schedule): vo
   }
   if (random.chance(rate.spreadShare)) schedule.add(signAt + random.int(20, 200) * msPerDay, "price_spread.found", { dealId, partyId: sale.sellerId, amountFen: fen(priceFen * 0.01) });
   if (random.chance(rate.complaintRate)) complain(random, schedule, sale.buyerId, signAt + random.int(1, 60) * msPerDay);
-  if (random.chance(0.3)) {
+  if (random.chance(rate.dealReviewShare)) {
     const praise = random.chance(rate.praiseRate);
-    schedule.add(signAt + random.int(1, 10) * msPerDay, "review.submitted", { reviewId: `${dealId}-review`, authorId: sale.buyerId, stage: "deal", rating: praise ? random.int(4, 5) : random.int(1, 3), text: remark(random, { negative: !praise }), dealId });
+    schedule.add(signAt + random.int(1, 10) * msPerDay, "review.submitted", { reviewId: `${dealId}-review`, authorId: sale.buyerId, stage: "deal", rating: praise ? random.int(4, 5) : random.int(1, 3), text: remark(random, { negative: !praise, author: "buyer" }), dealId });
   }
   if (random.chance(rate.failureShare)) {
     schedule.add(signAt + random.int(5, 40) * msPerDay, "deal.failed", { dealId, reason: random.pick(["loan_rejected", "loan_rejected", "buyer_withdrew", "title_issue"]) });
-    return;
+    return "signed";
   }
   const handoverAt = signAt + random.int(30, 90) * msPerDay;
   schedule.add(handoverAt, "deal.handover_completed", { dealId });
@@ -67,13 +72,18 @@ export function simulateSale(sale: Sale, random: Random, schedule: Schedule): vo
     const commission = Math.max(100_000, Math.round(rate.sellerLeaseCommissionFen + 150_000 * random.normal()));
     schedule.add(signAt + random.int(1, 30) * msPerDay, "lease.signed", { leaseId: `${dealId}-lease`, tenantId: sale.sellerId, use: "residential", commissionFen: commission });
   }
+  return "signed";
 }
+
+const complaintCategories = ["attitude", "feedback", "price", "process", "other"] as const;
+/** What a complaint's text says, by its category; "other" says any of them. */
+const reasonOf: Record<(typeof complaintCategories)[number], Reason | undefined> = { attitude: "attitude", feedback: "no_feedback", price: "price", process: "slow_response", other: undefined };
 
 /** A complaint handled to the 30124 standard: answered in 30 min, solution in 12 h, mostly closed in 24 h. */
 export function complain(random: Random, schedule: Schedule, consumerId: string, filedAt: Instant): void {
   const complaintId = `CP-${consumerId}-${filedAt}`;
-  const category = random.pick(["attitude", "feedback", "price", "process", "other"]);
-  schedule.add(filedAt, "complaint.filed", { complaintId, consumerId, category, text: remark(random, { negative: true }) });
+  const category = random.pick(complaintCategories);
+  schedule.add(filedAt, "complaint.filed", { complaintId, consumerId, category, text: remark(random, { negative: true, author: "buyer", reason: reasonOf[category] }) });
   schedule.add(filedAt + random.int(1, 29) * msPerMinute, "complaint.responded", { complaintId });
   schedule.add(filedAt + random.int(31, 11 * 60) * msPerMinute, "complaint.solution_proposed", { complaintId, text: "已与经纪人沟通并给出处理方案" });
   const closedAt = filedAt + (random.chance(rate.closedWithin24h) ? random.int(12 * 60, 23 * 60) : random.int(25 * 60, 72 * 60)) * msPerMinute;

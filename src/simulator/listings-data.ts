@@ -37,10 +37,11 @@ export function parseListings(csv: string): ListingSeed[] {
     const totalWan = Number(row["totalPrice"]);
     const unitYuan = Number(row["unitPrice"]);
     if (follow === null || ageDays === null || !(totalWan > 0) || !(unitYuan > 0)) continue;
-    // 50 villas carry rooms where the area should be: their area is price / unit price.
+    // Villas carry their kind (联排别墅) where the rooms should be and the rooms where the area
+    // should be: their layout is those rooms, their area price / unit price.
     const square = /^([\d.]+)平米$/.exec(row["square"] ?? "");
     const areaSqm = square !== null ? Number(square[1]) : Math.round((totalWan * 10_000 * 100) / unitYuan) / 100;
-    const layout = /室/.test(row["housetype"] ?? "") && square !== null ? row["housetype"]! : (row["housetype"] ?? "别墅");
+    const layout = square === null && /室/.test(row["square"] ?? "") ? row["square"]! : (row["housetype"] ?? "");
     seeds.push({
       community: row["community"]!,
       layout,

@@ -2,12 +2,27 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
 
 const resolution = 0x80000000;
+/** The largest seed: the generator takes 32 bits of it. */
+export const maxSeed = 0xffff_ffff;
+
+/** FNV-1a, 32 bits: a name's hash, the same on any machine. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
 
 export class Random {
   private readonly rng: RandomGenerator;
 
-  constructor(seed: number) {
-    this.rng = xoroshiro128plus(seed);
+  /**
+   * `seed`: 0 to 2^32 − 1, the generator's whole seed. `stream` names what is simulated (a city and
+   * brand), so that one seed gives each its own history.
+   */
+  constructor(seed: number, stream: string) {
+    const named = fnv1a(stream);
+    // xoroshiro128plus(seed) would be [-1, ~seed, seed | 0, 0]: the stream takes the words the seed leaves.
+    this.rng = xoroshiro128plus.fromState([~named, ~seed, seed | 0, named]);
   }
 
   /** Uniform in [0, 1). */

@@ -30,9 +30,11 @@ export const feedbackInTime = 0.999; // "feedback kept in time for ~99.9% of sho
 export const feedbackLateShare = 0.5; // of the rest: late; the others never sent
 export const showingReviewShare = 0.05;
 export const praiseRate = 0.956; // "praise rate after the 48-hour feedback standard: 95.6%"
+export const dealReviewShare = 0.3; // of deals, by the buyer
 
 // Consent and calls
 export const buyerConsentShare = 0.7;
+export const returningBuyerShare = 0.3; // of showings, a buyer seen before
 export const marketingCallPerShowing = 0.05;
 export const callWithoutConsentShare = 0.002;
 export const reportedShare = 0.3;
@@ -40,7 +42,10 @@ export const consentRevokedShare = 0.02;
 
 // Deals
 export const commissionRate = 0.022;
-export const deviatingProposalShare = 0.01; // "16,000 risky deals stopped" of ~1.6 million
+// "16,000 risky deals stopped" of ~1.6 million: a deviating proposal halts the deal, and most are
+// stopped; the rest are signed despite the halt, and recorded so.
+export const deviatingProposalShare = 0.011;
+export const haltHeededShare = 0.9;
 export const custodyShare = 0.972; // "funds-custody rate 97.2%"
 export const failureShare = 0.03;
 export const lossShare = 0.00006; // "96 actual loss events, a rate of 0.006%"

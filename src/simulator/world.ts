@@ -6,7 +6,7 @@ import type { ListingSeed } from "./listings-data.js";
 import { Random } from "./random.js";
 import * as rate from "./rates.js";
 import { Schedule, type SimEvent } from "./schedule.js";
-import { remark, type Reason } from "./texts.js";
+import { reasons, remark, type Reason } from "./texts.js";
 
 export interface SimulationOptions {
   city: string;
@@ -29,17 +29,30 @@ interface Listing {
   showingsPerDay: number;
   followsPerDay: number;
   replacementDay: number | null;
+  /** A new maintainer, who takes the listing's work from the day after the change. */
+  handover: { day: number; toAgentId: string } | null;
+  /** Sales drawn for it: one stopped before signing puts the listing back on the market. */
+  sales: number;
 }
 
 interface Buyer {
   id: string;
   phone: string;
-  consented: boolean;
+  /** Consent grants and revocations by time: calls are drawn day by day but fall out of time order. */
+  consent: Array<{ at: Instant; granted: boolean }>;
 }
 
-const meanLifetimeDays = 86;
+/** Whether the buyer's consent stood at `at`. */
+function consentedAt(buyer: Buyer, at: Instant): boolean {
+  let granted = false;
+  for (const change of buyer.consent) if (change.at <= at) granted = change.granted;
+  return granted;
+}
+
+/** A listing lives as long as its row had been on the site when scraped, at least a week. */
+const lifetimeOf = (seed: ListingSeed) => Math.max(7, seed.ageDays);
 /** Mobile prefixes in use in China, so that every simulated number is a valid E.164 number. */
-const mobilePrefixes = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"]; // the mean age of the real listings: the stock on the first day
+const mobilePrefixes = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"];
 
 export class Simulation {
   private readonly random: Random;
@@ -52,16 +65,29 @@ export class Simulation {
   private buyers: Buyer[] = [];
   private published = 0;
   private owed = 0;
+  private readonly communityPrefix: string;
+  private readonly seeds: readonly ListingSeed[];
+  private readonly longestLife: number;
+  private readonly stockOnFirstDay: number;
 
-  constructor(private readonly options: SimulationOptions, private readonly seeds: readonly ListingSeed[]) {
+  constructor(private readonly options: SimulationOptions, seeds: readonly ListingSeed[]) {
     const perYear = rate.listingsPerYear[options.city];
     if (perYear === undefined) throw new Error(`no listing volume known for ${options.city}: one of ${Object.keys(rate.listingsPerYear).join(", ")}`);
     const first = startOfBusinessDate(options.start);
     if (first === null) throw new Error(`--start must be YYYY-MM-DD, got ${options.start}`);
     this.firstDayAt = first;
-    this.random = new Random(options.seed);
-    this.schedule = new Schedule({ city: options.city, brand: options.brand, idPrefix: `${options.city}-${options.seed}` }, first, options.days);
     this.listingsPerDay = (perYear * options.scale) / 365;
+    // Two cities, or two brands of a city, of one seed live different histories.
+    this.random = new Random(options.seed, `${options.city}/${options.brand}`);
+    this.schedule = new Schedule({ city: options.city, brand: options.brand, idPrefix: `${options.city}-${options.brand}-${options.seed}` }, first, options.days);
+    // Only Beijing has listing data: elsewhere its communities are resampled under the city's name, so that no two cities share one.
+    this.communityPrefix = options.city === "beijing" ? "" : `${options.city}/`;
+    // Parking spaces are listed on the site too: a home is what the commitments are about.
+    this.seeds = seeds.filter((seed) => seed.layout !== "车位");
+    const lifetimes = this.seeds.map(lifetimeOf);
+    this.longestLife = Math.max(...lifetimes);
+    // A steady flow leaves standing as many listings as its mean lifetime's days of it (86 days in the data).
+    this.stockOnFirstDay = this.listingsPerDay * (lifetimes.reduce((sum, days) => sum + days, 0) / lifetimes.length);
     this.agents = Math.max(1, Math.round(perYear * options.scale * rate.agentsPerListingYear));
     this.priceFactor = rate.priceFactor[options.city] ?? rate.defaultPriceFactor;
   }
@@ -79,42 +105,61 @@ export class Simulation {
   }
 
   private live(day: number): void {
-    this.owed += day === 0 ? (this.listingsPerDay * meanLifetimeDays) : this.listingsPerDay;
+    this.owed += day === 0 ? this.stockOnFirstDay : this.listingsPerDay;
     for (; this.owed >= 1; this.owed--) this.publish(day);
     const still: Listing[] = [];
     for (const listing of this.active) {
-      if (day >= listing.endDay) this.end(listing, day);
-      else {
-        this.tend(listing, day);
-        still.push(listing);
-      }
+      if (day >= listing.endDay && this.end(listing, day)) continue;
+      this.tend(listing, day);
+      still.push(listing);
     }
     this.active = still;
   }
 
+  /**
+   * A listing drawn from the data. The market on the first day is the stock a steady flow leaves
+   * standing: there, a listing of a long life is met more often than one of a short life, in
+   * proportion to its lifetime, and part-way through it.
+   */
+  private draw(day: number): { seed: ListingSeed; lifetime: number; lived: number } {
+    for (;;) {
+      const seed = this.random.pick(this.seeds);
+      const lifetime = lifetimeOf(seed);
+      if (day > 0) return { seed, lifetime, lived: 0 };
+      if (this.random.chance(lifetime / this.longestLife)) return { seed, lifetime, lived: this.random.int(0, lifetime - 1) };
+    }
+  }
+
   private publish(day: number): void {
-    const seed = this.random.pick(this.seeds);
+    const { seed, lifetime, lived } = this.draw(day);
     const n = ++this.published;
-    const lifetime = Math.max(7, seed.ageDays);
-    // On the first day the market already holds listings part-way through their lives.
-    const lived = day === 0 ? this.random.int(0, lifetime - 1) : 0;
     const listing: Listing = {
-      id: `L${n}`, ownerId: `O${n}`, agentId: `A${this.random.int(1, this.agents)}`, seed,
+      id: `L${n}`, ownerId: `O${n}`, agentId: this.agent(), seed,
       askingPriceFen: Math.round(seed.askingPriceFen * this.priceFactor), publishedDay: day, endDay: day + lifetime - lived,
-      showingsPerDay: seed.showings / lifetime, followsPerDay: seed.followers / lifetime, replacementDay: null,
+      showingsPerDay: seed.showings / lifetime, followsPerDay: seed.followers / lifetime, replacementDay: null, handover: null, sales: 0,
     };
     const replacementChance = rate.replacementRequestsPerYear / rate.listingsPerYear["beijing"]!;
     if (this.random.chance(replacementChance)) listing.replacementDay = day + this.random.int(0, Math.max(0, listing.endDay - day - 1));
     this.active.push(listing);
     // New listings go up overnight, before the day's showings and follows.
     this.schedule.add(this.at(day, 0, 7), "listing.published", {
-      listingId: listing.id, ownerId: listing.ownerId, agentId: listing.agentId, communityId: seed.community, layout: seed.layout, areaSqm: seed.areaSqm, askingPriceFen: listing.askingPriceFen,
+      listingId: listing.id, ownerId: listing.ownerId, agentId: listing.agentId, communityId: `${this.communityPrefix}${seed.community}`, layout: seed.layout, areaSqm: seed.areaSqm, askingPriceFen: listing.askingPriceFen,
     });
+  }
+
+  /** An agent, named with the store they work in: the contract has no store, so an agent's id carries it. */
+  private agent(): string {
+    const n = this.random.int(1, this.agents);
+    return `ST${Math.ceil(n / rate.agentsPerStore)}-A${n}`;
   }
 
   private tend(listing: Listing, day: number): void {
     const r = this.random;
     const age = day - listing.publishedDay;
+    if (listing.handover !== null && day > listing.handover.day) {
+      listing.agentId = listing.handover.toAgentId;
+      listing.handover = null;
+    }
     for (let k = r.poisson(listing.showingsPerDay); k > 0; k--) this.showing(listing, day);
     for (let k = r.poisson(listing.followsPerDay); k > 0; k--) {
       this.schedule.add(this.at(day, 7, 23), "listing.followed", { listingId: listing.id, consumerId: `C${r.int(1, 5_000_000)}` });
@@ -142,23 +187,27 @@ export class Simulation {
     const showingId = `S${listing.id}-${day}-${r.int(0, 1_000_000)}`;
     const at = this.at(day, 9, 21);
     this.schedule.add(at, "showing.recorded", { showingId, listingId: listing.id, buyerId: buyer.id, agentId: listing.agentId });
-    if (r.chance(rate.feedbackInTime)) {
+    const inTime = r.chance(rate.feedbackInTime);
+    if (inTime) {
       this.schedule.add(at + r.int(30, 40 * 60) * msPerMinute, "showing.feedback_sent", { showingId, listingId: listing.id, ownerId: listing.ownerId, text: "买家反馈已告知业主" });
     } else if (r.chance(rate.feedbackLateShare)) {
       this.schedule.add(at + r.int(4 * 24, 6 * 24) * msPerHour, "showing.feedback_sent", { showingId, listingId: listing.id, ownerId: listing.ownerId, text: "反馈晚了" });
     }
     if (r.chance(rate.showingReviewShare)) {
       const praise = r.chance(rate.praiseRate);
-      this.schedule.add(at + r.int(1, 48) * msPerHour, "review.submitted", { reviewId: `R${showingId}`, authorId: listing.ownerId, stage: "showing", rating: praise ? r.int(4, 5) : r.int(1, 3), text: remark(r, { negative: !praise }), listingId: listing.id });
+      // An owner unhappy with a showing whose feedback did not come says so.
+      const reason: Reason = inTime ? r.pick(reasons.filter((x) => x !== "no_feedback")) : "no_feedback";
+      this.schedule.add(at + r.int(1, 48) * msPerHour, "review.submitted", { reviewId: `R${showingId}`, authorId: listing.ownerId, stage: "showing", rating: praise ? r.int(4, 5) : r.int(1, 3), text: remark(r, { negative: !praise, reason }), listingId: listing.id });
     }
-    if (r.chance(rate.marketingCallPerShowing)) this.call(buyer, listing, at + r.int(20, 30) * msPerHour);
+    // The next day, in working hours.
+    if (r.chance(rate.marketingCallPerShowing)) this.call(buyer, listing, this.at(day + 1, 9, 20));
   }
 
   /** Buyers come back: most showings are new buyers, some are buyers seen before. */
   private buyer(): Buyer {
     const r = this.random;
-    if (this.buyers.length > 0 && r.chance(0.3)) return r.pick(this.buyers);
-    const buyer: Buyer = { id: `B${this.published}-${r.int(0, 1_000_000)}`, phone: `+86${r.pick(mobilePrefixes)}${String(r.int(0, 99_999_999)).padStart(8, "0")}`, consented: false };
+    if (this.buyers.length > 0 && r.chance(rate.returningBuyerShare)) return r.pick(this.buyers);
+    const buyer: Buyer = { id: `B${this.published}-${r.int(0, 1_000_000)}`, phone: `+86${r.pick(mobilePrefixes)}${String(r.int(0, 99_999_999)).padStart(8, "0")}`, consent: [] };
     if (this.buyers.length < 2_000) this.buyers.push(buyer);
     else this.buyers[r.int(0, this.buyers.length - 1)] = buyer;
     return buyer;
@@ -167,26 +216,34 @@ export class Simulation {
   private call(buyer: Buyer, listing: Listing, at: Instant): void {
     const r = this.random;
     const withoutConsent = r.chance(rate.callWithoutConsentShare);
-    if (!buyer.consented && !withoutConsent) {
+    if (!withoutConsent && !consentedAt(buyer, at)) {
       if (!r.chance(rate.buyerConsentShare)) return; // no consent, and agents who check do not call
-      buyer.consented = true;
+      this.consent(buyer, at - 10 * msPerMinute, true);
       this.schedule.add(at - 10 * msPerMinute, "consent.granted", { phone: buyer.phone, scope: "marketing_calls", consumerId: buyer.id, channel: "app" });
     }
     const callId = `K${listing.id}-${at}`;
+    const consented = consentedAt(buyer, at);
     this.schedule.add(at, "call.placed", { callId, phone: buyer.phone, agentId: listing.agentId, purpose: "marketing" });
-    if (withoutConsent && !buyer.consented && r.chance(rate.reportedShare)) {
+    if (!consented && r.chance(rate.reportedShare)) {
       this.schedule.add(at + r.int(1, 48) * msPerHour, "call.reported", { reportId: `RP${callId}`, phone: buyer.phone, reporterId: buyer.id, callId });
     }
-    if (buyer.consented && r.chance(rate.consentRevokedShare)) {
-      buyer.consented = false;
-      this.schedule.add(at + r.int(1, 10) * msPerDay, "consent.revoked", { phone: buyer.phone, scope: "marketing_calls" });
+    if (consented && r.chance(rate.consentRevokedShare)) {
+      const revokedAt = at + r.int(1, 10) * msPerDay;
+      this.consent(buyer, revokedAt, false);
+      this.schedule.add(revokedAt, "consent.revoked", { phone: buyer.phone, scope: "marketing_calls" });
     }
+  }
+
+  private consent(buyer: Buyer, at: Instant, granted: boolean): void {
+    buyer.consent.push({ at, granted });
+    buyer.consent.sort((a, b) => a.at - b.at);
   }
 
   private ownerMessage(listing: Listing, day: number): void {
     const r = this.random;
     const negative = r.chance(rate.ownerMessageNegativeShare);
-    const reason: Reason = listing.showingsPerDay < 0.1 ? "few_showings" : r.pick(["no_feedback", "price", "attitude", "slow_response", "few_showings"]);
+    // A listing few come to see (under one showing in ten days) gives that reason half the time.
+    const reason: Reason = listing.showingsPerDay < 0.1 && r.chance(0.5) ? "few_showings" : r.pick(reasons);
     this.schedule.add(this.at(day, 8, 23), "owner.message", { listingId: listing.id, ownerId: listing.ownerId, text: remark(r, { negative, reason }) });
   }
 
@@ -194,22 +251,32 @@ export class Simulation {
     const r = this.random;
     const at = this.at(day, 9, 20);
     this.schedule.add(at, "owner.replacement_requested", { listingId: listing.id, ownerId: listing.ownerId });
-    const toAgentId = `A${r.int(1, this.agents)}`;
-    const after = r.chance(rate.replacedWithinThreeDays) ? r.int(1, 48) * msPerHour : r.int(4, 6) * msPerDay;
-    this.schedule.add(at + after, "listing.maintainer_changed", { listingId: listing.id, fromAgentId: listing.agentId, toAgentId: toAgentId === listing.agentId ? `${toAgentId}b` : toAgentId, requestedByOwner: true });
+    const drawn = this.agent();
+    const toAgentId = drawn === listing.agentId ? `${drawn}b` : drawn;
+    const changedAt = at + (r.chance(rate.replacedWithinThreeDays) ? r.int(1, 48) * msPerHour : r.int(4, 6) * msPerDay);
+    this.schedule.add(changedAt, "listing.maintainer_changed", { listingId: listing.id, fromAgentId: listing.agentId, toAgentId, requestedByOwner: true });
+    listing.handover = { day: Math.floor((changedAt - this.firstDayAt) / msPerDay), toAgentId };
   }
 
-  private end(listing: Listing, day: number): void {
+  /** The listing leaves the market: sold or taken down. False if its sale was stopped before signing and it stays on. */
+  private end(listing: Listing, day: number): boolean {
     const r = this.random;
     if (r.chance(rate.dealShare)) {
       const sellerLeaseShare = rate.sellerLeasePerYear / (rate.listingsPerYear["beijing"]! * rate.dealShare);
-      simulateSale({ dealId: `D${listing.id}`, listingId: listing.id, askingPriceFen: listing.askingPriceFen, buyerId: this.buyer().id, sellerId: listing.ownerId, signAt: this.at(day, 10, 18), sellerLeaseShare }, r, this.schedule);
+      const dealId = ++listing.sales === 1 ? `D${listing.id}` : `D${listing.id}-${listing.sales}`;
+      // Negotiated from today, signed two days on: a proposal falls up to 46 hours before the signing.
+      const outcome = simulateSale({ dealId, listingId: listing.id, askingPriceFen: listing.askingPriceFen, buyerId: this.buyer().id, sellerId: listing.ownerId, signAt: this.at(day + 2, 10, 18), sellerLeaseShare }, r, this.schedule);
+      if (outcome === "stopped") {
+        listing.endDay = day + r.int(7, 30);
+        return false;
+      }
       if (r.chance(rate.otherLeasesPerSellerLease * sellerLeaseShare)) {
         this.schedule.add(this.at(day, 10, 18), "lease.signed", { leaseId: `LS${listing.id}`, tenantId: `T${listing.id}`, use: r.chance(0.9) ? "residential" : "commercial", commissionFen: r.int(2_000, 9_000) * 100 });
       }
-      return;
+      return true;
     }
     const consent = !r.chance(rate.delistWithoutConsentPerYear / (rate.listingsPerYear["beijing"]! * (1 - rate.dealShare)));
     this.schedule.add(this.at(day, 9, 20), "listing.delisted", { listingId: listing.id, ownerConsent: consent, reason: consent ? "owner_withdrew" : "agent_error" });
+    return true;
   }
 }

@@ -123,6 +123,15 @@ describe("anxin simulate", () => {
     expect(await anxin("simulate", "--city", "beijing", "--days", "1", "--scale", "100")).toMatchObject({ code: 2, err: expect.stringContaining("--scale must be at most 10") });
     expect(await anxin("simulate", "--city", "beijing", "--days", "0")).toMatchObject({ code: 2, err: expect.stringContaining("--days must be a positive integer") });
   });
+
+  it("refuses a seed the generator would cut, a brand events cannot name, and days past the contract's last year", async () => {
+    for (const seed of ["4294967303", "-1", "", "1.5"]) {
+      expect(await anxin("simulate", "--city", "beijing", "--days", "1", "--seed", seed)).toMatchObject({ code: 2, err: expect.stringContaining("--seed must be an integer from 0 to 4294967295") });
+    }
+    expect(await anxin("simulate", "--city", "beijing", "--days", "1", "--brand", "Bad Brand")).toMatchObject({ code: 2, err: expect.stringContaining("--brand") });
+    expect(await anxin("simulate", "--city", "beijing", "--days", "60", "--start", "2999-12-01")).toMatchObject({ code: 2, err: expect.stringContaining("run past 2999") });
+    expect(await anxin("simulate", "--city", "beijing", "--days", "1000000000", "--scale", "0.00001")).toMatchObject({ code: 2, err: expect.stringContaining("run past 2999") });
+  });
 });
 
 describe("a database that cannot be opened, or a port taken", () => {

@@ -22,12 +22,13 @@ const digest = (events: SimEvent[]) => createHash("sha256").update(events.map((e
 const ofType = (events: SimEvent[], type: string) => events.filter((e) => e.type === type);
 
 describe("the real Beijing listing data", () => {
-  it("is read whole: 16,108 listings, villas' areas from price over unit price", () => {
+  it("is read whole: 16,108 listings, villas' rooms as their layout and their areas from price over unit price", () => {
     expect(seeds).toHaveLength(16_108);
     const csv = readFileSync(join(dataDir(), "lianjia-beijing", "house.csv"), "utf8");
-    const villa = parseListings(csv).find((s) => s.layout.includes("别墅"));
-    expect(villa).toBeDefined();
-    expect(villa!.areaSqm).toBeGreaterThan(100);
+    // 水郡长安: "联排别墅,6室2厅", 1,700万 at 59,362 a square metre.
+    const villa = parseListings(csv).find((s) => s.community === "水郡长安" && s.askingPriceFen === 1_700 * 10_000 * 100);
+    expect(villa).toMatchObject({ layout: "6室2厅", areaSqm: 286.38 });
+    expect(seeds.filter((s) => /别墅/.test(s.layout))).toEqual([]);
     expect(new Set(seeds.map((s) => s.community)).size).toBe(3_287);
   });
 
@@ -53,11 +54,82 @@ describe("anxin simulate", () => {
     expect(s.claims.map((c) => c.commitment)).toEqual(expect.arrayContaining(["showing-feedback-48h", "commission-refund", "post-sale-rental-waiver"]));
   });
 
-  it("draws every listing from a real one: community, layout, area and asking price", () => {
+  it("draws every listing from a real home: community, layout, area and asking price; never a parking space", () => {
     const real = new Set(seeds.map((s) => `${s.community}|${s.layout}|${s.areaSqm}|${s.askingPriceFen}`));
     const published = ofType(simulate(), "listing.published");
     expect(published.length).toBeGreaterThan(500);
     for (const e of published) expect(real.has(`${e.data["communityId"]}|${e.data["layout"]}|${e.data["areaSqm"]}|${e.data["askingPriceFen"]}`)).toBe(true);
+    expect(published.filter((e) => e.data["layout"] === "车位")).toEqual([]);
+  });
+
+  it("opens on the stock a steady flow leaves standing: a year's first month sees as many showings as its last", () => {
+    const showings = ofType(simulate({ days: 365, start: "2025-01-01" }), "showing.recorded");
+    const inMonth = (month: string) => showings.filter((e) => e.occurredAt.startsWith(month)).length;
+    expect(inMonth("2025-01") / inMonth("2025-12")).toBeGreaterThan(0.9);
+    expect(inMonth("2025-01") / inMonth("2025-12")).toBeLessThan(1.1);
+  });
+
+  it("writes every deal's price proposals, one or two in the 48 hours before its signing", () => {
+    const events = simulate({ days: 120 });
+    const signed = ofType(events, "deal.signed");
+    expect(signed.length).toBeGreaterThan(100);
+    for (const deal of signed) {
+      const signedAt = Date.parse(deal.occurredAt);
+      const proposals = ofType(events, "deal.price_proposed").filter((e) => e.data["dealId"] === deal.data["dealId"]).map((e) => signedAt - Date.parse(e.occurredAt));
+      expect(proposals.length).toBeGreaterThanOrEqual(1);
+      expect(proposals.length).toBeLessThanOrEqual(2);
+      for (const before of proposals) expect(before).toBeLessThanOrEqual(48 * 3_600_000);
+    }
+  });
+
+  it("stops most deals the pre-signing check halts for their price (where it is live): they are never signed", () => {
+    const s = run(simulate({ city: "wuhan", days: 365, scale: 0.03, start: "2025-01-01" }));
+    const deviating = s.risks.filter((r) => r.rule === "price-deviation-48h");
+    const stopped = deviating.filter((r) => r.signedAt === null);
+    expect(deviating.length).toBeGreaterThan(5);
+    expect(stopped.length / deviating.length).toBeGreaterThan(0.6);
+  });
+
+  it("calls a buyer for marketing only with their consent standing at the call, but for the few calls drawn without it", () => {
+    const events = simulate({ days: 120, scale: 0.03 });
+    const consent = new Map<unknown, boolean>();
+    let calls = 0;
+    let without = 0;
+    for (const e of events) {
+      if (e.type === "consent.granted") consent.set(e.data["phone"], true);
+      if (e.type === "consent.revoked") consent.set(e.data["phone"], false);
+      if (e.type !== "call.placed") continue;
+      calls++;
+      if (consent.get(e.data["phone"]) !== true) without++;
+      const hour = Number(e.occurredAt.slice(11, 13));
+      expect(hour >= 9 && hour < 20).toBe(true);
+    }
+    expect(calls).toBeGreaterThan(500);
+    expect(without / calls).toBeLessThan(0.01);
+  });
+
+  it("has a new maintainer do the listing's work after a change", () => {
+    const events = simulate({ days: 365, scale: 0.03 });
+    const changes = new Map<unknown, { at: number; to: unknown }>();
+    for (const e of ofType(events, "listing.maintainer_changed")) changes.set(e.data["listingId"], { at: Date.parse(e.occurredAt), to: e.data["toAgentId"] });
+    const after = events.filter((e) => e.type === "showing.recorded" && changes.has(e.data["listingId"]) && Date.parse(e.occurredAt) >= changes.get(e.data["listingId"])!.at + 86_400_000);
+    expect(changes.size).toBeGreaterThan(3);
+    expect(after.length).toBeGreaterThan(10);
+    for (const e of after) expect(e.data["agentId"]).toBe(changes.get(e.data["listingId"])!.to);
+  });
+
+  it("names its ids by city, brand and seed, the same in a shorter run; two brands or cities of one seed live different histories", () => {
+    const year = simulate({ days: 60 });
+    const month = simulate({ days: 30 });
+    expect(month).toEqual(year.slice(0, month.length));
+    expect(month[0]!.id).toMatch(/^beijing-lianjia-7-\d+$/);
+    const deyou = simulate({ brand: "deyou", days: 30 });
+    expect(deyou.map((e) => e.data)).not.toEqual(month.map((e) => e.data));
+    const jinan = simulate({ city: "jinan", days: 30 });
+    const shenyang = simulate({ city: "shenyang", days: 30 });
+    expect(jinan.map((e) => e.data)).not.toEqual(shenyang.map((e) => e.data));
+    // Beijing's communities, resampled elsewhere, under the city's name.
+    expect(ofType(jinan, "listing.published").every((e) => String(e.data["communityId"]).startsWith("jinan/"))).toBe(true);
   });
 
   it("keeps feedback in time for about 99.9% of showings and custody for about 97.2% of deposits", () => {
@@ -74,11 +146,20 @@ describe("anxin simulate", () => {
     expect(custody).toBeLessThan(0.99);
   });
 
-  it("gives owners short Chinese remarks, negative ones with a reason a manager acts on", () => {
-    const messages = ofType(simulate({ days: 120, scale: 0.05 }), "owner.message").map((e) => String(e.data["text"]));
+  it("gives owners short Chinese remarks, negative ones with a reason a manager acts on, in hundreds of wordings", () => {
+    const events = simulate({ days: 120, scale: 0.05 });
+    const messages = ofType(events, "owner.message").map((e) => String(e.data["text"]));
     expect(messages.length).toBeGreaterThan(50);
     expect(messages.some((t) => /带看|反馈|降价|态度|回复/.test(t) && /少|没|不|差|慢/.test(t))).toBe(true);
     expect(messages.some((t) => /满意|专业|及时|很好/.test(t))).toBe(true);
+    const texts = new Set(events.filter((e) => e.type === "owner.message" || e.type === "review.submitted" || e.type === "complaint.filed").map((e) => e.data["text"]));
+    expect(texts.size).toBeGreaterThan(200);
+  });
+
+  it("has a complaint say what its category names", () => {
+    const complaints = ofType(simulate({ days: 365, scale: 0.03 }), "complaint.filed");
+    expect(complaints.length).toBeGreaterThan(10);
+    for (const e of complaints.filter((c) => c.data["category"] === "attitude")) expect(String(e.data["text"])).toMatch(/态度|不理人|迟到|语气/);
   });
 
   it("runs from the command line; an unknown city is a clear error", async () => {
