@@ -77,13 +77,10 @@ function money(version: Version) {
   return { version, kind: "payout", amountFen: version.rule.amountFen, fundPayer: version.rule.payer, approval: version.rule.approval } as const;
 }
 
-function isBreach(ctx: RuleContext, call: CallFacts): boolean {
-  return call.purpose === "marketing" && !consentedAt(ctx.facts.phones.get(phoneKeyOf(call.brand, call.phoneHash)), call.at);
-}
-
 function judgeCall(ctx: RuleContext, version: Version, call: CallFacts): void {
-  if (version.rule.act !== "marketing-call-without-consent" || !isBreach(ctx, call)) return;
+  if (version.rule.act !== "marketing-call-without-consent" || call.purpose !== "marketing") return;
   const phone = ctx.facts.phones.get(phoneKeyOf(call.brand, call.phoneHash));
+  if (consentedAt(phone, call.at)) return;
   const reports = (phone?.reports ?? []).filter((r) => r.at >= call.at && (r.callId === null || r.callId === call.callId));
   for (const report of reports) {
     const reportClaim = ctx.claimFor(version.commitment, ["report", report.reportId]);
