@@ -1,9 +1,18 @@
 // A seeded random source: the same seed gives the same history, on any machine.
+import { assert } from "../domain/assert.js";
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
 
 const resolution = 0x80000000;
 /** The largest seed: the generator takes 32 bits of it. */
 export const maxSeed = 0xffff_ffff;
+
+/** MurmurHash3's finaliser: every bit of the word moves every bit of the result. */
+function fmix32(word: number): number {
+  let h = word | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
 /** FNV-1a, 32 bits: a name's hash, the same on any machine. */
 function fnv1a(text: string): number {
@@ -20,9 +29,12 @@ export class Random {
    * brand), so that one seed gives each its own history.
    */
   constructor(seed: number, stream: string) {
-    const named = fnv1a(stream);
-    // xoroshiro128plus(seed) would be [-1, ~seed, seed | 0, 0]: the stream takes the words the seed leaves.
-    this.rng = xoroshiro128plus.fromState([~named, ~seed, seed | 0, named]);
+    assert(Number.isInteger(seed) && seed >= 0 && seed <= maxSeed, `a seed is 0 to ${maxSeed}: ${seed}`);
+    const streamHash = fnv1a(stream);
+    // Each word mixed: xoroshiro128plus(seed) sets them to [-1, ~seed, seed, 0], and its first
+    // draws then hardly differ from one seed to the next. No mixed state is all zero: fmix32 is
+    // a bijection taking only 0 to 0, and the second and third words differ.
+    this.rng = xoroshiro128plus.fromState([fmix32(streamHash), fmix32(seed), fmix32(seed ^ 0x9e3779b9), fmix32(streamHash ^ 0x85ebca6b)]);
   }
 
   /** Uniform in [0, 1). */

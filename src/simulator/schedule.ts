@@ -1,6 +1,6 @@
 // Events of a simulated history, bucketed by business day so that each day is written in time order.
 import type { Envelope } from "../domain/events/schema.js";
-import { assert } from "../domain/assert.js";
+import { InvariantError } from "../domain/assert.js";
 import { formatInstant, msPerDay, type Instant } from "../domain/time.js";
 
 export type SimEvent = Envelope;
@@ -9,7 +9,7 @@ export class Schedule {
   private readonly buckets = new Map<number, Array<{ at: Instant; seq: number; event: SimEvent }>>();
   private seq = 0;
   /** The first day not yet taken: an event for an earlier one would never be written. */
-  private next = 0;
+  private firstUntakenDay = 0;
 
   constructor(
     private readonly place: { city: string; brand: string; idPrefix: string },
@@ -26,7 +26,7 @@ export class Schedule {
     const seq = ++this.seq;
     if (day < 0 || day >= this.days) return;
     // A day already written is gone: a deal's proposals, dated before the day its sale was drawn, were lost so.
-    assert(day >= this.next, `${type} at ${formatInstant(at)} falls on a day already written`);
+    if (day < this.firstUntakenDay) throw new InvariantError(`${type} at ${formatInstant(at)} falls on a day already written`);
     const event: SimEvent = { id: `${this.place.idPrefix}-${seq}`, type, occurredAt: formatInstant(at), city: this.place.city, brand: this.place.brand, data };
     let bucket = this.buckets.get(day);
     if (bucket === undefined) this.buckets.set(day, (bucket = []));
@@ -35,7 +35,7 @@ export class Schedule {
 
   /** The events of a day in time order, forgotten once taken. */
   take(day: number): SimEvent[] {
-    this.next = day + 1;
+    this.firstUntakenDay = day + 1;
     const bucket = this.buckets.get(day) ?? [];
     this.buckets.delete(day);
     bucket.sort((a, b) => a.at - b.at || a.seq - b.seq);

@@ -1,6 +1,6 @@
 // Owners' and buyers' short remarks, positive and negative; negative ones carry the reasons a
 // store manager acts on, so that a sentiment detector gets realistic input. A remark is a core
-// phrase of its reason, said by an owner or a buyer, with an opening and an ending of a few
+// phrase of its reason, as an owner or a buyer says it, with an opening and an ending of a few
 // kinds: hundreds of texts, not a list a detector could learn by heart.
 import type { Random } from "./random.js";
 
@@ -29,9 +29,15 @@ const positive: Record<Author, readonly string[]> = {
   buyer: ["经纪人很专业，手续办得很顺", "带看很耐心，房子的情况讲得很清楚", "服务很好，有问必答", "签约过户都很顺利", "交易流程透明，很放心", "帮我争取到了合适的价格"],
 };
 
-const openings: Record<"negative" | "positive", readonly string[]> = {
-  negative: ["", "", "说实话，", "不太满意：", "房子挂了一个多月，", "跟您反映一下，", "唉，"],
-  positive: ["", "", "总体来说，", "这次体验不错，", "必须表扬一下，"],
+const openings: Record<Author, Record<"negative" | "positive", readonly string[]>> = {
+  owner: {
+    negative: ["", "", "说实话，", "不太满意：", "作为业主，", "跟您反映一下，", "唉，"],
+    positive: ["", "", "总体来说，", "卖房这段时间，", "必须表扬一下，"],
+  },
+  buyer: {
+    negative: ["", "", "说实话，", "不太满意：", "买这套房的过程中，", "跟您反映一下，", "唉，"],
+    positive: ["", "", "总体来说，", "这次买房体验不错，", "必须表扬一下，"],
+  },
 };
 const endings: Record<"negative" | "positive", readonly string[]> = {
   negative: ["", "。", "，希望改进。", "，请店长看一下。", "，再这样就换中介了。", "！", "，很失望。"],
@@ -44,5 +50,5 @@ export function remark(random: Random, options: { negative: boolean; author?: Au
   const author = options.author ?? "owner";
   const tone = options.negative ? "negative" : "positive";
   const core = options.negative ? random.pick(negative[author][options.reason ?? random.pick(reasons)]) : random.pick(positive[author]);
-  return `${random.pick(openings[tone])}${core}${random.pick(endings[tone])}`;
+  return `${random.pick(openings[author][tone])}${core}${random.pick(endings[tone])}`;
 }

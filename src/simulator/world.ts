@@ -29,10 +29,10 @@ interface Listing {
   showingsPerDay: number;
   followsPerDay: number;
   replacementDay: number | null;
-  /** A new maintainer, who takes the listing's work from the day after the change. */
-  handover: { day: number; toAgentId: string } | null;
+  /** A new maintainer, who does the listing's work from the change on. */
+  handover: { at: Instant; toAgentId: string } | null;
   /** Sales drawn for it: one stopped before signing puts the listing back on the market. */
-  sales: number;
+  salesDrawn: number;
 }
 
 interface Buyer {
@@ -47,6 +47,14 @@ function consentedAt(buyer: Buyer, at: Instant): boolean {
   let granted = false;
   for (const change of buyer.consent) if (change.at <= at) granted = change.granted;
   return granted;
+}
+
+/** What an owner unhappy with a showing whose feedback came in time says: not "no showings", the showing being one. */
+const showingComplaints: readonly Reason[] = ["price", "attitude", "slow_response"];
+
+/** Who does a listing's work at `at`: its maintainer, or the new one from a change on. */
+function agentAt(listing: Listing, at: Instant): string {
+  return listing.handover !== null && at >= listing.handover.at ? listing.handover.toAgentId : listing.agentId;
 }
 
 /** A listing lives as long as its row had been on the site when scraped, at least a week. */
@@ -67,7 +75,7 @@ export class Simulation {
   private owed = 0;
   private readonly communityPrefix: string;
   private readonly seeds: readonly ListingSeed[];
-  private readonly longestLife: number;
+  private readonly longestLifeDays: number;
   private readonly stockOnFirstDay: number;
 
   constructor(private readonly options: SimulationOptions, seeds: readonly ListingSeed[]) {
@@ -85,7 +93,7 @@ export class Simulation {
     // Parking spaces are listed on the site too: a home is what the commitments are about.
     this.seeds = seeds.filter((seed) => seed.layout !== "车位");
     const lifetimes = this.seeds.map(lifetimeOf);
-    this.longestLife = Math.max(...lifetimes);
+    this.longestLifeDays = Math.max(...lifetimes);
     // A steady flow leaves standing as many listings as its mean lifetime's days of it (86 days in the data).
     this.stockOnFirstDay = this.listingsPerDay * (lifetimes.reduce((sum, days) => sum + days, 0) / lifetimes.length);
     this.agents = Math.max(1, Math.round(perYear * options.scale * rate.agentsPerListingYear));
@@ -121,25 +129,32 @@ export class Simulation {
    * standing: there, a listing of a long life is met more often than one of a short life, in
    * proportion to its lifetime, and part-way through it.
    */
-  private draw(day: number): { seed: ListingSeed; lifetime: number; lived: number } {
+  private draw(day: number): { seed: ListingSeed; lifetimeDays: number; livedDays: number } {
+    if (day > 0) {
+      const seed = this.random.pick(this.seeds);
+      return { seed, lifetimeDays: lifetimeOf(seed), livedDays: 0 };
+    }
     for (;;) {
       const seed = this.random.pick(this.seeds);
-      const lifetime = lifetimeOf(seed);
-      if (day > 0) return { seed, lifetime, lived: 0 };
-      if (this.random.chance(lifetime / this.longestLife)) return { seed, lifetime, lived: this.random.int(0, lifetime - 1) };
+      const lifetimeDays = lifetimeOf(seed);
+      if (this.random.chance(lifetimeDays / this.longestLifeDays)) return { seed, lifetimeDays, livedDays: this.random.int(0, lifetimeDays - 1) };
     }
   }
 
   private publish(day: number): void {
-    const { seed, lifetime, lived } = this.draw(day);
+    const { seed, lifetimeDays, livedDays } = this.draw(day);
     const n = ++this.published;
+    // A listing of the first day's stock was published before it: its weekly rhythm and its
+    // chances over a lifetime run from then.
     const listing: Listing = {
       id: `L${n}`, ownerId: `O${n}`, agentId: this.agent(), seed,
-      askingPriceFen: Math.round(seed.askingPriceFen * this.priceFactor), publishedDay: day, endDay: day + lifetime - lived,
-      showingsPerDay: seed.showings / lifetime, followsPerDay: seed.followers / lifetime, replacementDay: null, handover: null, sales: 0,
+      askingPriceFen: Math.round(seed.askingPriceFen * this.priceFactor), publishedDay: day - livedDays, endDay: day + lifetimeDays - livedDays,
+      showingsPerDay: seed.showings / lifetimeDays, followsPerDay: seed.followers / lifetimeDays, replacementDay: null, handover: null, salesDrawn: 0,
     };
-    const replacementChance = rate.replacementRequestsPerYear / rate.listingsPerYear["beijing"]!;
-    if (this.random.chance(replacementChance)) listing.replacementDay = day + this.random.int(0, Math.max(0, listing.endDay - day - 1));
+    const daysLeft = listing.endDay - day;
+    const replacementChance = (rate.replacementRequestsPerYear / rate.listingsPerYear["beijing"]!) * (daysLeft / lifetimeDays);
+    // Requested at least a week before the listing ends, so that the change (up to six days on) falls while it is on the market.
+    if (this.random.chance(replacementChance)) listing.replacementDay = day + this.random.int(0, Math.max(0, daysLeft - 8));
     this.active.push(listing);
     // New listings go up overnight, before the day's showings and follows.
     this.schedule.add(this.at(day, 0, 7), "listing.published", {
@@ -156,7 +171,7 @@ export class Simulation {
   private tend(listing: Listing, day: number): void {
     const r = this.random;
     const age = day - listing.publishedDay;
-    if (listing.handover !== null && day > listing.handover.day) {
+    if (listing.handover !== null && listing.handover.at <= this.firstDayAt + day * msPerDay) {
       listing.agentId = listing.handover.toAgentId;
       listing.handover = null;
     }
@@ -168,8 +183,14 @@ export class Simulation {
       const views = r.poisson(listing.followsPerDay * 7 * rate.viewsPerFollower);
       if (views > 0) this.schedule.add(this.at(day, 23, 24), "listing.viewed", { listingId: listing.id, count: views });
     }
-    if (age % rate.progressReportEveryDays === 3) this.schedule.add(this.at(day, 18, 21), "owner.progress_reported", { listingId: listing.id, agentId: listing.agentId, note: "本周带看与推广情况已汇报" });
-    if (r.chance(rate.promotionsPerListingMonth / 30)) this.schedule.add(this.at(day, 9, 18), "listing.promoted", { listingId: listing.id, agentId: listing.agentId, channel: r.pick(["app_top", "video", "vr_tour", "community_board"]), note: "推广" });
+    if (age % rate.progressReportEveryDays === 3) {
+      const at = this.at(day, 18, 21);
+      this.schedule.add(at, "owner.progress_reported", { listingId: listing.id, agentId: agentAt(listing, at), note: "本周带看与推广情况已汇报" });
+    }
+    if (r.chance(rate.promotionsPerListingMonth / 30)) {
+      const at = this.at(day, 9, 18);
+      this.schedule.add(at, "listing.promoted", { listingId: listing.id, agentId: agentAt(listing, at), channel: r.pick(["app_top", "video", "vr_tour", "community_board"]), note: "推广" });
+    }
     if (r.chance(rate.priceChangePerListing / (listing.endDay - listing.publishedDay))) {
       listing.askingPriceFen = Math.round(listing.askingPriceFen * (0.95 + 0.04 * r.float()));
       this.schedule.add(this.at(day, 9, 20), "listing.price_changed", { listingId: listing.id, askingPriceFen: listing.askingPriceFen });
@@ -186,7 +207,7 @@ export class Simulation {
     const buyer = this.buyer();
     const showingId = `S${listing.id}-${day}-${r.int(0, 1_000_000)}`;
     const at = this.at(day, 9, 21);
-    this.schedule.add(at, "showing.recorded", { showingId, listingId: listing.id, buyerId: buyer.id, agentId: listing.agentId });
+    this.schedule.add(at, "showing.recorded", { showingId, listingId: listing.id, buyerId: buyer.id, agentId: agentAt(listing, at) });
     const inTime = r.chance(rate.feedbackInTime);
     if (inTime) {
       this.schedule.add(at + r.int(30, 40 * 60) * msPerMinute, "showing.feedback_sent", { showingId, listingId: listing.id, ownerId: listing.ownerId, text: "买家反馈已告知业主" });
@@ -196,7 +217,7 @@ export class Simulation {
     if (r.chance(rate.showingReviewShare)) {
       const praise = r.chance(rate.praiseRate);
       // An owner unhappy with a showing whose feedback did not come says so.
-      const reason: Reason = inTime ? r.pick(reasons.filter((x) => x !== "no_feedback")) : "no_feedback";
+      const reason: Reason = inTime ? r.pick(showingComplaints) : "no_feedback";
       this.schedule.add(at + r.int(1, 48) * msPerHour, "review.submitted", { reviewId: `R${showingId}`, authorId: listing.ownerId, stage: "showing", rating: praise ? r.int(4, 5) : r.int(1, 3), text: remark(r, { negative: !praise, reason }), listingId: listing.id });
     }
     // The next day, in working hours.
@@ -218,12 +239,13 @@ export class Simulation {
     const withoutConsent = r.chance(rate.callWithoutConsentShare);
     if (!withoutConsent && !consentedAt(buyer, at)) {
       if (!r.chance(rate.buyerConsentShare)) return; // no consent, and agents who check do not call
-      this.consent(buyer, at - 10 * msPerMinute, true);
-      this.schedule.add(at - 10 * msPerMinute, "consent.granted", { phone: buyer.phone, scope: "marketing_calls", consumerId: buyer.id, channel: "app" });
+      const grantedAt = at - 10 * msPerMinute;
+      this.consent(buyer, grantedAt, true);
+      this.schedule.add(grantedAt, "consent.granted", { phone: buyer.phone, scope: "marketing_calls", consumerId: buyer.id, channel: "app" });
     }
     const callId = `K${listing.id}-${at}`;
     const consented = consentedAt(buyer, at);
-    this.schedule.add(at, "call.placed", { callId, phone: buyer.phone, agentId: listing.agentId, purpose: "marketing" });
+    this.schedule.add(at, "call.placed", { callId, phone: buyer.phone, agentId: agentAt(listing, at), purpose: "marketing" });
     if (!consented && r.chance(rate.reportedShare)) {
       this.schedule.add(at + r.int(1, 48) * msPerHour, "call.reported", { reportId: `RP${callId}`, phone: buyer.phone, reporterId: buyer.id, callId });
     }
@@ -255,7 +277,7 @@ export class Simulation {
     const toAgentId = drawn === listing.agentId ? `${drawn}b` : drawn;
     const changedAt = at + (r.chance(rate.replacedWithinThreeDays) ? r.int(1, 48) * msPerHour : r.int(4, 6) * msPerDay);
     this.schedule.add(changedAt, "listing.maintainer_changed", { listingId: listing.id, fromAgentId: listing.agentId, toAgentId, requestedByOwner: true });
-    listing.handover = { day: Math.floor((changedAt - this.firstDayAt) / msPerDay), toAgentId };
+    listing.handover = { at: changedAt, toAgentId };
   }
 
   /** The listing leaves the market: sold or taken down. False if its sale was stopped before signing and it stays on. */
@@ -263,7 +285,7 @@ export class Simulation {
     const r = this.random;
     if (r.chance(rate.dealShare)) {
       const sellerLeaseShare = rate.sellerLeasePerYear / (rate.listingsPerYear["beijing"]! * rate.dealShare);
-      const dealId = ++listing.sales === 1 ? `D${listing.id}` : `D${listing.id}-${listing.sales}`;
+      const dealId = ++listing.salesDrawn === 1 ? `D${listing.id}` : `D${listing.id}-${listing.salesDrawn}`;
       // Negotiated from today, signed two days on: a proposal falls up to 46 hours before the signing.
       const outcome = simulateSale({ dealId, listingId: listing.id, askingPriceFen: listing.askingPriceFen, buyerId: this.buyer().id, sellerId: listing.ownerId, signAt: this.at(day + 2, 10, 18), sellerLeaseShare }, r, this.schedule);
       if (outcome === "stopped") {

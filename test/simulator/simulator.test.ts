@@ -18,6 +18,10 @@ function simulate(options: Partial<SimulationOptions> = {}): SimEvent[] {
   return [...simulation.days()].flat();
 }
 
+let year: SimEvent[] | undefined;
+/** A Beijing year at scale 0.03, drawn once for the tests that need many of its rarer events. */
+const aYear = () => (year ??= simulate({ days: 365, scale: 0.03, start: "2025-01-01" }));
+
 const digest = (events: SimEvent[]) => createHash("sha256").update(events.map((e) => JSON.stringify(e)).join("\n")).digest("hex");
 const ofType = (events: SimEvent[], type: string) => events.filter((e) => e.type === type);
 
@@ -108,14 +112,19 @@ describe("anxin simulate", () => {
     expect(without / calls).toBeLessThan(0.01);
   });
 
-  it("has a new maintainer do the listing's work after a change", () => {
-    const events = simulate({ days: 365, scale: 0.03 });
-    const changes = new Map<unknown, { at: number; to: unknown }>();
-    for (const e of ofType(events, "listing.maintainer_changed")) changes.set(e.data["listingId"], { at: Date.parse(e.occurredAt), to: e.data["toAgentId"] });
-    const after = events.filter((e) => e.type === "showing.recorded" && changes.has(e.data["listingId"]) && Date.parse(e.occurredAt) >= changes.get(e.data["listingId"])!.at + 86_400_000);
+  it("has a new maintainer do the listing's work from the change on, while the listing is on the market", () => {
+    const events = aYear();
+    const changes = new Map<unknown, { at: number; from: unknown; to: unknown }>();
+    for (const e of ofType(events, "listing.maintainer_changed")) changes.set(e.data["listingId"], { at: Date.parse(e.occurredAt), from: e.data["fromAgentId"], to: e.data["toAgentId"] });
+    const worked = events.filter((e) => (e.type === "showing.recorded" || e.type === "owner.progress_reported") && changes.has(e.data["listingId"]));
     expect(changes.size).toBeGreaterThan(3);
-    expect(after.length).toBeGreaterThan(10);
-    for (const e of after) expect(e.data["agentId"]).toBe(changes.get(e.data["listingId"])!.to);
+    expect(worked.filter((e) => Date.parse(e.occurredAt) >= changes.get(e.data["listingId"])!.at).length).toBeGreaterThan(10);
+    for (const e of worked) {
+      const change = changes.get(e.data["listingId"])!;
+      expect(e.data["agentId"]).toBe(Date.parse(e.occurredAt) >= change.at ? change.to : change.from);
+    }
+    const ended = new Map(events.filter((e) => e.type === "listing.delisted" || e.type === "deal.signed").map((e) => [e.data["listingId"], Date.parse(e.occurredAt)]));
+    for (const [listingId, change] of changes) expect(change.at).toBeLessThan(ended.get(listingId) ?? Infinity);
   });
 
   it("names its ids by city, brand and seed, the same in a shorter run; two brands or cities of one seed live different histories", () => {
@@ -125,9 +134,11 @@ describe("anxin simulate", () => {
     expect(month[0]!.id).toMatch(/^beijing-lianjia-7-\d+$/);
     const deyou = simulate({ brand: "deyou", days: 30 });
     expect(deyou.map((e) => e.data)).not.toEqual(month.map((e) => e.data));
+    // Jinan and Shenyang: the same listing count and price level.
     const jinan = simulate({ city: "jinan", days: 30 });
     const shenyang = simulate({ city: "shenyang", days: 30 });
-    expect(jinan.map((e) => e.data)).not.toEqual(shenyang.map((e) => e.data));
+    const drawn = (events: SimEvent[]) => ofType(events, "listing.published").map((e) => `${e.data["layout"]}|${e.data["areaSqm"]}|${e.data["askingPriceFen"]}`);
+    expect(drawn(jinan)).not.toEqual(drawn(shenyang));
     // Beijing's communities, resampled elsewhere, under the city's name.
     expect(ofType(jinan, "listing.published").every((e) => String(e.data["communityId"]).startsWith("jinan/"))).toBe(true);
   });
@@ -157,9 +168,12 @@ describe("anxin simulate", () => {
   });
 
   it("has a complaint say what its category names", () => {
-    const complaints = ofType(simulate({ days: 365, scale: 0.03 }), "complaint.filed");
-    expect(complaints.length).toBeGreaterThan(10);
-    for (const e of complaints.filter((c) => c.data["category"] === "attitude")) expect(String(e.data["text"])).toMatch(/态度|不理人|迟到|语气/);
+    const complaints = ofType(aYear(), "complaint.filed");
+    const attitude = complaints.filter((c) => c.data["category"] === "attitude");
+    expect(attitude.length).toBeGreaterThan(0);
+    for (const e of attitude) expect(String(e.data["text"])).toMatch(/态度|不理人|迟到|语气/);
+    // A buyer does not speak as an owner.
+    for (const e of complaints) expect(String(e.data["text"])).not.toMatch(/作为业主|挂了|降价/);
   });
 
   it("runs from the command line; an unknown city is a clear error", async () => {
