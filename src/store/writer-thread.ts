@@ -159,8 +159,19 @@ export class Thread {
 
   call(request: ThreadRequest, handed: ArrayBuffer[] = []): StatementResult {
     // Anything but `answered` means the thread has ended.
-    if (Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked) !== signalled.answered) this.stopped = true;
-    this.send(request, handed);
+    const before = Atomics.compareExchange(this.signal, 0, signalled.answered, signalled.asked);
+    if (before !== signalled.answered) {
+      if (!this.stopped) this.stoppedBy = `the writer thread has stopped: ${before === signalled.gone ? "it exited" : "a call before this one was left unanswered"}`;
+      this.stopped = true;
+    }
+    try {
+      this.send(request, handed);
+    } catch (error) {
+      // Nothing was sent (a parameter that cannot cross to a thread, say): the thread is as it was,
+      // and the caller hears why, not that the thread stopped (its rollback said so, hiding the cause).
+      if (!this.stopped) Atomics.store(this.signal, 0, signalled.answered);
+      throw error;
+    }
     if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") {
       // Ended, so that its connection (and with it PostgreSQL's lease of the lock) ends too; the next write has a new thread.
       this.stoppedBy = `the writer thread gave no answer in ${answerWithinMs / 60_000} minutes`;

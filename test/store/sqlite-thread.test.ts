@@ -114,6 +114,20 @@ describe.each(engines)("the writer thread on %s", (engine) => {
   }));
 });
 
+describe.each(engines)("a call to the writer thread on %s", (engine) => {
+  it("that cannot be sent fails with its own cause, not as the thread stopping, and the thread goes on", () => withWriterThread(engine, async (database) => {
+    const write = (prefix: string, meanwhile = async (_trx: Transaction<Tables>) => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
+      await insertLog(trx, ids(prefix, 2));
+      await meanwhile(trx);
+    }));
+    await write("A");
+    // A WeakMap cannot cross to a thread: postMessage throws before anything is sent.
+    await expect(write("B", (trx) => sql`select ${sql.val(new WeakMap())}`.execute(trx).then(() => {}))).rejects.toThrow(/could not be cloned/);
+    await write("C");
+    expect(await eventIds(database)).toEqual(["A0", "A1", "C0", "C1"]);
+  }));
+});
+
 describe("SQLite's writer thread", () => {
   it("runs a transaction begun inside onWriter on a connection of its own", async () => {
     const database = openDatabase(await freshDatabaseUrl("sqlite"));
