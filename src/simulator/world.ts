@@ -1,6 +1,7 @@
 // A city over a number of days: listings resampled from the real data, the agents who maintain
 // them, showings and feedback, follows and views, consents and calls, owners' words, and sales.
 import { msPerDay, msPerHour, msPerMinute, startOfBusinessDate, type Instant } from "../domain/time.js";
+import { consentedAt, newBuyer, recordConsent, type Buyer } from "./buyers.js";
 import { simulateSale } from "./deals.js";
 import type { ListingSeed } from "./listings-data.js";
 import { Random } from "./random.js";
@@ -35,20 +36,6 @@ interface Listing {
   salesDrawn: number;
 }
 
-interface Buyer {
-  id: string;
-  phone: string;
-  /** Consent grants and revocations by time: calls are drawn day by day but fall out of time order. */
-  consent: Array<{ at: Instant; granted: boolean }>;
-}
-
-/** Whether the buyer's consent stood at `at`. */
-function consentedAt(buyer: Buyer, at: Instant): boolean {
-  let granted = false;
-  for (const change of buyer.consent) if (change.at <= at) granted = change.granted;
-  return granted;
-}
-
 /** What an owner unhappy with a showing whose feedback came in time says: not "no showings", the showing being one. */
 const showingComplaints: readonly Reason[] = ["price", "attitude", "slow_response"];
 
@@ -59,8 +46,6 @@ function agentAt(listing: Listing, at: Instant): string {
 
 /** A listing lives as long as its row had been on the site when scraped, at least a week. */
 const lifetimeOf = (seed: ListingSeed) => Math.max(7, seed.ageDays);
-/** Mobile prefixes in use in China, so that every simulated number is a valid E.164 number. */
-const mobilePrefixes = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"];
 
 export class Simulation {
   private readonly random: Random;
@@ -228,7 +213,7 @@ export class Simulation {
   private buyer(): Buyer {
     const r = this.random;
     if (this.buyers.length > 0 && r.chance(rate.returningBuyerShare)) return r.pick(this.buyers);
-    const buyer: Buyer = { id: `B${this.published}-${r.int(0, 1_000_000)}`, phone: `+86${r.pick(mobilePrefixes)}${String(r.int(0, 99_999_999)).padStart(8, "0")}`, consent: [] };
+    const buyer = newBuyer(r, `B${this.published}-${r.int(0, 1_000_000)}`);
     if (this.buyers.length < 2_000) this.buyers.push(buyer);
     else this.buyers[r.int(0, this.buyers.length - 1)] = buyer;
     return buyer;
@@ -240,7 +225,7 @@ export class Simulation {
     if (!withoutConsent && !consentedAt(buyer, at)) {
       if (!r.chance(rate.buyerConsentShare)) return; // no consent, and agents who check do not call
       const grantedAt = at - 10 * msPerMinute;
-      this.consent(buyer, grantedAt, true);
+      recordConsent(buyer, grantedAt, true);
       this.schedule.add(grantedAt, "consent.granted", { phone: buyer.phone, scope: "marketing_calls", consumerId: buyer.id, channel: "app" });
     }
     const callId = `K${listing.id}-${at}`;
@@ -251,14 +236,9 @@ export class Simulation {
     }
     if (consented && r.chance(rate.consentRevokedShare)) {
       const revokedAt = at + r.int(1, 10) * msPerDay;
-      this.consent(buyer, revokedAt, false);
+      recordConsent(buyer, revokedAt, false);
       this.schedule.add(revokedAt, "consent.revoked", { phone: buyer.phone, scope: "marketing_calls" });
     }
-  }
-
-  private consent(buyer: Buyer, at: Instant, granted: boolean): void {
-    buyer.consent.push({ at, granted });
-    buyer.consent.sort((a, b) => a.at - b.at);
   }
 
   private ownerMessage(listing: Listing, day: number): void {
