@@ -35,6 +35,8 @@ export const dealReviewShare = 0.3; // of deals, by the buyer
 // Consent and calls
 export const buyerConsentShare = 0.7;
 export const returningBuyerShare = 0.3; // of showings, a buyer seen before
+export const returningBuyerPool = 2_000; // the buyers seen before, the latest kept
+export const consentMinutesBeforeCall = 10;
 export const marketingCallPerShowing = 0.05;
 export const callWithoutConsentShare = 0.002;
 export const reportedShare = 0.3;
@@ -46,6 +48,8 @@ export const commissionRate = 0.022;
 // stopped; the rest are signed despite the halt, and recorded so.
 export const deviatingProposalShare = 0.011;
 export const haltHeededShare = 0.9;
+export const backOnMarketDays = { from: 7, to: 30 }; // a listing whose sale was stopped
+export const signingDaysAfterListingEnds = 2; // negotiated from then: a proposal falls up to 46 h before the signing
 export const custodyShare = 0.972; // "funds-custody rate 97.2%"
 export const failureShare = 0.03;
 export const lossShare = 0.00006; // "96 actual loss events, a rate of 0.006%"
@@ -59,6 +63,7 @@ export const spreadShare = 0.00005;
 export const sellerLeasePerYear = 1_845; // "rental commission waived on 1,845 orders, 10,772,800 CNY"
 export const sellerLeaseCommissionFen = 583_900; // 10,772,800 CNY / 1,845
 export const otherLeasesPerSellerLease = 3;
+export const residentialLeaseShare = 0.9;
 export const complaintRate = 0.0182; // "complaint rate 1.82%" of deals
 export const closedWithin24h = 0.942; // "94.2% closed in 24 h"
 export const satisfiedShare = 0.91; // "complaint-handling satisfaction 91%"
@@ -66,3 +71,5 @@ export const satisfiedShare = 0.91; // "complaint-handling satisfaction 91%"
 // Owners' words
 export const ownerMessagePerListingMonth = 0.08;
 export const ownerMessageNegativeShare = 0.2;
+export const fewShowingsPerDay = 0.1; // a listing seen less often than this…
+export const fewShowingsReasonShare = 0.5; // …gives "few showings" as its reason this often

@@ -214,7 +214,7 @@ export class Simulation {
     const r = this.random;
     if (this.buyers.length > 0 && r.chance(rate.returningBuyerShare)) return r.pick(this.buyers);
     const buyer = newBuyer(r, `B${this.published}-${r.int(0, 1_000_000)}`);
-    if (this.buyers.length < 2_000) this.buyers.push(buyer);
+    if (this.buyers.length < rate.returningBuyerPool) this.buyers.push(buyer);
     else this.buyers[r.int(0, this.buyers.length - 1)] = buyer;
     return buyer;
   }
@@ -224,7 +224,7 @@ export class Simulation {
     const withoutConsent = r.chance(rate.callWithoutConsentShare);
     if (!withoutConsent && !consentedAt(buyer, at)) {
       if (!r.chance(rate.buyerConsentShare)) return; // no consent, and agents who check do not call
-      const grantedAt = at - 10 * msPerMinute;
+      const grantedAt = at - rate.consentMinutesBeforeCall * msPerMinute;
       recordConsent(buyer, grantedAt, true);
       this.schedule.add(grantedAt, "consent.granted", { phone: buyer.phone, scope: "marketing_calls", consumerId: buyer.id, channel: "app" });
     }
@@ -245,7 +245,7 @@ export class Simulation {
     const r = this.random;
     const negative = r.chance(rate.ownerMessageNegativeShare);
     // A listing few come to see (under one showing in ten days) gives that reason half the time.
-    const reason: Reason = listing.showingsPerDay < 0.1 && r.chance(0.5) ? "few_showings" : r.pick(reasons);
+    const reason: Reason = listing.showingsPerDay < rate.fewShowingsPerDay && r.chance(rate.fewShowingsReasonShare) ? "few_showings" : r.pick(reasons);
     this.schedule.add(this.at(day, 8, 23), "owner.message", { listingId: listing.id, ownerId: listing.ownerId, text: remark(r, { negative, reason }) });
   }
 
@@ -266,14 +266,14 @@ export class Simulation {
     if (r.chance(rate.dealShare)) {
       const sellerLeaseShare = rate.sellerLeasePerYear / (rate.listingsPerYear["beijing"]! * rate.dealShare);
       const dealId = ++listing.salesDrawn === 1 ? `D${listing.id}` : `D${listing.id}-${listing.salesDrawn}`;
-      // Negotiated from today, signed two days on: a proposal falls up to 46 hours before the signing.
-      const outcome = simulateSale({ dealId, listingId: listing.id, askingPriceFen: listing.askingPriceFen, buyerId: this.buyer().id, sellerId: listing.ownerId, signAt: this.at(day + 2, 10, 18), sellerLeaseShare }, r, this.schedule);
+      // Negotiated from today, signed some days on, so that its proposals fall on days not yet written.
+      const outcome = simulateSale({ dealId, listingId: listing.id, askingPriceFen: listing.askingPriceFen, buyerId: this.buyer().id, sellerId: listing.ownerId, signAt: this.at(day + rate.signingDaysAfterListingEnds, 10, 18), sellerLeaseShare }, r, this.schedule);
       if (outcome === "stopped") {
-        listing.endDay = day + r.int(7, 30);
+        listing.endDay = day + r.int(rate.backOnMarketDays.from, rate.backOnMarketDays.to);
         return false;
       }
       if (r.chance(rate.otherLeasesPerSellerLease * sellerLeaseShare)) {
-        this.schedule.add(this.at(day, 10, 18), "lease.signed", { leaseId: `LS${listing.id}`, tenantId: `T${listing.id}`, use: r.chance(0.9) ? "residential" : "commercial", commissionFen: r.int(2_000, 9_000) * 100 });
+        this.schedule.add(this.at(day, 10, 18), "lease.signed", { leaseId: `LS${listing.id}`, tenantId: `T${listing.id}`, use: r.chance(rate.residentialLeaseShare) ? "residential" : "commercial", commissionFen: r.int(2_000, 9_000) * 100 });
       }
       return true;
     }
