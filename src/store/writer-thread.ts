@@ -46,6 +46,8 @@ export class Thread {
     // unheard here, it would end the whole process. The writes it fails say why.
     this.worker.on("error", (error) => {
       this.stoppedBy = `the writer thread has stopped: ${error.message}`;
+      // A call may have failed already, before this event: the cause is said here too.
+      process.emitWarning(this.stoppedBy, { code: writerStoppedCode });
     });
     this.worker.on("exit", () => {
       this.stopped = true;
@@ -181,6 +183,9 @@ export class Thread {
     }
     const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
     if (answer === undefined) {
+      // The thread ended during the call. Its error, if it had one, comes as an event only once
+      // the event loop turns: the caller hears of it, and whoever reads the log must not stop here.
+      if (!this.stopped) this.stoppedBy = "the writer thread has stopped: it ended during a call; its error, if any, follows";
       this.stopped = true;
       throw errorOf(this.stoppedFailure);
     }
