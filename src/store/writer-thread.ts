@@ -183,8 +183,8 @@ export class Thread {
     }
     const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
     if (answer === undefined) {
-      // The thread ended during the call. Its error, if it had one, comes as an event only once
-      // the event loop turns: the caller hears of it, and whoever reads the log must not stop here.
+      // The thread ended during the call. Its error, if it had one, comes as an event only once the
+      // event loop turns, and is said then (the "error" handler above).
       if (!this.stopped) this.stoppedBy = "the writer thread has stopped: it ended during a call; its error, if any, follows";
       this.stopped = true;
       throw errorOf(this.stoppedFailure);
