@@ -1,6 +1,7 @@
 // A city over a number of days: listings resampled from the real data, the agents who maintain
 // them, showings and feedback, follows and views, consents and calls, owners' words, and sales.
-import { msPerDay, msPerHour, msPerMinute, startOfBusinessDate, type Instant } from "../domain/time.js";
+import { notSlug } from "../domain/events/schema.js";
+import { lastYear, msPerDay, msPerHour, msPerMinute, startOfBusinessDate, type Instant } from "../domain/time.js";
 import { consentedAt, newBuyer, recordConsent, type Buyer } from "./buyers.js";
 import { simulateSale } from "./deals.js";
 import type { ListingSeed } from "./listings-data.js";
@@ -30,7 +31,7 @@ interface Listing {
   showingsPerDay: number;
   followsPerDay: number;
   replacementDay: number | null;
-  /** A new maintainer, who does the listing's work from the change on. */
+  /** A new maintainer, who does the listing's work from the change on (agentAt). */
   handover: { at: Instant; toAgentId: string } | null;
   /** Sales drawn for it: one stopped before signing puts the listing back on the market. */
   salesDrawn: number;
@@ -66,8 +67,12 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions, seeds: readonly ListingSeed[]) {
     const perYear = rate.listingsPerYear[options.city];
     if (perYear === undefined) throw new Error(`no listing volume known for ${options.city}: one of ${Object.keys(rate.listingsPerYear).join(", ")}`);
+    const brand = notSlug("--brand", options.brand);
+    if (brand !== null) throw new Error(brand);
     const first = startOfBusinessDate(options.start);
     if (first === null) throw new Error(`--start must be YYYY-MM-DD, got ${options.start}`);
+    // Every event must have an instant the contract takes.
+    if (first + (options.days - 1) * msPerDay > startOfBusinessDate(`${lastYear}-12-31`)!) throw new Error(`--start ${options.start} and --days ${options.days} run past ${lastYear}, the last year an event may fall in`);
     this.firstDayAt = first;
     this.listingsPerDay = (perYear * options.scale) / 365;
     // Two cities, or two brands of a city, of one seed live different histories.
@@ -156,10 +161,6 @@ export class Simulation {
   private tend(listing: Listing, day: number): void {
     const r = this.random;
     const age = day - listing.publishedDay;
-    if (listing.handover !== null && listing.handover.at <= this.firstDayAt + day * msPerDay) {
-      listing.agentId = listing.handover.toAgentId;
-      listing.handover = null;
-    }
     for (let k = r.poisson(listing.showingsPerDay); k > 0; k--) this.showing(listing, day);
     for (let k = r.poisson(listing.followsPerDay); k > 0; k--) {
       this.schedule.add(this.at(day, 7, 23), "listing.followed", { listingId: listing.id, consumerId: `C${r.int(1, 5_000_000)}` });
