@@ -107,6 +107,10 @@ export class Thread {
     this.open = false;
     try {
       this.call({ kind: "rollback" });
+    } catch (error) {
+      // A thread that ended took its transaction with it: nothing is left to roll back, and what
+      // the caller must hear is why the transaction failed (Kysely throws a rollback's error in its place).
+      if (!this.stopped) throw error;
     } finally {
       this.resetWhenDone();
     }

@@ -121,6 +121,19 @@ describe.each(engines)("the writer thread on %s", (engine) => {
   }));
 });
 
+describe.each(engines)("a transaction on %s whose writer thread ended", (engine) => {
+  it("fails with its own error, not its rollback's", () => withWriterThread(engine, async (database, worker) => {
+    const failed = database.onWriter(() => database.db.transaction().execute(async (trx) => {
+      await insertLog(trx, ids("A", 2));
+      await worker().terminate();
+      throw new Error("the transaction's own cause");
+    }));
+    await expect(failed).rejects.toThrow("the transaction's own cause");
+    await database.onWriter(() => database.db.transaction().execute((trx) => insertLog(trx, ids("B", 1))));
+    expect(await eventIds(database)).toEqual(["B0"]);
+  }));
+});
+
 describe.each(engines)("a call to the writer thread on %s", (engine) => {
   it("that cannot be sent fails with its own cause, not as the thread stopping, and the thread goes on", () => withWriterThread(engine, async (database) => {
     const write = (prefix: string, meanwhile = async (_trx: Transaction<Tables>) => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
