@@ -113,10 +113,19 @@ export function startOfNextBusinessDay(at: Instant): Instant {
 
 /** 00:00 business time of a calendar date written YYYY-MM-DD; null if it is no date. */
 export function startOfBusinessDate(date: string): Instant | null {
-  const parsed = DateTime.fromISO(date, { zone: businessZone });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid || parsed.year < firstYear || parsed.year > lastYear) return null;
-  return parsed.startOf("day").toMillis();
+  // Reports ask for the same few dates again and again (each day of each listing's week), and Luxon
+  // takes microseconds a date: it profiled as the largest cost of the weekly owners' reports.
+  let start = dayStarts.get(date);
+  if (start === undefined) {
+    const parsed = DateTime.fromISO(date, { zone: businessZone });
+    start = !/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid || parsed.year < firstYear || parsed.year > lastYear ? null : parsed.startOf("day").toMillis();
+    if (dayStarts.size >= 4_096) dayStarts.clear();
+    dayStarts.set(date, start);
+  }
+  return start;
 }
+
+const dayStarts = new Map<string, Instant | null>();
 
 const offsetCache = new Map<number, number>();
 
