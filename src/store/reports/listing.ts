@@ -99,6 +99,11 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
     const last = prices.get(n.listingId)?.at(-1);
     return last === undefined || n.areaSqm <= 0 ? [] : [Number(last.price_fen) / n.areaSqm];
   };
+  // A community's prices, once for all its listings (not once per listing: a large one has hundreds).
+  const community = memoised((communityId: string) => ({
+    askingFenPerSqm: (byCommunity.get(communityId) ?? []).flatMap(currentPerSqm),
+    dealFenPerSqm: (dealsPerSqm.get(communityId) ?? []).map((d) => Number(d.price_fen) / Number(d.area_sqm)),
+  }));
 
   const reports = new Map<string, ListingReport>();
   for (const listing of targets) {
@@ -110,13 +115,19 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
       peers: (byPlace.get(`${listing.communityId}|${listing.layout}`) ?? []).filter((p) => p.listingId !== listing.listingId).map((p) => totals.get(p.listingId) ?? noCounts()),
       showings: (showings.get(listing.listingId) ?? []).map((s) => ({ showingId: s.showing_id, recordedAt: Number(s.recorded_at), feedbackAt: s.feedback_at === null ? null : Number(s.feedback_at) })),
       prices: [...(before === undefined ? [] : [before]), ...history.filter((p) => p.at >= from)],
-      community: {
-        askingFenPerSqm: (byCommunity.get(listing.communityId) ?? []).flatMap(currentPerSqm),
-        dealFenPerSqm: (dealsPerSqm.get(listing.communityId) ?? []).map((d) => Number(d.price_fen) / Number(d.area_sqm)),
-      },
+      community: community(listing.communityId),
     }, (day) => startOfBusinessDate(day)!));
   }
   return reports;
+}
+
+function memoised<T>(compute: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) known.set(key, (value = compute(key)));
+    return value;
+  };
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
