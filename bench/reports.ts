@@ -9,6 +9,7 @@ import { Service } from "../src/service/service.js";
 import { runWeeklyReports, weeklyReportSchedule } from "../src/service/owner-reports.js";
 import { loadCatalogue } from "../src/store/catalogue-files.js";
 import { openDatabase, type Database } from "../src/store/database.js";
+import { isStoreUnavailable } from "../src/store/unavailable.js";
 import { fulfilmentReport } from "../src/store/reports/fulfilment.js";
 import { fundsSafetyReport } from "../src/store/reports/funds-safety.js";
 import { listingReports } from "../src/store/reports/listing.js";
@@ -41,11 +42,26 @@ async function buildStore(database: Database): Promise<{ events: number; seconds
   let events = 0;
   for (const day of simulation.days()) {
     for (const event of day) now = Math.max(now, parseInstant(event.occurredAt)!);
-    for (let i = 0; i < day.length; i += 1_000) await service.submitBatch(day.slice(i, i + 1_000));
-    await service.tick();
+    for (let i = 0; i < day.length; i += 1_000) await resent(() => service.submitBatch(day.slice(i, i + 1_000)));
+    await resent(() => service.tick());
     events += day.length;
   }
   return { events, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * A write the store could not take (its writer thread ended, say) sent again, as an integrator
+ * would on a 503: the events' ids make a resend safe. What went wrong is said, not hidden.
+ */
+async function resent<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isStoreUnavailable(error) || attempt === 3) throw error;
+      console.log(`(the store could not take a write, sent again: ${(error as Error).message})`);
+    }
+  }
 }
 
 async function median(run: () => Promise<unknown>): Promise<number> {
