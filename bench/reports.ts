@@ -1,7 +1,7 @@
 // Report queries on a simulated city-year store: a Beijing year (anxin simulate, seed 7) ingested
 // through the service in process, day by day with the clock following, on SQLite and PostgreSQL;
 // then each report timed (median of several runs) beside reading every row of the table it summarises.
-// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S]
+// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S] [--engine sqlite|postgres]
 import { cpus, totalmem } from "node:os";
 import { dataDir } from "../src/cli/simulate.js";
 import { parseInstant } from "../src/domain/time.js";
@@ -25,6 +25,10 @@ const quick = process.argv.includes("--quick");
 const scaleArg = process.argv.indexOf("--scale");
 const scale = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : quick ? 0.002 : 0.02;
 const runs = quick ? 3 : 7;
+/** `--engine sqlite|postgres`: one engine's store alone (at scale 1.0 each takes an hour or more to build). */
+const engineArg = process.argv.indexOf("--engine");
+const only = engineArg > 0 ? process.argv[engineArg + 1] : undefined;
+if (only !== undefined && only !== "sqlite" && only !== "postgres") throw new Error("--engine is sqlite or postgres");
 /** Tables larger than this (at scale 1.0: obligations, listing_days) are not read whole as a floor. */
 const floorRowsAtMost = 1_000_000;
 
@@ -136,11 +140,13 @@ class Rollback extends Error {}
 
 console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 console.log(`report queries on a simulated Beijing year at scale ${scale}, median of ${runs} runs, beside reading every row of the table each summarises`);
-const cluster = await startCluster();
+const cluster = only === "sqlite" ? null : await startCluster();
 try {
-  await benchEngine("sqlite", null);
-  if (cluster === null) console.log("postgres: PostgreSQL binaries not found, skipped");
-  else await benchEngine("postgres", cluster.url);
+  if (only !== "postgres") await benchEngine("sqlite", null);
+  if (only !== "sqlite") {
+    if (cluster === null) console.log("postgres: PostgreSQL binaries not found, skipped");
+    else await benchEngine("postgres", cluster.url);
+  }
 } finally {
   cluster?.stop();
 }
