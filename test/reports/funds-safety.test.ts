@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { engines } from "../support/engines.js";
 import { ev, listing, signedDeal } from "../support/scenario.js";
-import { startApp, type Running } from "../support/service.js";
+import { expectAllAccepted, startApp, type Running } from "../support/service.js";
 
 const tianjin = { city: "tianjin" };
 const deposit = (dealId: string, amountFen: number, custody: boolean) => ev("funds.deposited", "2026-03-03T10:00:00+08:00", { dealId, amountFen, custody }, tianjin);
@@ -29,7 +29,7 @@ describe.each(engines)("the funds-safety report on %s", (engine) => {
       ev("property_fee.arrears_found", "2026-03-12T10:00:00+08:00", { dealId: "D2", amountFen: 300_000 }, tianjin),
       ev("property_fee.recovered", "2026-03-20T10:00:00+08:00", { dealId: "D2", amountFen: 100_000 }, tianjin),
     ] });
-    expect(batch.body.results.filter((r: { status: string }) => r.status !== "accepted")).toEqual([]);
+    expectAllAccepted(batch);
     running.clock.set("2026-03-31T00:00:00+08:00");
     const token = await running.login("operator");
     const [lossClaim] = (await running.call("GET", "/v1/claims?commitment=funds-safety", undefined, { token })).body.claims;

@@ -7,7 +7,7 @@ import { main } from "../../src/cli/main.js";
 import { feedbackTimeliness, untilNow, weeklyProgress } from "../../src/domain/reports/listing.js";
 import { engines } from "../support/engines.js";
 import { at, ev, listing, signedDeal } from "../support/scenario.js";
-import { startApp, type Running } from "../support/service.js";
+import { expectAllAccepted, startApp, type Running } from "../support/service.js";
 
 const viewed = (listingId: string, time: string, count: number) => ev("listing.viewed", time, { listingId, count });
 const place = (listingId: string, ownerId: string, layout = "2室1厅", communityId = "C1") =>
@@ -66,7 +66,7 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
       ev("listing.price_changed", "2026-03-04T09:00:00+08:00", { listingId: "L1", askingPriceFen: 580_000_000 }),
       signedDeal("D1", { listingId: "L2", at: "2026-03-06T10:00:00+08:00", priceFen: 490_000_000 }),
     ] });
-    expect(batch.body.results.filter((r: { status: string }) => r.status !== "accepted")).toEqual([]);
+    expectAllAccepted(batch);
     running.clock.set("2026-03-09T00:00:00+08:00");
     await running.service.tick();
   }

@@ -1,4 +1,5 @@
 // A real started server on a fresh database of one engine, with a clock the test moves.
+import { expect } from "vitest";
 import { buildServer } from "../../src/api/server.js";
 import type { Catalogue } from "../../src/domain/catalogue/index.js";
 import { People, type Role } from "../../src/service/people.js";
@@ -84,4 +85,10 @@ export async function startApp(engine: EngineName, options: { start?: string; ca
     },
   };
   return running;
+}
+
+/** A batch's answer with every event accepted; if not, the failure shows what was not, or the whole answer (a 503 says why). */
+export function expectAllAccepted(answer: { status: number; body: any }): void {
+  const results: Array<{ status: string }> | undefined = answer.body?.results;
+  expect({ status: answer.status, notAccepted: results?.filter((r) => r.status !== "accepted") ?? answer.body }).toEqual({ status: 200, notAccepted: [] });
 }
