@@ -57,7 +57,8 @@ export async function listingReports(db: Kysely<Tables>, options: { listingIds?:
     }),
     inChunks(neighbourIds, (ids) => {
       const q = db.selectFrom("listing_prices").selectAll().where("at", "<", to).orderBy("at");
-      return (ids === undefined ? q : q.where("listing_id", "in", ids)).execute();
+      // Every listing active in the period: not the prices of every listing ever, which grow with the years.
+      return q.where("listing_id", "in", ids ?? ((eb) => active(eb.selectFrom("listings").select("listings.listing_id")))).execute();
     }),
     inChunks(communities, (ids) => {
       const q = db.selectFrom("deals").innerJoin("listings", "listings.listing_id", "deals.listing_id")
