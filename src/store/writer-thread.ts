@@ -178,23 +178,46 @@ export class Thread {
       if (!this.stopped) Atomics.store(this.signal, 0, signalled.answered);
       throw error;
     }
-    if (Atomics.wait(this.signal, 0, signalled.asked, answerWithinMs) === "timed-out") {
-      // Ended, so that its connection (and with it PostgreSQL's lease of the lock) ends too; the next write has a new thread.
+    if (!this.answered()) {
       this.stoppedBy = `the writer thread gave no answer in ${answerWithinMs / 60_000} minutes`;
-      this.stopped = true;
-      void this.worker.terminate();
-      throw errorOf(this.stoppedFailure);
+      this.end();
     }
     const answer = receiveMessageOnPort(this.answers)?.message as ThreadReply | undefined;
     if (answer === undefined) {
       // The thread ended during the call. Its error, if it had one, comes as an event only once the
       // event loop turns, and is said then (the "error" handler above).
       if (!this.stopped) this.stoppedBy = "the writer thread has stopped: it ended during a call; its error, if any, follows";
-      this.stopped = true;
-      throw errorOf(this.stoppedFailure);
+      this.end();
     }
     if ("error" in answer) throw errorOf(answer.error);
     return answer;
+  }
+
+  /**
+   * Sleeps until the signal no longer reads `asked`, or for answerWithinMs. A wake alone is no
+   * answer: the thread raises the signal, then wakes the caller, and preempted between the two, its
+   * wake for one call can fall in the next call, before that one's answer is there.
+   */
+  private answered(): boolean {
+    const until = performance.now() + answerWithinMs;
+    while (Atomics.load(this.signal, 0) === signalled.asked) {
+      const left = until - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.signal, 0, signalled.asked, left);
+    }
+    return true;
+  }
+
+  /**
+   * Gives the thread up: ended, so that its connection ends too, and with it an open transaction
+   * and PostgreSQL's lease of the lock (a thread left running would hold them for ever). The next
+   * write has a new thread. One that has exited is left be: its error, still to come as an event,
+   * would be lost.
+   */
+  private end(): never {
+    this.stopped = true;
+    if (Atomics.load(this.signal, 0) !== signalled.gone) void this.worker.terminate();
+    throw errorOf(this.stoppedFailure);
   }
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { sql, type Transaction } from "kysely";
-import type { Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { describe, expect, it, vi } from "vitest";
 import { builtCli } from "../../tools/serve-process.js";
 import { openDatabase, type Database, type EngineName, type Tables } from "../../src/store/database.js";
@@ -70,12 +70,13 @@ describe.each(engines)("writes on %s", (engine) => {
 });
 
 /** A fresh store and its writer thread's worker (the last begun), reached as a crash or a bug would reach it. */
-async function withWriterThread(engine: EngineName, test: (database: Database, worker: () => Worker) => Promise<void>): Promise<void> {
+async function withWriterThread(engine: EngineName, test: (database: Database, worker: () => Worker, signal: () => Int32Array) => Promise<void>): Promise<void> {
   const database = openDatabase(await freshDatabaseUrl(engine));
   await migrate(database);
   const begun = vi.spyOn(Thread.prototype, "begin");
+  const thread = () => begun.mock.contexts.at(-1) as unknown as { worker: Worker; signal: Int32Array };
   try {
-    await test(database, () => (begun.mock.contexts.at(-1) as unknown as { worker: Worker }).worker);
+    await test(database, () => thread().worker, () => thread().signal);
   } finally {
     begun.mockRestore();
     await database.close();
@@ -145,6 +146,27 @@ describe.each(engines)("a call to the writer thread on %s", (engine) => {
     await expect(write("B", (trx) => sql`select ${sql.val(new WeakMap())}`.execute(trx).then(() => {}))).rejects.toThrow(/could not be cloned/);
     await write("C");
     expect(await eventIds(database)).toEqual(["A0", "A1", "C0", "C1"]);
+  }));
+
+  it("woken before its answer is there waits on for it: a wake is not an answer", () => withWriterThread(engine, async (database, _worker, signal) => {
+    // The thread stores its answer's signal, then wakes the caller. Preempted between the two, its
+    // wake for one call falls in the next, before that call's answer: so a bench's store build ended.
+    // A thread of the test's own wakes the caller every millisecond while a slow statement runs.
+    const slow = engine === "postgres" ? sql`select pg_sleep(0.3)` : sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 2000000) select count(*) from n`;
+    const write = (prefix: string, meanwhile = async () => {}) => database.onWriter(() => database.db.transaction().execute(async (trx) => {
+      await insertLog(trx, ids(prefix, 2));
+      await meanwhile();
+      await slow.execute(trx);
+    }));
+    await write("A");
+    const waker = new Worker("const { workerData } = require('node:worker_threads'); setInterval(() => Atomics.notify(workerData, 0), 1);", { eval: true, workerData: signal() });
+    try {
+      await write("B");
+    } finally {
+      await waker.terminate();
+    }
+    await write("C");
+    expect(await eventIds(database)).toEqual(["A0", "A1", "B0", "B1", "C0", "C1"]);
   }));
 });
 
