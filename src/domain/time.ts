@@ -111,21 +111,16 @@ export function startOfNextBusinessDay(at: Instant): Instant {
   return nextLocalMidnight - offsetMinutesAt(nextLocalMidnight - offset) * msPerMinute;
 }
 
-/** 00:00 business time of a calendar date written YYYY-MM-DD; null if it is no date. */
-export function startOfBusinessDate(date: string): Instant | null {
-  // Reports ask for the same few dates again and again (each day of each listing's week), and Luxon
-  // takes microseconds a date: it profiled as the largest cost of the weekly owners' reports.
-  let start = dayStarts.get(date);
-  if (start === undefined) {
-    const parsed = DateTime.fromISO(date, { zone: businessZone });
-    start = !/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid || parsed.year < firstYear || parsed.year > lastYear ? null : parsed.startOf("day").toMillis();
-    if (dayStarts.size >= 4_096) dayStarts.clear();
-    dayStarts.set(date, start);
-  }
-  return start;
-}
-
-const dayStarts = new Map<string, Instant | null>();
+/**
+ * 00:00 business time of a calendar date written YYYY-MM-DD; null if it is no date. Reports ask for
+ * the same few dates again and again (each day of each listing's week), and Luxon takes
+ * microseconds a date: it profiled as the largest cost of the weekly owners' reports.
+ */
+export const startOfBusinessDate: (date: string) => Instant | null = remembered((date) => {
+  const parsed = DateTime.fromISO(date, { zone: businessZone });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid || parsed.year < firstYear || parsed.year > lastYear) return null;
+  return parsed.startOf("day").toMillis();
+});
 
 const offsetCache = new Map<number, number>();
 
@@ -150,19 +145,11 @@ function zoneOffset(at: Instant): number {
   return DateTime.fromMillis(at, { zone: businessZone }).offset;
 }
 
-/** An instant written in business time, e.g. 2026-03-05T00:00:00+08:00 (milliseconds only when not zero). */
-export function formatInstant(at: Instant): string {
-  // Views write the same few instants again and again (a sweep breaches thousands at one due time).
-  let text = formatted.get(at);
-  if (text === undefined) {
-    if (formatted.size >= 4_096) formatted.clear();
-    text = spell(at);
-    formatted.set(at, text);
-  }
-  return text;
-}
-
-const formatted = new Map<Instant, string>();
+/**
+ * An instant written in business time, e.g. 2026-03-05T00:00:00+08:00 (milliseconds only when not
+ * zero). Views write the same few instants again and again (a sweep breaches thousands at one due time).
+ */
+export const formatInstant: (at: Instant) => string = remembered(spell);
 
 function spell(at: Instant): string {
   const offset = offsetMinutesAt(at);
@@ -189,4 +176,18 @@ let lastDay = { from: 0, to: 0, date: "" };
 /** 00:00 business time of the Monday of the week an instant falls in (ISO weeks start on Monday). */
 export function startOfBusinessWeek(at: Instant): Instant {
   return DateTime.fromMillis(at, { zone: businessZone }).startOf("week").toMillis();
+}
+
+/** `compute`'s results kept, the last few thousand: forgotten all at once when there are more. */
+function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= 4_096) known.clear();
+      value = compute(key);
+      known.set(key, value);
+    }
+    return value;
+  };
 }
