@@ -1,8 +1,10 @@
 // Report queries on a simulated city-year store: a Beijing year (anxin simulate, seed 7) ingested
 // through the service in process, day by day with the clock following, on SQLite and PostgreSQL;
 // then each report timed (median of several runs) beside reading every row of the table it summarises.
-// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S] [--engine sqlite|postgres]
+// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S] [--engine sqlite|postgres] [--keep PATH]
+import { existsSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { isAbsolute } from "node:path";
 import { dataDir } from "../src/cli/simulate.js";
 import { parseInstant } from "../src/domain/time.js";
 import { Service } from "../src/service/service.js";
@@ -29,6 +31,10 @@ const runs = quick ? 3 : 7;
 const engineArg = process.argv.indexOf("--engine");
 const only = engineArg > 0 ? process.argv[engineArg + 1] : undefined;
 if (only !== undefined && only !== "sqlite" && only !== "postgres") throw new Error("--engine is sqlite or postgres");
+/** `--keep PATH`: SQLite's store is built at PATH and left there, for queries of one's own (a city-year takes hours to build). */
+const keepArg = process.argv.indexOf("--keep");
+const keep = keepArg > 0 ? process.argv[keepArg + 1] : undefined;
+if (keep !== undefined && (only !== "sqlite" || !isAbsolute(keep) || existsSync(keep))) throw new Error("--keep takes an absolute path where no file is, with --engine sqlite");
 /** Tables larger than this (at scale 1.0: obligations, listing_days) are not read whole as a floor. */
 const floorRowsAtMost = 1_000_000;
 
@@ -82,7 +88,7 @@ const year = { from: parseInstant("2025-01-01T00:00:00+08:00")!, to: parseInstan
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<void> {
-  const url = await freshUrl(engine, adminUrl);
+  const url = keep !== undefined ? `sqlite:${keep}` : await freshUrl(engine, adminUrl);
   const database = openDatabase(url);
   try {
     const built = await buildStore(database);
@@ -132,7 +138,8 @@ async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | nul
   } finally {
     await database.close();
     // At scale 1.0 a store takes tens of gigabytes: the next engine's needs the room.
-    await dropStore(url, adminUrl);
+    if (keep === undefined) await dropStore(url, adminUrl);
+    else console.log(`(the store is kept at ${keep})`);
   }
 }
 
