@@ -8,6 +8,7 @@ import { checkSources, validateEvent, type AcceptedEvent } from "../domain/event
 import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
 import { WireReader, type WireBatch } from "./history-wire.js";
 import { linesOf } from "./ndjson-lines.js";
+import { workerModule } from "../store/worker-module.js";
 
 export type HistoryItem = { accepted: AcceptedEvent } | { invalid: HistoryLine };
 
@@ -38,9 +39,7 @@ export interface ReadingOptions {
   thread?: boolean;
 }
 
-// The worker is compiled JavaScript. Under the test runner this module is its TypeScript source,
-// and the worker is taken from the build (`npm test` builds first).
-const workerUrl = import.meta.url.endsWith(".ts") ? new URL("../../dist/src/cli/history-worker.js", import.meta.url) : new URL("./history-worker.js", import.meta.url);
+const workerUrl = workerModule(import.meta.url, "history-worker");
 
 const batchSize = 2_000;
 /** From this size on a file is read on a second thread (a thread takes ~0.4 s to start here). */

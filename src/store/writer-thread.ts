@@ -5,6 +5,7 @@ import type { CompiledQuery, QueryResult } from "kysely";
 import { isDeferrable } from "./deferred.js";
 import { isCopy } from "./postgres-copy.js";
 import { signalled, writerStoppedCode, type LaterOutcome, type Failure, type StatementResult, type ThreadData, type ThreadReply, type ThreadRequest } from "./writer-protocol.js";
+import { workerModule } from "./worker-module.js";
 
 /**
  * Longer than any statement's lock wait (SQLite's busy_timeout, 5 s) and all a call may wait for
@@ -34,8 +35,7 @@ export class Thread {
 
   /** `module`: the worker's, in this folder (sqlite-worker, postgres-worker). */
   constructor(module: string, settings: object) {
-    // Under vitest the source runs as TypeScript; the worker is the build's (`npm test` builds first).
-    const url = import.meta.url.endsWith(".ts") ? new URL(`../../dist/src/store/${module}.js`, import.meta.url) : new URL(`./${module}.js`, import.meta.url);
+    const url = workerModule(import.meta.url, module);
     const channel = new MessageChannel();
     this.answers = channel.port1;
     const data: ThreadData<object> = { ...settings, answers: channel.port2, signal: this.signal };
