@@ -204,6 +204,8 @@ export interface Tables {
 export interface Database {
   db: Kysely<Tables>;
   engine: EngineName;
+  /** The URL it was opened with: a thread may open a connection of its own there (SQLite's `:memory:` excepted). */
+  url: string;
   /** Runs `work`, whose transactions begin on the engine's writer (writer-scope.ts); returns once they are durable. */
   onWriter<T>(work: () => Promise<T>): Promise<T>;
   /** A number kept while no other process can append: SQLite's is 0 (one writer per file); PostgreSQL's, the lease of the log's lock in a transaction inside `onWriter`, else null. */
@@ -243,7 +245,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         await unbounded.destroy();
       }
     };
-    return { db, engine: "postgres", onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), migrating, close: () => db.destroy() };
+    return { db, engine: "postgres", url, onWriter, writerLease: () => dialect.leaseNumber(), writerLeased: () => dialect.leased(), migrating, close: () => db.destroy() };
   }
   // Any other scheme is no SQLite path (`mysql://x` made a directory `mysql:`).
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new Error("a database URL is sqlite:PATH or postgres://…");
@@ -259,7 +261,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     })
     : null;
   return {
-    db, engine: "sqlite", onWriter, writerLease: () => 0, writerLeased: () => false, migrating: (work) => work(db),
+    db, engine: "sqlite", url, onWriter, writerLease: () => 0, writerLeased: () => false, migrating: (work) => work(db),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
