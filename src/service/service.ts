@@ -180,12 +180,12 @@ export class Service {
   }
 
   /**
-   * Breaches every obligation due by now and warns of those falling due soon. Only a tick that
-   * breached something is logged; each tick also catches this replica up with other processes.
+   * Breaches every obligation due by now and warns of those falling due soon, then generates the
+   * owners' reports of a week that has ended. Only a tick that breached something is logged; each
+   * tick also catches this replica up with other processes.
    */
   async tick(): Promise<number> {
     let processed = 0;
-    let reportsAt: Instant | null = null;
     // A sweep is written by the engine's writer, a part while the engine breaches the next. A tick
     // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
     // nothing), rather than wait for the lock; otherwise the writer's reads would hold the event loop.
@@ -195,7 +195,6 @@ export class Service {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
       const due = this.engine.nextDueAt();
       if (due !== null && due <= now + this.dueSoonMs) await warnDueSoon(trx, this.engine, now, this.dueSoonMs);
-      if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) reportsAt = (await runWeeklyReports(trx, now)).nextAt;
       if (due === null || due > now) return [];
       let part: number;
       do {
@@ -205,8 +204,11 @@ export class Service {
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
     }, { onWriter: toWriter });
-    // Only once committed: a rolled-back run reported nothing.
-    if (reportsAt !== null) this.weeklyReportsAt = reportsAt;
+    const now = this.replica.now();
+    if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) {
+      const write = (work: (trx: Transaction<Tables>) => Promise<void>) => this.replica.write(async (_now, trx) => { await work(trx); return []; }).then(() => {});
+      this.weeklyReportsAt = (await runWeeklyReports(this.database, write, now)).nextAt;
+    }
     return processed;
   }
 }

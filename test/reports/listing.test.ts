@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { feedbackTimeliness, untilNow, weeklyProgress } from "../../src/domain/reports/listing.js";
+import { runWeeklyReports, type Write } from "../../src/service/owner-reports.js";
 import { engines } from "../support/engines.js";
 import { at, ev, listing, signedDeal } from "../support/scenario.js";
 import { expectAllAccepted, startApp, type Running } from "../support/service.js";
@@ -132,6 +133,36 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     const later = (await running.call("GET", "/v1/weekly-reports?listingId=L1", undefined, { token: await running.login("owner-o1") })).body.reports;
     expect(later.map((r: { weekStart: string }) => r.weekStart)).toEqual(["2026-03-16", "2026-03-09", "2026-03-02", "2026-02-23"]);
   });
+
+  it("the weekly run holds nothing up: an event sent while it runs is written before it ends", async () => {
+    await history();
+    running.clock.set("2026-03-16T00:30:00+08:00");
+    const order: string[] = [];
+    const tick = running.service.tick().then(() => order.push("weekly run"));
+    const sent = running.service.submit(viewed("L1", "2026-03-16T00:10:00+08:00", 1)).then((outcome) => order.push(`event ${outcome.status}`));
+    await Promise.all([tick, sent]);
+    expect(order).toEqual(["event accepted", "weekly run"]);
+    expect((await weekly("2026-03-09")).map((r) => r.listing_id)).toEqual(["L1", "L2", "L3", "L4", "L5"]);
+  });
+
+  it("a weekly run stopped part-way is done again by the next, each report kept once", async () => {
+    await history();
+    const { database } = running.service;
+    const now = at("2026-03-16T00:30:00+08:00");
+    let writes = 0;
+    const write: Write = async (work) => {
+      if (++writes === 2) throw new Error("the store went away");
+      await database.db.transaction().execute(work);
+    };
+    await expect(runWeeklyReports(database, write, now, { reportsPerWrite: 2 })).rejects.toThrow("the store went away");
+    expect(await weekly("2026-03-09")).toHaveLength(2);
+    // Not marked done: the next run does the whole week again.
+    expect(await runWeeklyReports(database, write, now, { reportsPerWrite: 2 })).toEqual({ generated: 5, nextAt: at("2026-03-23T00:00:00+08:00") });
+    expect((await weekly("2026-03-09")).map((r) => r.listing_id)).toEqual(["L1", "L2", "L3", "L4", "L5"]);
+    expect(await runWeeklyReports(database, write, now)).toEqual({ generated: 0, nextAt: at("2026-03-23T00:00:00+08:00") });
+  });
+
+  const weekly = (weekStart: string) => running.service.database.db.selectFrom("owner_reports").select("listing_id").where("week_start", "=", weekStart).orderBy("listing_id").execute();
 
   it("anxin report listing prints the figures beside the community's", async () => {
     await history();
