@@ -77,14 +77,17 @@ async function resent<T>(write: () => Promise<T>): Promise<T> {
 
 const turn = () => new Promise((resolve) => setTimeout(resolve, 10));
 
+/** A run that times itself, leaving out what it does around the query (the weekly run's turns of the loop). */
+type Timed = { ms: number };
+
 /** The median time of `run`, each run after `before` (untimed). */
 async function median(run: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     await before?.();
     const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
+    const result = await run();
+    times.push(typeof result === "object" && result !== null && "ms" in result ? (result as Timed).ms : performance.now() - started);
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
@@ -126,15 +129,18 @@ async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | nul
       ["funds safety, year", () => fundsSafetyReport(db, year), ...floor("postings")],
       ["overdue complaints, live", () => overdueReport(db, year.to, {}, 100), ...floor("daily_figures")],
       ["listing report, 30 days", () => listingReports(db, { listingIds: [sample], ...month }), ...floor("listings")],
-      ["weekly reports, all listings", async () => {
-        weekly.writes = weekly.longestWriteMs = 0;
+      ["weekly reports, all listings", async (): Promise<Timed> => {
+        weekly.writes = 0;
         const held = monitorEventLoopDelay({ resolution: 5 });
         held.enable();
         await turn(); // its timer starts on a turn of the loop, and sees a hold once the loop turns after it
+        const started = performance.now();
         weekly.generated = (await runWeeklyReports(database, write, week.to)).generated;
+        const ms = performance.now() - started;
         await turn();
         held.disable();
-        weekly.heldMs = held.max / 1e6;
+        weekly.heldMs = Math.max(weekly.heldMs, held.max / 1e6);
+        return { ms };
       }, ...floor("listing_days"), async () => {
         // Every run does the whole week again.
         await db.transaction().execute(async (trx) => {
@@ -155,7 +161,7 @@ async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | nul
       console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(10)}   ${baseline.padEnd(22)} ${baseMs.toFixed(1).padStart(6)}  ${(ms / baseMs).toFixed(1).padStart(6)}×`);
     }
     await db.updateTable("schedules").set({ done_until: doneUntil }).where("name", "=", weeklyReportSchedule).execute();
-    console.log(`(the weekly run wrote ${fmt(weekly.generated)} reports for the week from 2025-06-02 in ${weekly.writes} writes, the longest ${weekly.longestWriteMs.toFixed(1)} ms, the event loop held at most ${weekly.heldMs.toFixed(1)} ms; the listing report is ${sample}'s)`);
+    console.log(`(the weekly run wrote ${fmt(weekly.generated)} reports for the week from 2025-06-02 in ${weekly.writes} writes; over the runs the longest write took ${weekly.longestWriteMs.toFixed(1)} ms and the event loop was held at most ${weekly.heldMs.toFixed(1)} ms; the listing report is ${sample}'s)`);
   } finally {
     await database.close();
     // At scale 1.0 a store takes tens of gigabytes: the next engine's needs the room.
