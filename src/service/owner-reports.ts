@@ -36,8 +36,8 @@ export type WeeksMessage = { week: Instant; rows: ReportRow[] } | { week: Instan
  * all its reports are in; a run stopped part-way does it again, each report kept once.
  */
 export async function runWeeklyReports(database: Database, write: Write, now: Instant, options: { reportsPerWrite?: number } = {}): Promise<{ generated: number; nextAt: Instant }> {
-  const schedule = await database.db.selectFrom("schedules").select("done_until").where("name", "=", weeklyReportSchedule).executeTakeFirst();
-  if (schedule === undefined) {
+  const due = await dueWeeks(database.db, now);
+  if (due === null) {
     // The first week reported is the one running when the service first ticked.
     const first = startOfBusinessWeek(now);
     await write(async (trx) => {
@@ -45,11 +45,52 @@ export async function runWeeklyReports(database: Database, write: Write, now: In
     });
     return { generated: 0, nextAt: first + week };
   }
+  if (due.weeks.length === 0) return { generated: 0, nextAt: due.doneUntil + week };
+  const lease = await leased(write, now);
+  if (lease === null) return { generated: 0, nextAt: now + leaseMs };
+  try {
+    // Read again under the lease: another process may have done them since.
+    const { weeks, doneUntil } = (await dueWeeks(database.db, now))!;
+    return { generated: await generate(database, write, weeks, options.reportsPerWrite ?? 1_000), nextAt: doneUntil + week };
+  } finally {
+    await write(async (trx) => {
+      await trx.deleteFrom("schedules").where("name", "=", runSchedule).where("done_until", "=", lease).execute();
+    });
+  }
+}
+
+/** The weeks ended and not yet done, and until when they will be done; null before the first run. */
+async function dueWeeks(db: Kysely<Tables>, now: Instant): Promise<{ weeks: Instant[]; doneUntil: Instant } | null> {
+  const schedule = await db.selectFrom("schedules").select("done_until").where("name", "=", weeklyReportSchedule).executeTakeFirst();
+  if (schedule === undefined) return null;
   const weeks: Instant[] = [];
-  for (let from = Number(schedule.done_until); from + week <= now; from += week) weeks.push(from);
+  let from = Number(schedule.done_until);
+  for (; from + week <= now; from += week) weeks.push(from);
+  return { weeks, doneUntil: from };
+}
+
+/** While a run is under way, its lease's end (business time): processes sharing a store run each week once, not each. */
+const runSchedule = `${weeklyReportSchedule}/run`;
+/** Far longer than a city's week takes (seconds): a process that died in a run holds it no longer. */
+const leaseMs = 3_600_000;
+
+/** The run's lease if no other process holds one; the upsert takes it in one statement, so that two never both do. */
+async function leased(write: Write, now: Instant): Promise<Instant | null> {
+  const until = now + leaseMs;
+  let taken = false;
+  await write(async (trx) => {
+    const result = await trx.insertInto("schedules").values({ name: runSchedule, done_until: until })
+      .onConflict((oc) => oc.column("name").doUpdateSet({ done_until: until }).where("schedules.done_until", "<=", now)).executeTakeFirst();
+    taken = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  });
+  return taken ? until : null;
+}
+
+/** Inserts the weeks' reports, a part per write, and marks each week done once all of it is in. */
+async function generate(database: Database, write: Write, weeks: Instant[], perPart: number): Promise<number> {
   let generated = 0;
   // A part's write takes about as long as a batch of 1,000 events' (on SQLite it holds the event loop).
-  for await (const message of weeksBuilt(database, weeks, options.reportsPerWrite ?? 1_000)) {
+  for await (const message of weeksBuilt(database, weeks, perPart)) {
     if ("rows" in message) {
       await write(async (trx) => {
         for (const rows of chunks(message.rows)) {
@@ -65,8 +106,7 @@ export async function runWeeklyReports(database: Database, write: Write, now: In
       await trx.updateTable("schedules").set({ done_until: to }).where("name", "=", weeklyReportSchedule).where("done_until", "<", to).execute();
     });
   }
-  const doneUntil = weeks.length === 0 ? Number(schedule.done_until) : weeks.at(-1)! + week;
-  return { generated, nextAt: doneUntil + week };
+  return generated;
 }
 
 /** Reads and builds a week's reports. */

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { feedbackTimeliness, untilNow, weeklyProgress } from "../../src/domain/reports/listing.js";
 import { runWeeklyReports, type Write } from "../../src/service/owner-reports.js";
+import { openDatabase } from "../../src/store/database.js";
 import { engines } from "../support/engines.js";
 import { at, ev, listing, signedDeal } from "../support/scenario.js";
 import { expectAllAccepted, startApp, type Running } from "../support/service.js";
@@ -151,7 +152,8 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     const now = at("2026-03-16T00:30:00+08:00");
     let writes = 0;
     const write: Write = async (work) => {
-      if (++writes === 2) throw new Error("the store went away");
+      // The run's lease, its first part, then the store goes away.
+      if (++writes === 3) throw new Error("the store went away");
       await database.db.transaction().execute(work);
     };
     await expect(runWeeklyReports(database, write, now, { reportsPerWrite: 2 })).rejects.toThrow("the store went away");
@@ -160,6 +162,20 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     expect(await runWeeklyReports(database, write, now, { reportsPerWrite: 2 })).toEqual({ generated: 5, nextAt: at("2026-03-23T00:00:00+08:00") });
     expect((await weekly("2026-03-09")).map((r) => r.listing_id)).toEqual(["L1", "L2", "L3", "L4", "L5"]);
     expect(await runWeeklyReports(database, write, now)).toEqual({ generated: 0, nextAt: at("2026-03-23T00:00:00+08:00") });
+  });
+
+  // Only PostgreSQL's store is shared by processes (SQLite has one writer a file).
+  it.runIf(engine === "postgres")("processes sharing a store run a week's reports once between them", async () => {
+    await history();
+    const other = openDatabase(running.databaseUrl);
+    try {
+      const now = at("2026-03-16T00:30:00+08:00");
+      const runs = await Promise.all([running.service.database, other].map((database) => runWeeklyReports(database, (work) => database.db.transaction().execute(work), now)));
+      expect(runs.map((r) => r.generated).sort()).toEqual([0, 5]);
+      expect(await weekly("2026-03-09")).toHaveLength(5);
+    } finally {
+      await other.close();
+    }
   });
 
   const weekly = (weekStart: string) => running.service.database.db.selectFrom("owner_reports").select("listing_id").where("week_start", "=", weekStart).orderBy("listing_id").execute();
