@@ -71,8 +71,11 @@ async function dueWeeks(db: Kysely<Tables>, now: Instant): Promise<{ weeks: Inst
 
 /** While a run is under way, its lease's end (business time): processes sharing a store run each week once, not each. */
 const runSchedule = `${weeklyReportSchedule}/run`;
-/** Far longer than a city's week takes (seconds): a process that died in a run holds it no longer. */
-const leaseMs = 3_600_000;
+/**
+ * Far longer than a city's week takes (seconds), and short, for a process stopped in a run holds
+ * it till then. A run longer (months of weeks missed) may be joined by another: each report is still kept once.
+ */
+const leaseMs = 10 * 60_000;
 
 /** The run's lease if no other process holds one; the upsert takes it in one statement, so that two never both do. */
 async function leased(write: Write, now: Instant): Promise<Instant | null> {
