@@ -1,18 +1,26 @@
 // The owners' reports of some weeks, read and built on a thread of their own from a connection of
 // its own, and posted to the service a part at a time for it to insert (owner-reports.ts).
+import { on } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../store/database.js";
 import { weekRows, type WeeksMessage, type WeeksTask } from "./owner-reports.js";
 
 const { url, weeks, perPart } = workerData as WeeksTask;
-const post = (message: WeeksMessage) => parentPort!.postMessage(message);
+// One part at a time, each once the service has taken the last: parts posted at once are all
+// received in one turn of its event loop (113 parts of a city's week held it 2.7 s).
+const taken = on(parentPort!, "message");
+const post = async (message: WeeksMessage) => {
+  parentPort!.postMessage(message);
+  await taken.next();
+};
 const database = openDatabase(url);
 try {
   for (const from of weeks) {
     const rows = await weekRows(database.db, from);
-    for (let i = 0; i < rows.length; i += perPart) post({ week: from, rows: rows.slice(i, i + perPart) });
-    post({ week: from, whole: true });
+    for (let i = 0; i < rows.length; i += perPart) await post({ week: from, rows: rows.slice(i, i + perPart) });
+    await post({ week: from, whole: true });
   }
+  await taken.return!(); // the port let go of, the thread ends once the connection is closed
 } finally {
   await database.close();
 }

@@ -6,7 +6,7 @@
 // thread of its own, from a connection of its own (owner-reports-worker.ts), from what is
 // committed: the week is over. The service inserts the reports a part per write, so that neither
 // its event loop nor its other writes wait for the whole run.
-import { on } from "node:events";
+import { on, once } from "node:events";
 import { Worker } from "node:worker_threads";
 import type { Kysely, Transaction } from "kysely";
 import { businessDate, msPerDay, startOfBusinessWeek, type Instant } from "../domain/time.js";
@@ -136,14 +136,17 @@ async function* weeksBuilt(database: Database, weeks: Instant[], perPart: number
   // An error on the thread ends the iteration with it. Its exit comes after every message it
   // posted: said as one more, it ends an iteration still waiting for the rest.
   worker.once("exit", (code) => worker.emit("message", { exited: code }));
+  let whole = 0;
   try {
-    let whole = 0;
     for await (const [message] of on(worker, "message") as AsyncIterableIterator<[WeeksMessage | { exited: number }]>) {
       if ("exited" in message) throw new Error(`the owners' reports thread ended (code ${message.exited}) before it was done`);
       yield message;
-      if ("whole" in message && ++whole === weeks.length) return;
+      worker.postMessage("taken");
+      if ("whole" in message && ++whole === weeks.length) break;
     }
   } finally {
-    await worker.terminate();
+    // Done, it closes its connection and ends (it waits for the last "taken": its exit is still to come); given up, it is ended here.
+    if (whole === weeks.length) await once(worker, "exit");
+    else await worker.terminate();
   }
 }
