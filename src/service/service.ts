@@ -16,7 +16,7 @@ import { writeActivity } from "../store/activity.js";
 import { activityOf } from "../domain/reports/activity.js";
 import { eventOfLogRow } from "./log-rows.js";
 import { GroupCommit } from "./group-commit.js";
-import { runWeeklyReports } from "./owner-reports.js";
+import { runWeeklyReports, type Write } from "./owner-reports.js";
 import { warnDueSoon } from "./due-soon.js";
 import { Replica, type Clock } from "./replica.js";
 
@@ -206,7 +206,10 @@ export class Service {
     }, { onWriter: toWriter });
     const now = this.replica.now();
     if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) {
-      const write = (work: (trx: Transaction<Tables>) => Promise<void>) => this.replica.write(async (_now, trx) => { await work(trx); return []; }).then(() => {});
+      // Each part its own write: other writes take turns with them (owner-reports.ts).
+      const write: Write = async (work) => {
+        await this.replica.write(async (_now, trx) => { await work(trx); return []; });
+      };
       this.weeklyReportsAt = (await runWeeklyReports(this.database, write, now)).nextAt;
     }
     return processed;
