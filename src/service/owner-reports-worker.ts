@@ -3,7 +3,7 @@
 import { on } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../store/database.js";
-import { weekRows, type WeeksMessage, type WeeksTask } from "./owner-reports.js";
+import { weekParts, type WeeksMessage, type WeeksTask } from "./owner-reports.js";
 
 const { url, weeks, perPart } = workerData as WeeksTask;
 // One part at a time, each once the service has taken the last: parts posted at once are all
@@ -15,11 +15,7 @@ const post = async (message: WeeksMessage) => {
 };
 const database = openDatabase(url);
 try {
-  for (const from of weeks) {
-    const rows = await weekRows(database.db, from);
-    for (let i = 0; i < rows.length; i += perPart) await post({ week: from, rows: rows.slice(i, i + perPart) });
-    await post({ week: from, whole: true });
-  }
+  for await (const message of weekParts(database.db, weeks, perPart)) await post(message);
   await taken.return!(); // the port let go of, the thread ends once the connection is closed
 } finally {
   await database.close();

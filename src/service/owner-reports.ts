@@ -112,23 +112,23 @@ async function generate(database: Database, write: Write, weeks: Instant[], perP
   return generated;
 }
 
-/** Reads and builds a week's reports. */
-export async function weekRows(db: Kysely<Tables>, from: Instant): Promise<ReportRow[]> {
-  const reports = await listingReports(db, { from, to: from + week });
-  return [...reports.values()].map((r) => ({
-    listing_id: r.listing.listingId, week_start: businessDate(from), owner_id: r.listing.ownerId, body: JSON.stringify(listingReportView(r)),
-  }));
+/** Reads and builds the weeks' reports, a week at a time: its parts, then that it is whole. */
+export async function* weekParts(db: Kysely<Tables>, weeks: readonly Instant[], perPart: number): AsyncGenerator<WeeksMessage> {
+  for (const from of weeks) {
+    const reports = [...(await listingReports(db, { from, to: from + week })).values()];
+    const rows = reports.map((r) => ({
+      listing_id: r.listing.listingId, week_start: businessDate(from), owner_id: r.listing.ownerId, body: JSON.stringify(listingReportView(r)),
+    }));
+    for (let i = 0; i < rows.length; i += perPart) yield { week: from, rows: rows.slice(i, i + perPart) };
+    yield { week: from, whole: true };
+  }
 }
 
 /** The weeks' reports, a part at a time, built on a thread of their own; here if the store lives only on this connection. */
 async function* weeksBuilt(database: Database, weeks: Instant[], perPart: number): AsyncGenerator<WeeksMessage> {
   if (weeks.length === 0) return;
   if (database.engine === "sqlite" && /^(sqlite:)?:memory:$/.test(database.url)) {
-    for (const from of weeks) {
-      const rows = await weekRows(database.db, from);
-      for (let i = 0; i < rows.length; i += perPart) yield { week: from, rows: rows.slice(i, i + perPart) };
-      yield { week: from, whole: true };
-    }
+    yield* weekParts(database.db, weeks, perPart);
     return;
   }
   const task: WeeksTask = { url: database.url, weeks, perPart };
