@@ -4,13 +4,13 @@
 // A small one is read here: starting a thread would cost more than it saves.
 import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { checkSources, validateEvent, type AcceptedEvent } from "../domain/events/validate.js";
-import { parseLine, type HistoryLine } from "../domain/events/history-line.js";
-import { WireReader, type WireBatch } from "./history-wire.js";
+import { checkSources, validateEvent } from "../domain/events/validate.js";
+import { parseLine } from "../domain/events/history-line.js";
+import { WireReader, type HistoryItem, type WireBatch } from "../engine/event-wire.js";
 import { linesOf } from "./ndjson-lines.js";
-import { workerModule } from "../store/worker-module.js";
+import { PostedBatches, workerModule } from "../store/worker-module.js";
 
-export type HistoryItem = { accepted: AcceptedEvent } | { invalid: HistoryLine };
+export type { HistoryItem };
 
 export interface HistoryBatch {
   items: HistoryItem[];
@@ -25,7 +25,7 @@ export interface ReaderSettings {
   checks: Record<string, string>;
   batchSize: number;
   window: number;
-  /** Whether the thread takes the events' digests (history-wire.ts). */
+  /** Whether the thread takes the events' digests (engine/event-wire.ts). */
   digestsHere: boolean;
 }
 
@@ -81,54 +81,19 @@ async function* readHere(path: string, phoneKey: string): AsyncGenerator<History
 
 /** The file read on a second thread, which sends its batches as they are read. */
 class ThreadedHistory implements History {
-  private readonly worker: Worker;
+  private readonly batches: PostedBatches<WireBatch>;
   private readonly wire = new WireReader();
-  private readonly arrived: Array<WireBatch | null> = [];
-  private failure: Error | null = null;
-  private wake: (() => void) | null = null;
-  private stopped = false;
 
   constructor(path: string, phoneKey: string, digestsHere: boolean) {
     const settings: ReaderSettings = { path, phoneKey, checks: checkSources(), batchSize, window: 4, digestsHere };
-    this.worker = new Worker(workerUrl, { workerData: settings });
-    this.worker.on("message", (batch: WireBatch | null) => {
-      this.arrived.push(batch);
-      this.notify();
-    });
-    this.worker.on("error", (error) => {
-      this.failure ??= error;
-      this.notify();
-    });
-    this.worker.on("exit", () => {
-      this.failure ??= new Error(`the reader of ${path} stopped before the end of the file`);
-      this.notify();
-    });
+    this.batches = new PostedBatches(new Worker(workerUrl, { workerData: settings }), `the reader of ${path} stopped before the end of the file`);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<HistoryBatch> {
-    try {
-      for (;;) {
-        while (this.arrived.length === 0 && this.failure === null) await new Promise<void>((resolve) => (this.wake = resolve));
-        const batch = this.arrived.shift();
-        if (batch === undefined) throw this.failure;
-        if (batch === null) return;
-        this.worker.postMessage("more");
-        yield { items: this.wire.read(batch), bytesRead: batch.bytesRead };
-      }
-    } finally {
-      await this.close();
-    }
+    for await (const batch of this.batches) yield { items: this.wire.read(batch), bytesRead: batch.position };
   }
 
-  async close(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.worker.terminate();
-    this.worker.removeAllListeners();
-  }
-
-  private notify(): void {
-    this.wake?.();
-    this.wake = null;
+  close(): Promise<void> {
+    return this.batches.close();
   }
 }

@@ -1,6 +1,6 @@
 // The reading half of `anxin replay`, on a thread of its own: it reads a history file, parses each
 // line and checks it against the contract, and posts the results in batches, in the file's order,
-// accepted events taken apart (history-wire.ts) so that the engine's thread need not parse their
+// accepted events taken apart (engine/event-wire.ts) so that the engine's thread need not parse their
 // lines again. An accepted event's phone is replaced by its hash and mask here; an invalid line
 // crosses as its text, and the engine redacts any phone in it when it keeps the rejection. Up to
 // `window` batches are in flight; each one the engine takes back returns a credit. The contract's
@@ -10,7 +10,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { acceptorFrom } from "../domain/events/accept.js";
 import type { CheckedEvent } from "../domain/events/validate.js";
 import type { ReaderSettings } from "./history-reader.js";
-import { WireWriter } from "./history-wire.js";
+import { WireWriter } from "../engine/event-wire.js";
 import { linesOf } from "./ndjson-lines.js";
 
 const { path, phoneKey, checks, batchSize, window, digestsHere } = workerData as ReaderSettings;

@@ -131,7 +131,7 @@ export function acceptorFrom(sources: Record<string, string>, phoneKey: string):
   };
 }
 
-/** The event with its digest, taken already (a replay's reading thread takes it: history-wire.ts). */
+/** The event with its digest, taken already (a replay's reading thread takes it: engine/event-wire.ts). */
 export function withDigest(e: CheckedEvent, digest: number): AcceptedEvent {
   // A literal, not a spread: every accepted event then has one shape, whichever way it came.
   return { brand: e.brand, city: e.city, data: e.data, id: e.id, occurredAt: e.occurredAt, type: e.type, at: e.at, digest } as AcceptedEvent;

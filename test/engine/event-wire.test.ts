@@ -1,9 +1,9 @@
-// A replay's reading thread posts accepted events taken apart (history-wire.ts); the engine's thread
+// A replay's reading thread posts accepted events taken apart (engine/event-wire.ts); the engine's thread
 // must get back exactly what validating the line there would give, digest and redacted phone included.
 import { describe, expect, it } from "vitest";
-import { WireReader, WireWriter } from "../../src/cli/history-wire.js";
-import { checkEvent, validateEvent } from "../../src/domain/events/validate.js";
-import { ev, phoneKey } from "../support/scenario.js";
+import { WireReader, WireWriter } from "../../src/engine/event-wire.js";
+import { checkEvent, digested, validateEvent } from "../../src/domain/events/validate.js";
+import { at, ev, phoneKey } from "../support/scenario.js";
 
 const lines = [
   ev("listing.published", "2025-03-01T09:00:00+08:00", { listingId: "L1", ownerId: "O1", agentId: "A1", communityId: "C9", layout: "2室1厅", areaSqm: 88.5, askingPriceFen: 520_000_000 }),
@@ -56,8 +56,30 @@ describe("an event handed from the reading thread to the engine's", () => {
     expect(first.names).toEqual(expect.arrayContaining(["call.placed", "phoneHash", "phoneMasked", "custody"]));
     expect(first.names).not.toContain("beijing");
     expect(again.names).toEqual([]);
-    expect(again.bytesRead).toBe(1234);
+    expect(again.position).toBe(1234);
     // A city or brand is sent where it changes: beijing and lianjia, shanghai and deyou, then back.
     expect(first.texts.filter((text) => ["beijing", "lianjia", "shanghai", "deyou"].includes(text))).toEqual(["beijing", "lianjia", "shanghai", "deyou", "beijing", "lianjia"]);
+  });
+
+  it("carries the log's ticks, and when each of its events was received, in the log's order", () => {
+    const writer = new WireWriter(true, true);
+    const events = lines.filter((line) => line.startsWith("{")).map((line) => checkEvent(JSON.parse(line), { phoneKey })).flatMap((check) => (check.ok ? [check.event] : []));
+    writer.accepted(events[0]!, at("2025-03-01T09:00:05+08:00"));
+    writer.tick(at("2025-03-01T09:01:00+08:00"));
+    writer.accepted(events[1]!, at("2025-03-01T09:05:01+08:00"));
+    const { batch, transfer } = writer.take(42);
+    const seen: unknown[] = [];
+    new WireReader().each(structuredClone(batch, { transfer }), {
+      accepted: (event, receivedAt) => seen.push({ event, receivedAt }),
+      invalid: (line) => seen.push({ line }),
+      tick: (tickAt) => seen.push({ tickAt }),
+    });
+    expect(seen).toEqual([
+      { event: digested(events[0]!), receivedAt: at("2025-03-01T09:00:05+08:00") },
+      { tickAt: at("2025-03-01T09:01:00+08:00") },
+      { event: digested(events[1]!), receivedAt: at("2025-03-01T09:05:01+08:00") },
+    ]);
+    expect(batch.position).toBe(42);
+    expect(() => writer.accepted(events[0]!)).toThrow(/received/);
   });
 });
