@@ -3,6 +3,8 @@ import type { AcceptedEvent } from "../domain/events/validate.js";
 import { canonicalEnvelope, fingerprintOf, type Envelope } from "../domain/events/canonical.js";
 import { envelopeDigest } from "../domain/events/digest.js";
 import type { Instant } from "../domain/time.js";
+import { assert } from "../domain/assert.js";
+import type { WireSink } from "../engine/event-wire.js";
 import type { Engine } from "../engine/engine.js";
 import type { LogTable } from "../store/database.js";
 
@@ -23,11 +25,17 @@ export function eventRow(event: AcceptedEvent, now: Instant): NewLogRow {
 
 /** Applies one log row: the same engine calls the live service made. */
 export function applyLogRow(engine: Engine, row: { kind: string; at: number; received_at: number; body: string | null }): void {
-  if (row.kind === "tick") {
-    engine.tick(row.at);
-    return;
-  }
-  engine.accept(eventOfLogRow(row), { now: Number(row.received_at), logged: true });
+  if (row.kind === "tick") engine.tick(row.at);
+  else engine.accept(eventOfLogRow(row), { now: Number(row.received_at), logged: true });
+}
+
+/** Applies the log's rows as its reading thread hands them on (log-reader.ts): as applyLogRow does. */
+export function logRowApplier(engine: Engine): WireSink {
+  return {
+    accepted: (event, receivedAt) => void engine.accept(event, { now: receivedAt!, logged: true }),
+    tick: (at) => void engine.tick(at),
+    invalid: () => assert(false, "the log holds accepted events only"),
+  };
 }
 
 export function eventOfLogRow(row: { at: number; body: string | null }): AcceptedEvent {

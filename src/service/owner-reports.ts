@@ -10,7 +10,7 @@ import { on, once } from "node:events";
 import { Worker } from "node:worker_threads";
 import type { Kysely, Transaction } from "kysely";
 import { businessDate, msPerDay, startOfBusinessWeek, type Instant } from "../domain/time.js";
-import type { Database, Tables } from "../store/database.js";
+import { openableOnThread, type Database, type Tables } from "../store/database.js";
 import { chunks } from "../store/bulk.js";
 import { listingReports } from "../store/reports/listing.js";
 import { workerModule } from "../store/worker-module.js";
@@ -127,7 +127,7 @@ export async function* weekParts(db: Kysely<Tables>, weeks: readonly Instant[], 
 /** The weeks' reports, a part at a time, built on a thread of their own; here if the store lives only on this connection. */
 async function* weeksBuilt(database: Database, weeks: Instant[], perPart: number): AsyncGenerator<WeeksMessage> {
   if (weeks.length === 0) return;
-  if (database.engine === "sqlite" && /^(sqlite:)?:memory:$/.test(database.url)) {
+  if (!openableOnThread(database)) {
     yield* weekParts(database.db, weeks, perPart);
     return;
   }

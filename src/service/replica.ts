@@ -9,9 +9,12 @@ import { activityOf } from "../domain/reports/activity.js";
 import { Engine } from "../engine/engine.js";
 import { writeActivity } from "../store/activity.js";
 import { insertRows } from "../store/bulk.js";
-import { logLockKey, type Database, type Tables } from "../store/database.js";
+import { logLockKey, openableOnThread, type Database, type Tables } from "../store/database.js";
 import { forgetChanges, isNewRowConflict, writeChanges } from "../store/projection.js";
-import { applyLogRow, eventRow, tickRow } from "./log-rows.js";
+import { assert } from "../domain/assert.js";
+import { WireReader } from "../engine/event-wire.js";
+import { applyLogRow, eventRow, logRowApplier, tickRow } from "./log-rows.js";
+import { readLog, readLogOnThreadFrom } from "./log-reader.js";
 import { outbox } from "./webhooks.js";
 
 export interface Clock {
@@ -108,6 +111,33 @@ export class Replica {
       this.applied.delete(done);
       settled();
     }
+  }
+
+  /**
+   * Before a start's first write, catches up with a log `fromRows` or more behind by reading it on
+   * a thread, outside any transaction (log-reader.ts): the log only grows, so what it read is what
+   * the write's catch-up would have, and that takes the rest, appended meanwhile, under the lock.
+   */
+  async catchUpAhead(fromRows = readLogOnThreadFrom): Promise<number> {
+    assert(!this.caughtUp && this.applied.size === 0, "a replica catches up ahead only before its first write");
+    if (!openableOnThread(this.database)) return 0;
+    const last = await this.database.db.selectFrom("log").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
+    const behind = Number(last?.seq ?? 0) - this.lastSeq;
+    if (behind < fromRows) return 0;
+    const wire = new WireReader();
+    const apply = logRowApplier(this.engine);
+    let applied = 0;
+    try {
+      for await (const page of readLog(this.database, this.lastSeq, behind)) {
+        applied += wire.each(page, apply);
+        this.lastSeq = page.position;
+        forgetChanges(this.engine);
+      }
+    } catch (error) {
+      this.rebuildFirst = true;
+      throw error;
+    }
+    return applied;
   }
 
   private async catchUp(trx: Transaction<Tables>): Promise<number> {

@@ -34,6 +34,8 @@ export interface ServiceOptions {
    * breaches the next (the engine's writer, writer-scope.ts).
    */
   sweepPart?: number;
+  /** A start reads a log this many rows long or longer on a thread (default log-reader.ts's readLogOnThreadFrom). */
+  readLogOnThreadFrom?: number;
 }
 
 export interface SubmitOptions {
@@ -49,7 +51,8 @@ export const maxBatchEvents = 1_000;
 type Submission = { input: unknown } & SubmitOptions;
 
 export class Service {
-  private readonly replica: Replica;
+  /** This process's replica of the engine (replica.ts): every write goes through it. */
+  readonly replica: Replica;
   private readonly singles = new GroupCommit<Submission, Outcome>((submissions) => this.submitEach(submissions), maxBatchEvents, (error) => !isStoreUnavailable(error));
   private readonly options: ServiceOptions;
   private readonly dueSoonMs: number;
@@ -76,7 +79,7 @@ export class Service {
   /** Migrates, rebuilds the engine from the log, and processes whatever fell due while down. */
   async start(): Promise<{ replayed: number; processed: number }> {
     await migrate(this.database);
-    const replayed = await this.replica.write(() => []);
+    const replayed = (await this.replica.catchUpAhead(this.options.readLogOnThreadFrom)) + (await this.replica.write(() => []));
     await this.backfillReports();
     const processed = await this.tick();
     return { replayed, processed };

@@ -231,6 +231,9 @@ export interface OpenOptions {
 /** Far longer than any statement but a migration's is silent: a 500-row insert, 5,000 log rows read, a week of a city's listing-days for the owners' reports, a report's aggregate over a city-year. */
 const defaultAnswerWithinMs = 30_000;
 
+/** Whether a thread can open a connection of its own to the store: an in-memory SQLite database is its connection's alone. */
+export const openableOnThread = (database: Database): boolean => !(database.engine === "sqlite" && /^(sqlite:)?:memory:$/.test(database.url));
+
 export const isPostgresUrl = (url: string): boolean => url.startsWith("postgres://") || url.startsWith("postgresql://");
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
