@@ -10,6 +10,7 @@ import { isPostgresUrl, openDatabase, type Database, type OpenOptions } from "..
 import { migrate } from "../store/migrations.js";
 import { catalogueOrFail } from "./replay.js";
 import { CliError, integerSetting, type Io } from "./io.js";
+import { repeating } from "./repeating.js";
 
 export const defaultDatabaseUrl = "sqlite:./data/anxin.db";
 export const systemClock = { now: () => Date.now() };
@@ -85,24 +86,14 @@ export async function serveCommand(flags: ServeFlags, io: Io): Promise<number> {
     text += `and a demo integrator API key for lianjia, all cities:\n  ${key}\n\n`;
   }
   io.out(`${text}API docs: ${address}/docs   OpenAPI: ${address}/openapi.json\n`);
-  let ticking = false;
-  const timer = setInterval(() => {
-    if (ticking) return;
-    ticking = true;
-    service.tick().catch((error: unknown) => app.log.error({ err: error }, "tick failed; it will be retried")).finally(() => { ticking = false; });
-  }, tickMs);
-  let delivering = false;
-  const deliveries = setInterval(() => {
-    if (delivering) return;
-    delivering = true;
-    deliverDue(database, systemClock.now, (message, fields) => app.log.info(fields, message), webhookHosts)
-      .catch((error: unknown) => app.log.error({ err: error }, "webhook delivery run failed; it will be retried"))
-      .finally(() => { delivering = false; });
-  }, deliveryIntervalMs);
+  // The sweep and the weekly reports apart: a city-year's week takes ~12 s, the sweep need not wait for it.
+  const loops = [
+    repeating(tickMs, () => service.sweep(), (error) => app.log.error({ err: error }, "deadline sweep failed; it will be retried")),
+    repeating(tickMs, () => service.ownerReports(), (error) => app.log.error({ err: error }, "owners' weekly reports failed; they will be retried")),
+    repeating(deliveryIntervalMs, () => deliverDue(database, systemClock.now, (message, fields) => app.log.info(fields, message), webhookHosts), (error) => app.log.error({ err: error }, "webhook delivery run failed; it will be retried")),
+  ];
   const stop = async () => {
-    clearInterval(timer);
-    clearInterval(deliveries);
-    await app.close();
+    await Promise.all([app.close(), ...loops.map((loop) => loop.stop())]);
     await database.close();
     process.exit(0);
   };

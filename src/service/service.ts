@@ -182,12 +182,18 @@ export class Service {
     return this.singles.submit({ input, ...options, admit: () => rejection });
   }
 
-  /**
-   * Breaches every obligation due by now and warns of those falling due soon, then generates the
-   * owners' reports of a week that has ended. Only a tick that breached something is logged; each
-   * tick also catches this replica up with other processes.
-   */
+  /** The sweep, then the owners' reports of a week that has ended. A served process runs the two apart (serve.ts). */
   async tick(): Promise<number> {
+    const processed = await this.sweep();
+    await this.ownerReports();
+    return processed;
+  }
+
+  /**
+   * Breaches every obligation due by now and warns of those falling due soon. Only a sweep that
+   * breached something is logged (as a tick); each also catches this replica up with other processes.
+   */
+  async sweep(): Promise<number> {
     let processed = 0;
     // A sweep is written by the engine's writer, a part while the engine breaches the next. A tick
     // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
@@ -207,14 +213,20 @@ export class Service {
       } while (part === this.sweepPart);
       return processed > 0 ? [{ tickAt: now }] : [];
     }, { onWriter: toWriter });
-    const now = this.replica.now();
-    if (this.weeklyReportsAt === null || now >= this.weeklyReportsAt) {
-      // Each part its own write: other writes take turns with them (owner-reports.ts).
-      const write: Write = async (work) => {
-        await this.replica.write(async (_now, trx) => { await work(trx); return []; });
-      };
-      this.weeklyReportsAt = (await runWeeklyReports(this.database, write, now)).nextAt;
-    }
     return processed;
+  }
+
+  /**
+   * Generates the owners' reports of the weeks that have ended since the last run, if any has. A
+   * city-year's week takes ~12 s, built on a thread and inserted a part a write, between the others
+   * (owner-reports.ts); a served process runs it beside the sweep, which need not wait for it.
+   */
+  async ownerReports(): Promise<void> {
+    const now = this.replica.now();
+    if (this.weeklyReportsAt !== null && now < this.weeklyReportsAt) return;
+    const write: Write = async (work) => {
+      await this.replica.write(async (_now, trx) => { await work(trx); return []; });
+    };
+    this.weeklyReportsAt = (await runWeeklyReports(this.database, write, now)).nextAt;
   }
 }

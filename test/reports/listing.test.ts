@@ -146,6 +146,17 @@ describe.each(engines)("the owner's listing report on %s", (engine) => {
     expect((await weekly("2026-03-09")).map((r) => r.listing_id)).toEqual(["L1", "L2", "L3", "L4", "L5"]);
   });
 
+  it("the deadline sweep does not wait for the weekly run: one started while it runs is written before it ends", async () => {
+    await history();
+    running.clock.set("2026-03-16T00:30:00+08:00");
+    const order: string[] = [];
+    const reports = running.service.ownerReports().then(() => order.push("weekly run"));
+    const sweep = running.service.sweep().then((breached) => order.push(`sweep: ${breached} breached`));
+    await Promise.all([reports, sweep]);
+    expect(order).toEqual(["sweep: 2 breached", "weekly run"]);
+    expect(await weekly("2026-03-09")).toHaveLength(5);
+  });
+
   it("a weekly run stopped part-way is done again by the next, each report kept once", async () => {
     await history();
     const { database } = running.service;
