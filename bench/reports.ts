@@ -1,7 +1,8 @@
 // Report queries on a simulated city-year store: a Beijing year (anxin simulate, seed 7) ingested
 // through the service in process, day by day with the clock following, on SQLite and PostgreSQL;
-// then each report timed (median of several runs) beside reading every row of the table it summarises.
-// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S] [--engine sqlite|postgres] [--keep PATH]
+// then each report timed (median of several runs) beside reading every row of the table it summarises,
+// and the service's start on the store, which replays its log, beside reading and parsing the log.
+// Run: npm run build && node dist/bench/reports.js [--quick] [--scale S] [--engine sqlite|postgres] [--keep PATH | --store PATH]
 import { existsSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -36,6 +37,10 @@ if (only !== undefined && only !== "sqlite" && only !== "postgres") throw new Er
 const keepArg = process.argv.indexOf("--keep");
 const keep = keepArg > 0 ? process.argv[keepArg + 1] : undefined;
 if (keep !== undefined && (only !== "sqlite" || !isAbsolute(keep) || existsSync(keep))) throw new Error("--keep takes an absolute path where no file is, with --engine sqlite");
+/** `--store PATH`: a store kept by `--keep` (of the same scale) is measured again, not built. */
+const storeArg = process.argv.indexOf("--store");
+const kept = storeArg > 0 ? process.argv[storeArg + 1] : undefined;
+if (kept !== undefined && (only !== "sqlite" || !isAbsolute(kept) || !existsSync(kept) || keep !== undefined)) throw new Error("--store takes the absolute path of a kept store, with --engine sqlite and without --keep");
 /** Tables larger than this (at scale 1.0: obligations, listing_days) are not read whole as a floor. */
 const floorRowsAtMost = 1_000_000;
 
@@ -43,10 +48,14 @@ const loaded = loadCatalogue();
 if (!loaded.ok) throw new Error("the bundled catalogue does not load");
 const catalogue = loaded.catalogue;
 
+const phoneKey = "bench-phone-key-0123456789abcdef";
+/** The clock at the end of the year the store holds. */
+const yearEnd = parseInstant("2025-12-31T23:59:00+08:00")!;
+
 /** Ingests a simulated Beijing year day by day; the clock stands at each day's end, then ticks. */
 async function buildStore(database: Database): Promise<{ events: number; seconds: number }> {
   let now = parseInstant("2025-01-01T00:00:00+08:00")!;
-  const service = new Service({ database, catalogue, phoneKey: "bench-phone-key-0123456789abcdef", clock: { now: () => now } });
+  const service = new Service({ database, catalogue, phoneKey, clock: { now: () => now } });
   const started = performance.now();
   await service.start();
   const simulation = new Simulation({ city: "beijing", brand: "lianjia", days: 365, seed: 7, scale, start: "2025-01-01" }, loadListings(dataDir()));
@@ -95,18 +104,55 @@ async function median(run: () => Promise<unknown>, before?: () => Promise<unknow
 const year = { from: parseInstant("2025-01-01T00:00:00+08:00")!, to: parseInstant("2026-01-01T00:00:00+08:00")! };
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<void> {
-  const url = keep !== undefined ? `sqlite:${keep}` : await freshUrl(engine, adminUrl);
+/**
+ * A restart of the service on the store: its start replays the whole log, read and parsed on a
+ * thread while the engine applies (service/log-reader.ts; a log of 100,000 rows or more), then as
+ * a short log is, in its first write.
+ * Beside them, the floor: reading every log row and parsing its event, here.
+ */
+async function restarts(url: string): Promise<void> {
+  for (const [how, readLogOnThreadFrom] of [["log read on a thread", 1], ["log read in its first write", Number.POSITIVE_INFINITY]] as const) {
+    const database = openDatabase(url);
+    try {
+      const service = new Service({ database, catalogue, phoneKey, clock: { now: () => yearEnd }, readLogOnThreadFrom });
+      const started = performance.now();
+      const { replayed } = await service.start();
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`start, ${how}: ${fmt(replayed)} log rows replayed in ${seconds.toFixed(1)} s, ${fmt(replayed / seconds)} rows/s (RSS ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB)`);
+    } finally {
+      await database.close();
+    }
+  }
   const database = openDatabase(url);
   try {
-    const built = await buildStore(database);
+    const started = performance.now();
+    let rows = 0;
+    for (let after = 0; ;) {
+      const page = await database.db.selectFrom("log").select(["seq", "kind", "at", "received_at", "body"]).where("seq", ">", after).orderBy("seq").limit(5_000).execute();
+      if (page.length === 0) break;
+      for (const row of page) if (row.body !== null) JSON.parse(row.body);
+      rows += page.length;
+      after = Number(page.at(-1)!.seq);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`floor, the log read and parsed here: ${fmt(rows)} rows in ${seconds.toFixed(1)} s, ${fmt(rows / seconds)} rows/s`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | null): Promise<void> {
+  const url = keep !== undefined ? `sqlite:${keep}` : kept !== undefined ? `sqlite:${kept}` : await freshUrl(engine, adminUrl);
+  const database = openDatabase(url);
+  try {
+    const built = kept === undefined ? await buildStore(database) : null;
     const db = database.db;
     type Table = "claims" | "daily_figures" | "obligations" | "postings" | "listing_days" | "listings";
     const count = async (table: Table) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
     // The floor a report is measured against: reading every row of the table it summarises.
     const readAll = (table: Table) => () => db.selectFrom(table).selectAll().execute();
     const sizes = { claims: await count("claims"), obligations: await count("obligations"), listings: await count("listings"), listing_days: await count("listing_days"), postings: await count("postings"), daily_figures: await count("daily_figures") };
-    console.log(`${engine}: ${fmt(built.events)} events ingested in ${built.seconds.toFixed(0)} s; ${Object.entries(sizes).map(([t, n]) => `${t} ${fmt(n)}`).join(", ")}`);
+    console.log(`${engine}: ${built === null ? `the store at ${kept}` : `${fmt(built.events)} events ingested in ${built.seconds.toFixed(0)} s`}; ${Object.entries(sizes).map(([t, n]) => `${t} ${fmt(n)}`).join(", ")}`);
     const month = { from: year.to - 30 * 86_400_000, to: year.to };
     // A listing on the market over the last 30 days, with the most same-layout neighbours.
     const sample = (await db.selectFrom("listings as l").innerJoin("listings as n", (j) => j.onRef("n.community_id", "=", "l.community_id").onRef("n.layout", "=", "l.layout"))
@@ -162,11 +208,12 @@ async function benchEngine(engine: "sqlite" | "postgres", adminUrl: string | nul
     }
     await db.updateTable("schedules").set({ done_until: doneUntil }).where("name", "=", weeklyReportSchedule).execute();
     console.log(`(the weekly run wrote ${fmt(weekly.generated)} reports for the week from 2025-06-02 in ${weekly.writes} writes; over the runs the longest write took ${weekly.longestWriteMs.toFixed(1)} ms and the event loop was held at most ${weekly.heldMs.toFixed(1)} ms; the listing report is ${sample}'s)`);
+    await restarts(url);
   } finally {
     await database.close();
     // At scale 1.0 a store takes tens of gigabytes: the next engine's needs the room.
-    if (keep === undefined) await dropStore(url, adminUrl);
-    else console.log(`(the store is kept at ${keep})`);
+    if (keep === undefined && kept === undefined) await dropStore(url, adminUrl);
+    else console.log(`(the store is kept at ${keep ?? kept})`);
   }
 }
 
