@@ -12,18 +12,13 @@ import type { CheckedEvent } from "../domain/events/validate.js";
 import type { ReaderSettings } from "./history-reader.js";
 import { WireWriter } from "../engine/event-wire.js";
 import { linesOf } from "./ndjson-lines.js";
+import { creditsFrom } from "../store/worker-module.js";
 
 const { path, phoneKey, checks, batchSize, window, digestsHere } = workerData as ReaderSettings;
 /** An invalid line is rejected on the engine's thread, which says why. */
 const accepted = acceptorFrom(checks, phoneKey);
 const port = parentPort!;
-let credits = window;
-let resume: (() => void) | null = null;
-port.on("message", () => {
-  credits++;
-  resume?.();
-  resume = null;
-});
+const credit = creditsFrom(port, window);
 
 const writer = new WireWriter(digestsHere);
 let bytesRead = 0;
@@ -33,8 +28,7 @@ const firstBatchSize = Math.min(batchSize, 200);
 let first = true;
 
 async function post(): Promise<void> {
-  while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
-  credits--;
+  await credit();
   first = false;
   const { batch, transfer } = writer.take(bytesRead);
   port.postMessage(batch, transfer);

@@ -6,17 +6,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { CheckedEvent } from "../domain/events/validate.js";
 import { WireWriter } from "../engine/event-wire.js";
 import { openDatabase } from "../store/database.js";
+import { creditsFrom } from "../store/worker-module.js";
 import type { LogReading } from "./log-reader.js";
 
 const { url, after, pageRows, window, digestsHere } = workerData as LogReading;
 const port = parentPort!;
-let credits = window;
-let resume: (() => void) | null = null;
-port.on("message", () => {
-  credits++;
-  resume?.();
-  resume = null;
-});
+const credit = creditsFrom(port, window);
 
 const writer = new WireWriter(digestsHere, true);
 const database = openDatabase(url);
@@ -35,8 +30,7 @@ try {
       writer.accepted(event, Number(row.received_at));
     }
     seq = Number(rows.at(-1)!.seq);
-    while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
-    credits--;
+    await credit();
     const { batch, transfer } = writer.take(seq);
     port.postMessage(batch, transfer);
   }

@@ -1,7 +1,7 @@
 // Worker threads: where a worker's module is, and the batches a reading worker posts, taken in
 // order. Under the test runner a module is its TypeScript source, and its worker is taken from the
 // build (`npm test` builds first).
-import { Worker } from "node:worker_threads";
+import { Worker, type MessagePort } from "node:worker_threads";
 
 /** The compiled module `name` beside `caller` (its import.meta.url). */
 export function workerModule(caller: string, name: string): URL {
@@ -9,6 +9,24 @@ export function workerModule(caller: string, name: string): URL {
   if (!caller.endsWith(".ts")) return beside;
   const at = beside.pathname.lastIndexOf("/src/");
   return new URL(`${beside.pathname.slice(0, at)}/dist${beside.pathname.slice(at)}`, beside);
+}
+
+/**
+ * A reading worker's side of PostedBatches: it may post `window` batches ahead of those taken.
+ * The function returned resolves once a batch may be posted, and counts it posted.
+ */
+export function creditsFrom(port: MessagePort, window: number): () => Promise<void> {
+  let credits = window;
+  let resume: (() => void) | null = null;
+  port.on("message", () => {
+    credits++;
+    resume?.();
+    resume = null;
+  });
+  return async () => {
+    while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
+    credits--;
+  };
 }
 
 /**
