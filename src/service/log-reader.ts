@@ -1,7 +1,8 @@
 // A large log read for a start on a thread of its own (log-reader-worker.ts): there its rows are
 // read and their bodies parsed, the larger half of replaying them, while this thread's engine
-// applies the page before. A city-year's start replayed 40 million rows at 51,000 a second reading
-// them here. A small log is caught up in the first write, as any other: a thread takes ~0.4 s to start.
+// applies the page before. A city-year's start replays its 40 million rows so at ~200,000 a second,
+// against 51,000–65,000 reading them here (docs/benchmarks.md). A small log is caught up in the
+// first write, as any other: a thread takes ~0.4 s to start.
 import { Worker } from "node:worker_threads";
 import type { WireBatch } from "../engine/event-wire.js";
 import type { Database } from "../store/database.js";
