@@ -11,7 +11,6 @@ import { writeActivity } from "../store/activity.js";
 import { insertRows } from "../store/bulk.js";
 import { logLockKey, openableOnThread, type Database, type Tables } from "../store/database.js";
 import { forgetChanges, isNewRowConflict, writeChanges } from "../store/projection.js";
-import { assert } from "../domain/assert.js";
 import { WireReader } from "../engine/event-wire.js";
 import { applyLogRow, eventRow, logRowApplier, tickRow } from "./log-rows.js";
 import { readLog, readLogOnThreadFrom } from "./log-reader.js";
@@ -33,14 +32,17 @@ export class Replica {
   private caughtUp = false;
   /** The writer's lease under which the engine was last caught up (Database.writerLease). */
   private caughtUpLease: number | null = null;
-  /** A write failed after applying to the engine: the next one starts from a fresh engine. */
-  private rebuildFirst = false;
+  /** The engine is fresh, or a write failed after applying to it: the next write starts from a fresh engine. */
+  private rebuildFirst = true;
+  /** A rebuild read ahead of the write that needs it, while under way (rebuildAhead). */
+  private rebuilding: Promise<number> | null = null;
   /** Whether rows the engine takes for new are inserted, not upserted: until a write finds one in the store (write). */
   private newRows = true;
   /** Writes on the writer that applied to the engine and have not settled: a write elsewhere waits for them. */
   private readonly applied = new Set<Promise<unknown>>();
 
-  constructor(private readonly options: { database: Database; catalogue: Catalogue; phoneKey: string; clock: Clock }) {
+  /** `readLogOnThreadFrom`: a rebuild reads a log this many rows long or longer on a thread (default log-reader.ts's). */
+  constructor(private readonly options: { database: Database; catalogue: Catalogue; phoneKey: string; clock: Clock; readLogOnThreadFrom?: number }) {
     this.engine = this.freshEngine();
   }
 
@@ -69,6 +71,7 @@ export class Replica {
   }
 
   private async writeOnce(apply: Apply, how: { onWriter?: boolean }): Promise<number> {
+    if (this.rebuildFirst) await this.rebuildAhead();
     // A rebuild replays the whole log: not on the writer, whose reads hold the event loop.
     if (how.onWriter === true && (this.rebuildFirst || !this.caughtUp)) await this.write(() => []);
     let touched: Engine | null = null;
@@ -114,29 +117,43 @@ export class Replica {
   }
 
   /**
-   * Before a start's first write, catches up with a log `fromRows` or more behind by reading it on
-   * a thread, outside any transaction (log-reader.ts): the log only grows, so what it read is what
-   * the write's catch-up would have, and that takes the rest, appended meanwhile, under the lock.
+   * Rebuilds the engine, if the next write must, from a long log read on a thread, outside any
+   * transaction (log-reader.ts): a city-year's rebuild in a write took ten minutes, holding the
+   * log's lock and, on SQLite, the event loop. A start's first write must; so must the write after
+   * a failed one. The log only grows, so the engine read ahead is what that write's catch-up would
+   * have rebuilt, and the write takes only what was appended since. It is built beside the current
+   * one and swapped in once the writes applied to that one have settled (their seqs are numbered
+   * from it), unless a write has rebuilt meanwhile. Returns how many rows it applied; none for a
+   * short log, or if the thread could not read it: the write then rebuilds in its transaction, as
+   * before, and says why the store fails.
    */
-  async catchUpAhead(fromRows = readLogOnThreadFrom): Promise<number> {
-    assert(!this.caughtUp && this.applied.size === 0, "a replica catches up ahead only before its first write");
-    if (!openableOnThread(this.database)) return 0;
+  rebuildAhead(): Promise<number> {
+    this.rebuilding ??= this.readAhead().finally(() => { this.rebuilding = null; });
+    return this.rebuilding;
+  }
+
+  private async readAhead(): Promise<number> {
+    if (!this.rebuildFirst || !openableOnThread(this.database)) return 0;
     const last = await this.database.db.selectFrom("log").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
-    const behind = Number(last?.seq ?? 0) - this.lastSeq;
-    if (behind < fromRows) return 0;
+    const rows = Number(last?.seq ?? 0);
+    if (rows < (this.options.readLogOnThreadFrom ?? readLogOnThreadFrom)) return 0;
+    const engine = this.freshEngine();
     const wire = new WireReader();
-    const apply = logRowApplier(this.engine);
-    let applied = 0;
+    const apply = logRowApplier(engine);
+    let [applied, lastSeq] = [0, 0];
     try {
-      for await (const page of readLog(this.database, this.lastSeq, behind)) {
+      for await (const page of readLog(this.database, 0, rows)) {
         applied += wire.each(page, apply);
-        this.lastSeq = page.position;
-        forgetChanges(this.engine);
+        lastSeq = page.position;
+        forgetChanges(engine);
       }
     } catch (error) {
-      this.rebuildFirst = true;
-      throw error;
+      process.emitWarning(`the log could not be read on a thread; the next write reads it: ${(error as Error).message}`);
+      return 0;
     }
+    await Promise.allSettled([...this.applied]);
+    if (!this.rebuildFirst) return 0;
+    [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [engine, lastSeq, false, false];
     return applied;
   }
 

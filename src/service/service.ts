@@ -34,7 +34,7 @@ export interface ServiceOptions {
    * breaches the next (the engine's writer, writer-scope.ts).
    */
   sweepPart?: number;
-  /** A start reads a log this many rows long or longer on a thread (default log-reader.ts's readLogOnThreadFrom). */
+  /** A start, or a rebuild after a failed write, reads a log this many rows long or longer on a thread (default log-reader.ts's readLogOnThreadFrom). */
   readLogOnThreadFrom?: number;
 }
 
@@ -79,7 +79,7 @@ export class Service {
   /** Migrates, rebuilds the engine from the log, and processes whatever fell due while down. */
   async start(): Promise<{ replayed: number; processed: number }> {
     await migrate(this.database);
-    const replayed = (await this.replica.catchUpAhead(this.options.readLogOnThreadFrom)) + (await this.replica.write(() => []));
+    const replayed = (await this.replica.rebuildAhead()) + (await this.replica.write(() => []));
     await this.backfillReports();
     const processed = await this.tick();
     return { replayed, processed };

@@ -1,6 +1,6 @@
-// A start on a long log reads it on a thread before its first write (service/log-reader.ts): the
-// engine it rebuilds must be the one the first write's own catch-up would have rebuilt, and what
-// is appended while the thread reads must be caught up by that write.
+// A start on a long log, or the write after a failed one, rebuilds the engine from the log read on a
+// thread before the write (service/log-reader.ts): the engine must be the one the write's own
+// catch-up would have rebuilt, and what is appended while the thread reads must be caught up by it.
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../../src/engine/snapshot.js";
 import { Service } from "../../src/service/service.js";
@@ -56,7 +56,7 @@ describe.each(engines)("a start on %s", (engine) => {
     running = await startApp(engine);
     await running.call("POST", "/v1/events/batch", { events: [listing(), ...showings(0, 30, "2026-03-01T10:00:00+08:00")] });
     const starting = serviceOn(running.databaseUrl, 1);
-    expect(await starting.replica.catchUpAhead(1)).toBe(31);
+    expect(await starting.replica.rebuildAhead()).toBe(31);
     // Another process appends meanwhile: more showings, and the tick that breaches the first ones.
     await running.call("POST", "/v1/events/batch", { events: showings(30, 5, "2026-03-02T10:00:00+08:00") });
     running.clock.set("2026-03-04T09:00:00+08:00");
@@ -68,6 +68,23 @@ describe.each(engines)("a start on %s", (engine) => {
   it("reads a short log in its first write, as before", async () => {
     running = await startApp(engine);
     await running.call("POST", "/v1/events/batch", { events: [listing(), ...showings(0, 3, "2026-03-01T10:00:00+08:00")] });
-    expect(await serviceOn(running.databaseUrl, 100).replica.catchUpAhead(100)).toBe(0);
+    expect(await serviceOn(running.databaseUrl, 100).replica.rebuildAhead()).toBe(0);
+  });
+
+  it.each([
+    { fromRows: 1, how: "on a thread, ahead of the next write", inTheWrite: "none" },
+    { fromRows: Number.POSITIVE_INFINITY, how: "in the next write (a short log)", inTheWrite: "all" },
+  ])("after a failed write, rebuilds the engine from the log read $how", async ({ fromRows, inTheWrite }) => {
+    running = await startApp(engine);
+    await running.call("POST", "/v1/events/batch", { events: [listing(), ...showings(0, 30, "2026-03-01T10:00:00+08:00")] });
+    const service = serviceOn(running.databaseUrl, fromRows);
+    await service.start(); // its clock is days on: the start's sweep breaches the showings, a tick logged
+    const before = service.engine;
+    const expected = snapshot(before.state);
+    await expect(service.replica.write(() => { throw new Error("the store went away"); })).rejects.toThrow("the store went away");
+    const logRows = Number((await service.database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    expect(await service.replica.write(() => [])).toBe(inTheWrite === "all" ? logRows : 0);
+    expect(service.engine).not.toBe(before);
+    expect(snapshot(service.engine.state)).toEqual(expected);
   });
 });
