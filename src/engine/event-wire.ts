@@ -1,15 +1,15 @@
 // How a reading thread hands events to the engine's thread: a replay's from a history file
-// (cli/history-worker.ts → history-reader.ts), a start's from the log (service/log-reader.ts).
+// (cli/history-worker.ts → history-reader.ts), a rebuild's from the log (service/log-reader.ts).
 // Parsing a line is the largest cost on both threads; a posted line would be parsed twice. Instead
 // an accepted event travels taken apart: its strings in one array, its numbers in one column and
 // its layout in another. Types and field names, which the contract bounds and every event repeats,
 // are sent once and referred to by number; a city or brand only when it differs from the event
 // before. Its digest is taken by the thread that has time for it, as the source's size tells
-// (history-reader.ts): the engine's, as it rebuilds the event, for a file under 1 GiB, whose
-// reading thread is the busier one from start to end; the reading one for a city-year, whose engine
-// works on a large state. Rebuilding an event costs the engine's thread a seventh of parsing its
-// line again. An invalid line travels as its text; a tick of the log as its instant. Event data is
-// flat by contract (strings, numbers, booleans), which is all this carries.
+// (history-reader.ts, log-reader.ts): the engine's, as it rebuilds the event, for a source under
+// 1 GiB, whose reading thread is the busier one from start to end; the reading one for a
+// city-year, whose engine works on a large state. Rebuilding an event costs the engine's thread a
+// seventh of parsing its line again. An invalid line travels as its text; a tick of the log as its
+// instant. Event data is flat by contract (strings, numbers, booleans), which is all this carries.
 import { assert, unreachable } from "../domain/assert.js";
 import { envelopeDigest } from "../domain/events/digest.js";
 import type { AcceptedEvent, CheckedEvent } from "../domain/events/validate.js";
@@ -34,7 +34,7 @@ export interface WireBatch {
   names: string[];
   /** In order: per event its city and brand where they change, id, occurredAt and string fields; per invalid line its text (and an unparsed one's reason after it). */
   texts: string[];
-  /** Per item: its type's name number, or `invalidLine` or `unparsedLine`; then where its city and brand come from, its field count, and per field its name and kind. */
+  /** Per item: its type's name number, or `invalidLine`, `unparsedLine` or `tickItem`; then where its city and brand come from, its field count, and per field its name and kind. */
   layout: Int32Array;
   /** Per event: its instant, its digest if `digests`, when it was received if `received`, then its number fields in order; per tick its instant. */
   numbers: Float64Array;
