@@ -106,9 +106,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 /**
  * A restart of the service on the store: its start replays the whole log, read and parsed on a
- * thread while the engine applies (service/log-reader.ts; a log of 100,000 rows or more), then as
- * a short log is, in its first write.
- * Beside them, the floor: reading every log row and parsing its event, here.
+ * thread while the engine applies (service/log-reader.ts; the service does so from 100,000 rows,
+ * here at any size), then in its first write, as a short log is. Beside them, the floor: every log
+ * row read and its event parsed, here.
  */
 async function restarts(url: string): Promise<void> {
   for (const [how, readLogOnThreadFrom] of [["log read on a thread", 1], ["log read in its first write", Number.POSITIVE_INFINITY]] as const) {

@@ -12,7 +12,7 @@ import { startApp, testClock, type Running } from "../support/service.js";
 const showings = (from: number, count: number, occurredAt: string) =>
   Array.from({ length: count }, (_, i) => ev("showing.recorded", occurredAt, { showingId: `S${from + i}`, listingId: "L1", buyerId: `B${i % 7}`, agentId: "A7" }));
 
-describe.each(engines)("a start on %s", (engine) => {
+describe.each(engines)("rebuilding the engine from the log on %s", (engine) => {
   let running: Running | undefined;
   const opened: Database[] = [];
   afterEach(async () => {
@@ -28,7 +28,7 @@ describe.each(engines)("a start on %s", (engine) => {
     return new Service({ database, catalogue: bundled, phoneKey, clock: testClock("2026-03-10T09:00:00+08:00"), readLogOnThreadFrom: fromRows });
   }
 
-  it("rebuilds from a log read on a thread the engine its first write would rebuild: claims, obligations, ledger", async () => {
+  it("a start reading the log on a thread rebuilds the engine its first write would: claims, obligations, ledger", async () => {
     running = await startApp(engine);
     // Showings left without feedback breach when the clock passes their 48 hours: ticks, claims, payments.
     await running.call("POST", "/v1/events/batch", { events: [listing(), ...showings(0, 40, "2026-03-01T10:00:00+08:00")] });
@@ -52,7 +52,7 @@ describe.each(engines)("a start on %s", (engine) => {
     expect(snapshot(inWrite.engine.state)).toEqual(live);
   });
 
-  it("catches up in its first write with what was appended while the thread read", async () => {
+  it("a start catches up in its first write with what was appended while the thread read", async () => {
     running = await startApp(engine);
     await running.call("POST", "/v1/events/batch", { events: [listing(), ...showings(0, 30, "2026-03-01T10:00:00+08:00")] });
     const starting = serviceOn(running.databaseUrl, 1);
@@ -65,7 +65,7 @@ describe.each(engines)("a start on %s", (engine) => {
     expect(snapshot(starting.engine.state)).toEqual(snapshot(running.service.engine.state));
   });
 
-  it("reads a short log in its first write, as before", async () => {
+  it("a start reads a short log in its first write, as before", async () => {
     running = await startApp(engine);
     await running.call("POST", "/v1/events/batch", { events: [listing(), ...showings(0, 3, "2026-03-01T10:00:00+08:00")] });
     expect(await serviceOn(running.databaseUrl, 100).replica.rebuildAhead()).toBe(0);
