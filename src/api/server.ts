@@ -10,6 +10,7 @@ import type { Service } from "../service/service.js";
 import type { People, User, Integrator } from "../service/people.js";
 import type { WebhookHosts } from "../service/webhook-hosts.js";
 import { isStoreUnavailable } from "../store/unavailable.js";
+import { EngineRebuilding } from "../service/replica.js";
 import { whereFlawed } from "../domain/events/accept.js";
 import { notJson, parseJson } from "../domain/events/json.js";
 import { redactPhonesIn } from "../domain/phone.js";
@@ -154,6 +155,9 @@ export async function buildServer(options: { service: Service; people: People; n
     if (fastifyError.statusCode === 415) return reply.status(415).send({ code: "unsupported_media_type", message: "send the body as JSON, with content-type: application/json", field: "content-type" });
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return reply.status(fastifyError.statusCode).send({ code: (fastifyError.code ?? "bad_request").toLowerCase(), message: fastifyError.message, field: "" });
+    }
+    if (error instanceof EngineRebuilding) {
+      return reply.status(503).header("retry-after", "5").send({ code: "rebuilding", message: error.message, field: "" });
     }
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, "the store is unavailable");

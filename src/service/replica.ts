@@ -25,7 +25,15 @@ export type Appended = AcceptedEvent | { tickAt: Instant };
 /** What a write does in its transaction, after catching up: applies to the engine, and says what to append to the log. */
 export type Apply = (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>;
 
+/** Asked of the engine while it cannot answer: it may hold what a failed write applied, or is being rebuilt. */
+export class EngineRebuilding extends Error {
+  constructor() {
+    super("this process is rebuilding its engine from the log after a failed write; send the request again shortly");
+  }
+}
+
 export class Replica {
+  /** The engine, as a write has it: inside a write it is caught up; outside one, answer from `current`. */
   engine: Engine;
   private lastSeq = 0;
   /** Whether the engine holds every row of the log up to lastSeq: false until caught up, and after a failed write. */
@@ -44,6 +52,17 @@ export class Replica {
   /** `readLogOnThreadFrom`: a rebuild reads a log this many rows long or longer on a thread (default log-reader.ts's). */
   constructor(private readonly options: { database: Database; catalogue: Catalogue; phoneKey: string; clock: Clock; readLogOnThreadFrom?: number }) {
     this.engine = this.freshEngine();
+  }
+
+  /**
+   * The engine to answer from (checks, reads): refused from a failed write until the engine rebuilt
+   * from the log is caught up. Until then it may hold what the write applied and the log does not
+   * (a consent granted, a claim paid), or only the start of the log (a consent's withdrawal not yet
+   * replayed): a pre-call check would allow a call the log forbids.
+   */
+  get current(): Engine {
+    if (this.rebuildFirst || !this.caughtUp) throw new EngineRebuilding();
+    return this.engine;
   }
 
   private get database(): Database {

@@ -71,9 +71,9 @@ export class Service {
     return this.options.database;
   }
 
-  /** This process's replica of the engine, caught up by every write (replica.ts). */
+  /** The engine to answer checks and reads from: throws EngineRebuilding after a failed write until rebuilt (replica.ts). */
   get engine(): Engine {
-    return this.replica.engine;
+    return this.replica.current;
   }
 
   /** Migrates, rebuilds the engine from the log, and processes whatever fell due while down. */
@@ -89,7 +89,7 @@ export class Service {
   private async backfillReports(): Promise<void> {
     // 0004 and 0005: claim, obligation and risk columns re-projected; listing and daily activity counted from the log.
     await this.once("report-projections", async (trx) => {
-      const { state } = this.engine;
+      const { state } = this.replica.engine;
       for (const id of state.claims.keys()) state.changes.claims.add(id);
       for (const o of state.obligations.values()) state.changes.obligation(o);
       for (const key of state.risks.keys()) state.changes.risks.add(key);
@@ -111,7 +111,7 @@ export class Service {
     });
     // 0006: an obligation's view moved from its JSON into columns.
     await this.once("obligation-columns", async () => {
-      for (const o of this.engine.state.obligations.values()) this.engine.state.changes.obligation(o);
+      for (const o of this.replica.engine.state.obligations.values()) this.replica.engine.state.changes.obligation(o);
     });
   }
 
@@ -144,7 +144,7 @@ export class Service {
       outcomes = submissions.map(({ input, admit, sender }) => {
         const refusal = admit?.(input) ?? null;
         const receipt = sender === undefined ? { now } : { now, sender };
-        return refusal === null ? this.engine.submit(input, receipt) : this.engine.refuse(input, refusal, receipt);
+        return refusal === null ? this.replica.engine.submit(input, receipt) : this.replica.engine.refuse(input, refusal, receipt);
       });
       return outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
     }, { onWriter: submissions.length > 1 });
@@ -160,7 +160,7 @@ export class Service {
     let outcome: Outcome | undefined;
     await this.replica.write(async (now, trx) => {
       const event = { id, type: command.type, occurredAt: formatInstant(now), city: command.city, brand: command.brand, data: command.data };
-      if (this.engine.state.seen.has(id)) {
+      if (this.replica.engine.state.seen.has(id)) {
         const row = await trx.selectFrom("log").select("body").where("event_id", "=", id).executeTakeFirstOrThrow();
         const earlier = JSON.parse(row.body!) as { type: string; data: unknown };
         // Compared as it would be kept (a phone in its text masked: accept.ts), as the earlier one was.
@@ -171,7 +171,7 @@ export class Service {
           : { status: "rejected", eventId: id, rejection: { code: "conflict", message: "this Idempotency-Key was used for another request", field: "idempotency-key" } };
         return [];
       }
-      outcome = this.engine.submit(event, { now });
+      outcome = this.replica.engine.submit(event, { now });
       return outcome.status === "accepted" ? [outcome.event] : [];
     });
     return outcome!;
@@ -198,16 +198,16 @@ export class Service {
     // A sweep is written by the engine's writer, a part while the engine breaches the next. A tick
     // with nothing due joins the writer only while it holds a lease (PostgreSQL; then it reads
     // nothing), rather than wait for the lock; otherwise the writer's reads would hold the event loop.
-    const dueBefore = this.engine.nextDueAt();
+    const dueBefore = this.replica.engine.nextDueAt();
     const toWriter = (dueBefore !== null && dueBefore <= this.replica.now()) || this.database.writerLeased();
     await this.replica.write(async (now, trx, flush) => {
       // A read on the writer waits for every batch before it: each is made only when it may find something.
-      const due = this.engine.nextDueAt();
-      if (due !== null && due <= now + this.dueSoonMs) await warnDueSoon(trx, this.engine, now, this.dueSoonMs);
+      const due = this.replica.engine.nextDueAt();
+      if (due !== null && due <= now + this.dueSoonMs) await warnDueSoon(trx, this.replica.engine, now, this.dueSoonMs);
       if (due === null || due > now) return [];
       let part: number;
       do {
-        part = this.engine.tick(now, { inclusive: true, limit: this.sweepPart });
+        part = this.replica.engine.tick(now, { inclusive: true, limit: this.sweepPart });
         processed += part;
         await flush();
       } while (part === this.sweepPart);

@@ -64,6 +64,31 @@ describe.each(engines)("a store that cannot take writes, on %s", (engine) => {
   });
 });
 
+describe.each(engines)("checks after a write the store refused, on %s", (engine) => {
+  it("are answered 503 rebuilding, not from what the refused write applied, until the engine is rebuilt from the log", async () => {
+    const app = await startApp(engine);
+    const consent = ev("consent.granted", "2026-03-01T08:00:00+08:00", { phone: "+8613800138000", scope: "marketing_calls", consumerId: "C5", channel: "app" }, { city: "wuhan" });
+    const check = async () => {
+      const answer = await fetch(`${app.base}/v1/checks/pre-call`, { method: "POST", headers: { authorization: `Bearer ${app.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ agentId: "A7", phone: "+8613800138000", purpose: "marketing", city: "wuhan" }) });
+      return { status: answer.status, retryAfter: answer.headers.get("retry-after"), body: await answer.json() };
+    };
+    try {
+      expect((await app.call("POST", "/v1/events", listing("L1"))).status).toBe(202);
+      await refuseWrites(app, engine, true);
+      // The engine applied the consent before the store refused the batch: the log has no consent.
+      expect((await app.call("POST", "/v1/events/batch", { events: [consent, ...showings] })).body).toMatchObject({ code: "store_unavailable" });
+      expect(await check()).toMatchObject({ status: 503, retryAfter: "5", body: { code: "rebuilding", field: "" } });
+      await refuseWrites(app, engine, false);
+      await app.service.sweep(); // the next write rebuilds the engine from the log
+      expect((await check()).body).toMatchObject({ decision: "deny" });
+      expect((await app.call("POST", "/v1/events/batch", { events: [consent, ...showings] })).body).toMatchObject({ accepted: 301 });
+      expect((await check()).body).toMatchObject({ decision: "allow" });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe.each(engines)("a writer thread that ended, on %s", (engine) => {
   it("is replaced by the next batch, which is accepted whole", async () => {
     const app = await startApp(engine);
