@@ -56,6 +56,14 @@ export function maskPhonesIn(text: string): string | null {
   return masked + text.slice(from);
 }
 
+/**
+ * A key that is only ever matched, never shown (an Idempotency-Key), as it may be kept: as sent,
+ * or its keyed hash if it holds a phone ("topup-13912345678"). The same key keeps the same form.
+ */
+export function keptKey(key: string, phoneKey: string): string {
+  return maskPhonesIn(key) === null ? key : `#${hashPhone(key, phoneKey)}`;
+}
+
 const mayStartPhone = /^[\s(（+＋0-9０-９]/;
 
 /**

@@ -8,6 +8,7 @@ import { checkEvent, type Rejection } from "../domain/events/validate.js";
 import { canonicalJson } from "../domain/events/canonical.js";
 import type { EventType } from "../domain/events/schema.js";
 import { formatInstant, type Instant } from "../domain/time.js";
+import { keptKey } from "../domain/phone.js";
 import type { Engine, Outcome } from "../engine/engine.js";
 import type { Database, Tables } from "../store/database.js";
 import { migrate } from "../store/migrations.js";
@@ -152,11 +153,12 @@ export class Service {
   }
 
   /**
-   * A person's decision as a command event. The idempotency key names the event: the same key
-   * with the same request is answered as a duplicate, with another request as a conflict.
+   * A person's decision as a command event. The idempotency key names the event (hashed if it
+   * holds a phone): the same key with the same request is answered as a duplicate, with another
+   * request as a conflict.
    */
   async command(command: { idempotencyKey: string; type: EventType; city: string; brand: string; data: Record<string, unknown> }): Promise<Outcome> {
-    const id = `cmd/${command.idempotencyKey}`;
+    const id = `cmd/${keptKey(command.idempotencyKey, this.options.phoneKey)}`;
     let outcome: Outcome | undefined;
     await this.replica.write(async (now, trx) => {
       const event = { id, type: command.type, occurredAt: formatInstant(now), city: command.city, brand: command.brand, data: command.data };

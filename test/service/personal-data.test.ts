@@ -9,8 +9,8 @@ import { post } from "../support/process.js";
 import { spawnServe } from "../support/process.js";
 
 const phones = ["+8613800138000", "+8613912345678", "+8618600001111"];
-/** Numbers sent in texts and as an id, not in a phone field. */
-const elsewhere = ["13700137000", "18912345678", "15012345678", "17712345678", "18698765432"];
+/** Numbers sent in texts, as an id, in a URL and in an Idempotency-Key, not in a phone field. */
+const elsewhere = ["13700137000", "18912345678", "15012345678", "17712345678", "18698765432", "13312345678"];
 const national = [...phones.map((p) => p.slice(3)), ...elsewhere];
 
 describe("personal data", () => {
@@ -35,6 +35,12 @@ describe("personal data", () => {
       expect((await post(serve.base, "/v1/events", { ...events[3], id: "bad3" }, key)).status).toBe(400);
       expect((await post(serve.base, "/v1/checks/pre-call", { agentId: "A1", phone: phones[2], purpose: "marketing", city: "wuhan" }, key)).status).toBe(200);
       await post(serve.base, "/v1/checks/pre-call", { agentId: "A1", phone: "+86123", purpose: "marketing", city: "wuhan" }, key);
+      // A decision's Idempotency-Key names its event: one holding a phone is kept hashed, and still matched.
+      const operator = (await post(serve.base, "/v1/sessions", { username: "operator", password: serve.password }, "")).body.token as string;
+      const topUp = (amountFen: number) => post(serve.base, "/v1/funds/lianjia:wuhan/top-ups", { amountFen }, operator, { "idempotency-key": `topup-${elsewhere[5]}` });
+      expect(await topUp(100)).toMatchObject({ status: 200, body: { duplicate: false, balanceFen: 1_000_000_100 } });
+      expect(await topUp(100)).toMatchObject({ status: 200, body: { duplicate: true, balanceFen: 1_000_000_100 } });
+      expect(await topUp(5)).toMatchObject({ status: 409, body: { code: "conflict" } });
       // A URL is logged: a phone in it is not.
       expect((await fetch(`${serve.base}/v1/claims?beneficiaryId=${elsewhere[4]}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
     } finally {
