@@ -4,6 +4,7 @@ import { approverRoles, Slug } from "../events/schema.js";
 
 const Fen = Type.Integer({ minimum: 0, maximum: 10_000_000_000_000 });
 const CalendarDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
+const ClockTime = Type.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "HH:MM, 00:00 to 23:59" });
 const Payer = Type.Union([Type.Literal("platform"), Type.Literal("brand")], { description: "which fund pays" });
 const Approval = Type.Union([Type.Literal("auto"), Type.Literal("tiered")], {
   description: "auto: evidence is system-confirmed and the amount fixed; tiered: a person within authority decides",
@@ -65,9 +66,13 @@ export const RuleSchemas = {
   }, strict),
   "complaint-clock": Type.Object({
     kind: Type.Literal("complaint-clock"),
-    respondMinutes: Type.Integer({ minimum: 1 }),
-    solutionHours: Type.Integer({ minimum: 1 }),
-    closeHours: Type.Integer({ minimum: 1 }),
+    respondMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
+    solutionHours: Type.Integer({ minimum: 1, maximum: 24 * 366 }),
+    closeHours: Type.Integer({ minimum: 1, maximum: 24 * 366 }),
+    businessHours: Type.Optional(Type.Object({
+      opens: ClockTime, closes: ClockTime,
+      days: Type.Union([Type.Literal("workdays"), Type.Literal("every-day")], { description: "workdays: China's official working days (holidays off, days worked in lieu on)" }),
+    }, { ...strict, description: "the clock runs only in these hours (Asia/Shanghai); without it, on calendar time" })),
   }, strict),
   "pre-signing-risk": Type.Object({
     kind: Type.Literal("pre-signing-risk"),

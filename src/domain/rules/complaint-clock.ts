@@ -1,5 +1,7 @@
 // complaint-clock, the "30124" standard: every complaint answered within 30 minutes, a solution
-// proposed within 12 hours, closed within 24 hours. Each stage is met or missed once.
+// proposed within 12 hours, closed within 24 hours. Each stage is met or missed once. A version may
+// count the hours in business hours only (business-hours.ts); by default they are calendar hours.
+import { afterBusinessTime } from "../business-hours.js";
 import type { ComplaintFacts } from "../facts.js";
 import type { Instant } from "../time.js";
 import { formatInstant, msPerHour, msPerMinute } from "../time.js";
@@ -27,10 +29,11 @@ export const complaintClock: RuleKind<"complaint-clock"> = {
     if (event.type !== "complaint.filed") return;
     const { complaintId, consumerId } = event.data;
     if (ctx.obligationsOfSubject("complaint-clock", complaintId).length > 0) return;
-    const { respondMinutes, solutionHours, closeHours } = version.rule;
+    const { respondMinutes, solutionHours, closeHours, businessHours } = version.rule;
     const dueAfterMs = { respond: respondMinutes * msPerMinute, solution: solutionHours * msPerHour, close: closeHours * msPerHour };
     for (const stage of complaintStages) {
-      ctx.openObligation({ version, subjectId: complaintId, stage, beneficiaryId: consumerId, responsibleId: null, dueAt: event.at + dueAfterMs[stage], causedBy: [event.id], place: event });
+      const dueAt = businessHours === undefined ? event.at + dueAfterMs[stage] : afterBusinessTime(event.at, dueAfterMs[stage], businessHours);
+      ctx.openObligation({ version, subjectId: complaintId, stage, beneficiaryId: consumerId, responsibleId: null, dueAt, causedBy: [event.id], place: event });
     }
     settle(ctx, complaintId, event.id);
   },
