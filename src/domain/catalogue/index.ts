@@ -2,7 +2,7 @@
 // "which version of which commitment applies to this city, brand and instant".
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { startOfBusinessDate, type Instant } from "../time.js";
-import { CatalogueFile, type RuleKindName, type Settings, type Tier, type VersionRecord } from "./schema.js";
+import { CatalogueFile, RuleSchemas, type RuleKindName, type Settings, type Tier, type VersionRecord } from "./schema.js";
 
 export * from "./schema.js";
 
@@ -27,11 +27,19 @@ export interface CatalogueProblem {
 export type CatalogueResult = { ok: true; catalogue: Catalogue } | { ok: false; problems: CatalogueProblem[] };
 
 const fileCheck = TypeCompiler.Compile(CatalogueFile);
+const ruleChecks = new Map(Object.entries(RuleSchemas).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema)]));
 
 export function checkCatalogueFile(input: unknown): { ok: true; file: CatalogueFile } | { ok: false; problems: CatalogueProblem[] } {
   if (fileCheck.Check(input)) return { ok: true, file: input };
-  const problems = [...fileCheck.Errors(input)].slice(0, 20).map((e) => ({ path: e.path || "/", message: e.message }));
-  return { ok: false, problems };
+  const problems = new Map<string, CatalogueProblem>();
+  for (const e of fileCheck.Errors(input)) {
+    // A rule fails the union of every kind as a whole: checked against its own kind, the field at fault is named.
+    const kind = e.path.endsWith("/rule") ? (e.value as { kind?: unknown } | null)?.kind : undefined;
+    const ruleCheck = typeof kind === "string" ? ruleChecks.get(kind) : undefined;
+    const found = ruleCheck === undefined ? [{ path: e.path || "/", message: e.message }] : [...ruleCheck.Errors(e.value)].map((r) => ({ path: `${e.path}${r.path}`, message: r.message }));
+    for (const problem of found) problems.set(`${problem.path} ${problem.message}`, problem);
+  }
+  return { ok: false, problems: [...problems.values()].slice(0, 20) };
 }
 
 /** Builds a catalogue from files in order: later versions with the same key replace earlier ones. */
@@ -64,6 +72,8 @@ function toVersion(record: VersionRecord, path: string, problems: CatalogueProbl
   if (record.level === "brand" && wildcardBrand) problems.push({ path: `${path}/scope/brands`, message: "a brand-level commitment names its brands" });
   const standard = record.rule.kind === "complaint-clock" || record.rule.kind === "pre-signing-risk";
   if (standard !== (record.type === "standard")) problems.push({ path: `${path}/type`, message: `rule kind ${record.rule.kind} is a ${standard ? "standard" : "commitment"}` });
+  const hours = record.rule.kind === "complaint-clock" ? record.rule.businessHours : undefined;
+  if (hours !== undefined && hours.opens >= hours.closes) problems.push({ path: `${path}/rule/businessHours/closes`, message: "the hours close after they open, on the same day" });
   if (fromAt === null || toAt === null) return null;
   return { ...record, key: `${record.commitment}@${record.version}`, fromAt, toAt };
 }
