@@ -125,10 +125,11 @@ export async function replayCommand(file: string | undefined, flags: ReplayFlags
   }
   if (file === undefined) throw new CliError("give an events file, or --log FILE");
   const until = untilOrFail(flags.until);
-  // Claims are all a comparison reads: the first run's obligations (millions in a city-year) are not kept through the second.
-  const run = async (catalogue: Catalogue, label: string): Promise<Claims> => {
+  // Claims and breach counts are all a comparison reads: the first run's obligations (millions in a city-year) are not kept through the second.
+  const run = async (catalogue: Catalogue, label: string): Promise<Outcomes> => {
     const options = { catalogue: () => catalogue, phoneKey: replayPhoneKey(), ...(until === undefined ? {} : { until }) };
-    return { claims: [...(await replayFile(file, options, { io, label })).state.claims.values()].map(claimView) };
+    const { state } = await replayFile(file, options, { io, label });
+    return { claims: [...state.claims.values()].map(claimView), breached: state.obligations.breachedByCommitment() };
   };
   if (flags.compare) {
     if (flags.catalogue === undefined) throw new CliError("--compare needs --catalogue DRAFT to compare with the bundled catalogue");
@@ -153,40 +154,44 @@ interface Tally {
   claims: number;
   amountFen: number;
   paidFen: number;
+  /** Obligations breached: a standard's (30124) deadlines missed, which open no claim. */
+  breached: number;
 }
 
 export interface CommitmentDifference {
   commitment: string;
   bundled: Tally;
   draft: Tally;
-  delta: { claims: number; amountFen: number; paidFen: number };
+  delta: Tally;
 }
 
-/** Claims and fen per commitment under each catalogue (voided and rejected claims not counted). */
-type Claims = Pick<Snapshot, "claims">;
+/** What a comparison reads of a run: its claims, and its breached obligations per commitment. */
+type Outcomes = Pick<Snapshot, "claims"> & { breached: ReadonlyMap<string, number> };
 
-export function compareSnapshots(base: Claims, draft: Claims): CommitmentDifference[] {
-  const tally = (s: Claims) => {
+/** Claims, fen and breaches per commitment under each catalogue (voided and rejected claims not counted). */
+export function compareSnapshots(base: Outcomes, draft: Outcomes): CommitmentDifference[] {
+  const none = (): Tally => ({ claims: 0, amountFen: 0, paidFen: 0, breached: 0 });
+  const tally = (s: Outcomes) => {
     const byCommitment = new Map<string, Tally>();
+    const of = (commitment: string) => byCommitment.get(commitment) ?? byCommitment.set(commitment, none()).get(commitment)!;
     for (const claim of s.claims) {
       if (claim.status === "voided" || claim.status === "rejected") continue;
-      const t = byCommitment.get(claim.commitment) ?? { claims: 0, amountFen: 0, paidFen: 0 };
+      const t = of(claim.commitment);
       t.claims++;
       t.amountFen += claim.amountFen;
       if (claim.status === "paid") t.paidFen += claim.amountFen;
-      byCommitment.set(claim.commitment, t);
     }
+    for (const [commitment, breached] of s.breached) of(commitment).breached = breached;
     return byCommitment;
   };
   const a = tally(base);
   const b = tally(draft);
-  const none: Tally = { claims: 0, amountFen: 0, paidFen: 0 };
   return [...new Set([...a.keys(), ...b.keys()])].sort().map((commitment) => {
-    const bundled = a.get(commitment) ?? none;
-    const drafted = b.get(commitment) ?? none;
+    const bundled = a.get(commitment) ?? none();
+    const drafted = b.get(commitment) ?? none();
     return {
       commitment, bundled, draft: drafted,
-      delta: { claims: drafted.claims - bundled.claims, amountFen: drafted.amountFen - bundled.amountFen, paidFen: drafted.paidFen - bundled.paidFen },
+      delta: { claims: drafted.claims - bundled.claims, amountFen: drafted.amountFen - bundled.amountFen, paidFen: drafted.paidFen - bundled.paidFen, breached: drafted.breached - bundled.breached },
     };
   });
 }
@@ -194,10 +199,12 @@ export function compareSnapshots(base: Claims, draft: Claims): CommitmentDiffere
 const cny = formatYuan;
 
 function formatComparison(rows: CommitmentDifference[]): string {
-  const lines = ["commitment                 bundled claims  CNY           draft claims  CNY           delta claims  CNY"];
-  for (const r of rows) {
-    lines.push(`${r.commitment.padEnd(26)} ${String(r.bundled.claims).padStart(14)}  ${cny(r.bundled.amountFen).padEnd(12)}  ${String(r.draft.claims).padStart(12)}  ${cny(r.draft.amountFen).padEnd(12)}  ${String(r.delta.claims).padStart(12)}  ${cny(r.delta.amountFen)}`);
-  }
+  const side = (t: Tally) => `${String(t.claims).padStart(6)}  ${cny(t.amountFen).padEnd(12)}  ${String(t.breached).padStart(8)}`;
+  const lines = [
+    `${"".padEnd(26)}  ${"bundled".padEnd(30)}  ${"draft".padEnd(30)}  delta`,
+    `${"commitment".padEnd(26)}  ${"claims  CNY           breached".padEnd(30)}  ${"claims  CNY           breached".padEnd(30)}  claims  CNY           breached`,
+  ];
+  for (const r of rows) lines.push(`${r.commitment.padEnd(26)}  ${side(r.bundled)}  ${side(r.draft)}  ${side(r.delta)}`);
   return `${lines.join("\n")}\n`;
 }
 

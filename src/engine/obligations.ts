@@ -86,6 +86,13 @@ export class Obligations {
     return counts;
   }
 
+  /** How many obligations stand breached, per commitment (only live ones can be). */
+  breachedByCommitment(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { commitment, progress } of this.live.values()) if (progress.status === "breached") counts.set(commitment, (counts.get(commitment) ?? 0) + 1);
+    return counts;
+  }
+
   /**
    * Every obligation by the time it was opened, then the time it falls due, then id: an order that
    * depends on nothing but the obligations.

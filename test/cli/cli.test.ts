@@ -37,7 +37,7 @@ describe("anxin catalogue", () => {
   });
 
   it("checks a draft: valid exits 0; broken exits 1 naming the problem", async () => {
-    expect((await anxin("catalogue", "check", join(root, "catalogue/drafts/no-marketing-calls-next-wave.yaml"))).code).toBe(0);
+    for (const draft of ["no-marketing-calls-next-wave", "complaints-30124-business-hours"]) expect((await anxin("catalogue", "check", join(root, `catalogue/drafts/${draft}.yaml`))).code).toBe(0);
     const bad = join(mkdtempSync(join(tmpdir(), "anxin-cat-")), "bad.yaml");
     writeFileSync(bad, "extends: bundled\nversions:\n  - commitment: x\n    version: '1'\n");
     const result = await anxin("catalogue", "check", bad);
@@ -72,7 +72,17 @@ describe("anxin replay", () => {
     const calls = [1, 2].map((i) => ev("call.placed", `2026-10-1${i}T10:00:00+08:00`, { callId: `K${i}`, phone: "+8613800138000", agentId: "A1", purpose: "marketing" }, { city: "zhengzhou" }));
     const result = await anxin("replay", file(calls), "--catalogue", join(root, "catalogue/drafts/no-marketing-calls-next-wave.yaml"), "--compare", "--json");
     expect(JSON.parse(result.out).compare).toEqual([
-      { commitment: "no-marketing-calls", bundled: { claims: 0, amountFen: 0, paidFen: 0 }, draft: { claims: 2, amountFen: 20000, paidFen: 0 }, delta: { claims: 2, amountFen: 20000, paidFen: 0 } },
+      { commitment: "no-marketing-calls", bundled: { claims: 0, amountFen: 0, paidFen: 0, breached: 0 }, draft: { claims: 2, amountFen: 20000, paidFen: 0, breached: 0 }, delta: { claims: 2, amountFen: 20000, paidFen: 0, breached: 0 } },
+    ]);
+  });
+
+  it("--compare counts a standard's missed deadlines: 30124 on Shanghai's business hours misses none over a weekend", async () => {
+    // Filed Friday 20:00, answered Saturday 10:00: on calendar time the answer and the solution (due 08:00) are late.
+    const complaint = (type: string, at: string, data: object = {}) => ev(type, at, { complaintId: "CP1", ...data }, { city: "shanghai" });
+    const history = [complaint("complaint.filed", "2026-03-06T20:00:00+08:00", { consumerId: "C5", category: "attitude", text: "没人回电话" }), complaint("complaint.responded", "2026-03-07T10:00:00+08:00")];
+    const result = await anxin("replay", file(history), "--catalogue", join(root, "catalogue/drafts/complaints-30124-business-hours.yaml"), "--compare", "--json");
+    expect(JSON.parse(result.out).compare).toEqual([
+      { commitment: "complaints-30124", bundled: { claims: 0, amountFen: 0, paidFen: 0, breached: 2 }, draft: { claims: 0, amountFen: 0, paidFen: 0, breached: 0 }, delta: { claims: 0, amountFen: 0, paidFen: 0, breached: -2 } },
     ]);
   });
 
