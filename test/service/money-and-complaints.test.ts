@@ -1,5 +1,7 @@
 // Money through the API: holds when a fund cannot pay, top-ups, voids; complaints per consumer; limits.
 import { connect } from "node:net";
+import { join } from "node:path";
+import { bundledCatalogueDir, loadCatalogue } from "../../src/store/catalogue-files.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { engines } from "../support/engines.js";
 import { ev, listing, withSettings } from "../support/scenario.js";
@@ -70,6 +72,20 @@ describe.each(engines)("money and complaints on %s", (engine) => {
     expect(mine.body.complaints).toMatchObject([{ complaintId: filed.body.complaintId, consumerId: "C5", stages: { respond: { status: "fulfilled" }, solution: { status: "open" }, close: { status: "open" } } }]);
     const other = await running.login("owner-o1");
     expect((await running.call("GET", "/v1/complaints", undefined, { token: other })).body.complaints).toEqual([]);
+  });
+
+  it("where 30124 runs on business hours (Shanghai's draft), a complaint filed on a Sunday is due on Monday and breaches nothing meanwhile", async () => {
+    const draft = loadCatalogue(join(bundledCatalogueDir(), "drafts/complaints-30124-business-hours.yaml"));
+    if (!draft.ok) throw new Error(JSON.stringify(draft.problems));
+    running = await startApp(engine, { catalogue: draft.catalogue }); // Sunday 1 March 2026, 09:00
+    const consumer = await running.login("consumer-c5");
+    const filed = await running.call("POST", "/v1/complaints", { city: "shanghai", brand: "lianjia", category: "attitude", text: "没人回电话" }, { token: consumer, headers: { "idempotency-key": "c1" } });
+    running.clock.set("2026-03-01T23:00:00+08:00");
+    await running.service.tick();
+    const later = await running.login("consumer-c5"); // a session lasts less than the day
+    expect((await running.call("GET", "/v1/complaints", undefined, { token: later })).body.complaints).toMatchObject([{ complaintId: filed.body.complaintId, stages: {
+      respond: { status: "open", dueAt: "2026-03-02T09:30:00+08:00" }, solution: { status: "open", dueAt: "2026-03-03T12:00:00+08:00" }, close: { status: "open", dueAt: "2026-03-04T15:00:00+08:00" },
+    } }]);
   });
 
   it("a complaint where 30124 is not promised (deyou) is still filed and followed, with no clock", async () => {
