@@ -4,10 +4,11 @@
 // status, where no integrator should reach. Link-local and unspecified addresses are never taken;
 // loopback and private ones only where the operator allows them (ANXIN_WEBHOOKS_TO_PRIVATE=allow,
 // for receivers inside the brokerage's own network). A host name is checked by what it resolves to
-// before each delivery; one that resolves elsewhere between that check and the post (DNS
-// rebinding) is not caught (docs/service.md).
-import { lookup } from "node:dns/promises";
+// when a delivery connects, in the connection's own look-up: checked in a look-up of its own
+// before the post, a name could resolve elsewhere for the post (DNS rebinding).
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
 import { BlockList, isIP } from "node:net";
+import { Agent } from "undici";
 
 export type WebhookHosts = "public" | "private-allowed";
 
@@ -52,16 +53,23 @@ export function refusedUrl(url: string, hosts: WebhookHosts): string | null {
   return null;
 }
 
-/** Why a delivery to this URL may not be made now, having resolved its host; or null. */
-export async function refusedDelivery(url: string, hosts: WebhookHosts): Promise<string | null> {
-  const refused = refusedUrl(url, hosts);
-  if (refused !== null) return refused;
-  const hostname = hostOf(url)!;
-  if (isIP(hostname) !== 0) return null;
-  const addresses = await lookup(hostname, { all: true });
-  for (const { address } of addresses) {
-    const why = refusedAddress(address, hosts);
-    if (why !== null) return `${hostname} resolves to ${why}`;
-  }
-  return null;
+/** How a host name is resolved: Node's dns.lookup, every address. */
+export type Resolve = (hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/**
+ * What delivers webhooks: connections whose host name is resolved, and every address it resolves
+ * to checked, in the connection's own look-up, so that the address checked is the address posted
+ * to. A URL naming an address is checked by refusedUrl, as connections make no look-up for it.
+ */
+export function deliveryAgent(hosts: WebhookHosts, resolve: Resolve = dnsLookup): Agent {
+  const lookup = (hostname: string, options: { all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error !== null) return callback(error, "");
+      const refused = addresses.map(({ address }) => refusedAddress(address, hosts)).find((why) => why !== null);
+      if (refused !== undefined) return callback(Object.assign(new Error(`${hostname} resolves to ${refused}`), { code: "ERR_WEBHOOK_ADDRESS" }), "");
+      if (options.all === true) return callback(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+  return new Agent({ connect: { lookup } });
 }

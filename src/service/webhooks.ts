@@ -6,7 +6,8 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { claimView, obligationView, riskView } from "../engine/snapshot.js";
 import type { EngineState, Notice, NoticeKind } from "../engine/state.js";
 import { insertRows } from "../store/bulk.js";
-import { refusedDelivery, type WebhookHosts } from "./webhook-hosts.js";
+import { fetch } from "undici";
+import { deliveryAgent, refusedUrl, type Resolve, type WebhookHosts } from "./webhook-hosts.js";
 import type { Database, Tables } from "../store/database.js";
 
 export const maxDeliveryAttempts = 8;
@@ -86,7 +87,7 @@ async function enqueue(trx: Transaction<Tables>, hooks: readonly Hook[], notices
  * Delivers due rows. Rows are leased first (next_at moved past the lease) in a short transaction;
  * on PostgreSQL with FOR UPDATE SKIP LOCKED, so that processes never post the same delivery at once.
  */
-export async function deliverDue(database: Database, now: () => number, log: (message: string, fields: object) => void, hosts: WebhookHosts = "public"): Promise<number> {
+export async function deliverDue(database: Database, now: () => number, log: (message: string, fields: object) => void, hosts: WebhookHosts = "public", resolve?: Resolve): Promise<number> {
   const db = database.db;
   const leased = await db.transaction().execute(async (trx) => {
     let query = trx.selectFrom("deliveries").innerJoin("webhooks", "webhooks.id", "deliveries.webhook_id")
@@ -97,12 +98,15 @@ export async function deliverDue(database: Database, now: () => number, log: (me
     if (rows.length > 0) await trx.updateTable("deliveries").set({ next_at: now() + deliveryLeaseMs }).where("id", "in", rows.map((r) => r.id)).execute();
     return rows;
   });
+  if (leased.length === 0) return 0;
+  const agent = deliveryAgent(hosts, resolve);
   for (const row of leased) {
     const attempts = row.attempts + 1;
     let error: string | null = null;
     try {
-      error = await refusedDelivery(row.url, hosts);
+      error = refusedUrl(row.url, hosts);
       const response = error !== null ? null : await fetch(row.url, {
+        dispatcher: agent,
         method: "POST",
         headers: { "content-type": "application/json", "x-anxin-event": row.kind, "x-anxin-delivery": String(row.id), "x-anxin-signature": signature(row.secret, row.body, Math.floor(now() / 1000)) },
         body: row.body,
@@ -110,13 +114,17 @@ export async function deliverDue(database: Database, now: () => number, log: (me
         // A redirect is not followed: it could lead where the URL's check would refuse (webhook-hosts.ts).
         redirect: "manual",
       });
+      await response?.body?.cancel(); // only the status is read: the connection is free for the next
       if (response !== null && (response.status < 200 || response.status >= 300)) error = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}`;
     } catch (e) {
-      error = (e as Error).message;
+      // fetch says only "fetch failed"; why is its cause (a refused address, a refused connection).
+      const { message, cause } = e as Error & { cause?: Error };
+      error = cause?.message ?? message;
     }
     const status = error === null ? "delivered" : attempts >= maxDeliveryAttempts ? "failed" : "pending";
     await db.updateTable("deliveries").set({ attempts, status, last_error: error, next_at: error === null ? now() : now() + retryDelayMs(attempts) }).where("id", "=", row.id).execute();
     log(error === null ? "webhook delivered" : "webhook delivery failed", { delivery: row.id, kind: row.kind, attempts, status, error });
   }
+  await agent.close();
   return leased.length;
 }

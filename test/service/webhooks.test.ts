@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { refusedUrl } from "../../src/service/webhook-hosts.js";
+import { refusedUrl, type Resolve } from "../../src/service/webhook-hosts.js";
 import { deliverDue, registerWebhook, retryDelayMs } from "../../src/service/webhooks.js";
 import { engines } from "../support/engines.js";
 import { ev, listing } from "../support/scenario.js";
@@ -121,6 +121,28 @@ describe.each(engines)("webhooks on %s", (engine) => {
     const log = await running.call("GET", `/v1/webhooks/${registered.body.id}/deliveries`);
     expect(log.body.deliveries).toMatchObject([{ status: "pending", attempts: 1, lastError: expect.stringContaining("127.0.0.1 is a loopback or private address") }]);
     expect(hook.received).toEqual([]);
+  });
+
+  it("checks the address a name resolves to in the look-up its connection makes: the address checked is the one posted to (no DNS rebinding)", async () => {
+    running = await startApp(engine);
+    const hook = await receiver(0);
+    server = hook.server;
+    // A public-looking name that resolves, for this delivery's connection, to the machine itself.
+    const resolve: Resolve = (hostname, _options, callback) => callback(null, hostname === "crm.example.com" ? [{ address: "127.0.0.1", family: 4 }] : []);
+    const url = hook.url.replace("127.0.0.1", "crm.example.com");
+    const registered = await running.call("POST", "/v1/webhooks", { url, kinds: ["claim.opened"] });
+    expect(registered.status).toBe(201);
+    await running.service.submit(ev("listing.fake_confirmed", "2026-03-01T08:00:00+08:00", { listingId: "L2", reporterId: "C1" }));
+    await deliverDue(running.service.database, running.clock.now, () => undefined, "public", resolve);
+    const log = async () => (await running.call("GET", `/v1/webhooks/${registered.body.id}/deliveries`)).body.deliveries;
+    expect(await log()).toMatchObject([{ status: "pending", attempts: 1, lastError: "crm.example.com resolves to 127.0.0.1 is a loopback or private address (allowed only with ANXIN_WEBHOOKS_TO_PRIVATE=allow)" }]);
+    expect(hook.received).toEqual([]);
+    // Where private receivers are allowed, the post goes to the address that look-up gave.
+    running.clock.set("2026-03-01T10:00:00+08:00");
+    await deliverDue(running.service.database, running.clock.now, () => undefined, "private-allowed", resolve);
+    expect(await log()).toMatchObject([{ status: "delivered", attempts: 2 }]);
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.headers.host).toBe(new URL(url).host);
   });
 
   it("follows no redirect, which could lead where the URL's check would refuse", async () => {
