@@ -42,6 +42,17 @@ describe.each(engines)("money and complaints on %s", (engine) => {
     expect((await running.call("GET", "/v1/ledger/reconciliation", undefined, { token: finance })).body).toMatchObject({ balanced: true, problems: [] });
   });
 
+  it("a top-up whose Idempotency-Key holds a phone, made before such keys were hashed, is still the one a retry finds", async () => {
+    running = await startApp(engine);
+    // As a store made before 2026-11-28 logged it: the command's id the key as sent.
+    const before = { id: "cmd/finance/topup-13312345678", type: "fund.topped_up", occurredAt: "2026-03-01T08:00:00+08:00", city: "beijing", brand: "lianjia", data: { fundId: "lianjia:beijing", amountFen: 500, actorId: "finance" } };
+    expect((await running.service.submit(before)).status).toBe("accepted");
+    const finance = await running.login("finance");
+    const retry = (amountFen: number) => running.call("POST", "/v1/funds/lianjia:beijing/top-ups", { amountFen }, { token: finance, headers: { "idempotency-key": "topup-13312345678" } });
+    expect(await retry(500)).toMatchObject({ status: 200, body: { duplicate: true, balanceFen: 1_000_000_500 } });
+    expect(await retry(7)).toMatchObject({ status: 409, body: { code: "conflict" } });
+  });
+
   it("a quality officer voids a held claim and its ledger entry is reversed; an agent may not", async () => {
     running = await startApp(engine, { catalogue: withSettings((s) => ({ ...s, funds: { platformOpeningFen: 10_000_000_000, brandCityOpeningFen: 0 } })) });
     await running.call("POST", "/v1/events/batch", { events: [listing(), ev("listing.delisted", "2026-03-01T12:00:00+08:00", { listingId: "L1", ownerConsent: false, reason: "sold elsewhere" })] });
