@@ -3,6 +3,7 @@
 // catch-up would have rebuilt, and what is appended while the thread reads must be caught up by it.
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../../src/engine/snapshot.js";
+import { EngineRebuilding } from "../../src/service/replica.js";
 import { Service } from "../../src/service/service.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { engines } from "../support/engines.js";
@@ -82,6 +83,7 @@ describe.each(engines)("rebuilding the engine from the log on %s", (engine) => {
     const before = service.engine;
     const expected = snapshot(before.state);
     await expect(service.replica.write(() => { throw new Error("the store went away"); })).rejects.toThrow("the store went away");
+    expect(() => service.engine).toThrow(EngineRebuilding); // checks answer 503 until the engine is rebuilt
     const logRows = Number((await service.database.db.selectFrom("log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
     expect(await service.replica.write(() => [])).toBe(inTheWrite === "all" ? logRows : 0);
     expect(service.engine).not.toBe(before);
