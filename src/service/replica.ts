@@ -25,6 +25,9 @@ export type Appended = AcceptedEvent | { tickAt: Instant };
 /** What a write does in its transaction, after catching up: applies to the engine, and says what to append to the log. */
 export type Apply = (now: Instant, trx: Transaction<Tables>, flush: () => Promise<void>) => Appended[] | Promise<Appended[]>;
 
+/** A write found the engine's rebuild due, which it did not expect: it is tried again (Replica.write). */
+class RebuildPending extends Error {}
+
 /** Asked of the engine while it cannot answer: it may hold what a failed write applied, or is being rebuilt. */
 export class EngineRebuilding extends Error {
   constructor() {
@@ -58,7 +61,9 @@ export class Replica {
    * The engine to answer from (checks, reads): refused from a failed write until the engine rebuilt
    * from the log is caught up. Until then it may hold what the write applied and the log does not
    * (a consent granted, a claim paid), or only the start of the log (a consent's withdrawal not yet
-   * replayed): a pre-call check would allow a call the log forbids.
+   * replayed): a pre-call check would allow a call the log forbids. A write under way is answered
+   * from as soon as it has applied, before its commit (which a check does not wait for): should the
+   * commit fail, what was answered meanwhile was the sender's event the store did not keep.
    */
   get current(): Engine {
     if (this.rebuildFirst || !this.caughtUp) throw new EngineRebuilding();
@@ -79,26 +84,38 @@ export class Replica {
    * a write elsewhere (it may hold the lock as soon as a failed lease ends) waits until they have.
    */
   async write(apply: Apply, how: { onWriter?: boolean } = {}): Promise<number> {
-    try {
-      return await this.writeOnce(apply, how);
-    } catch (error) {
-      // A row taken for new was in the store, its writer replaying otherwise: upsert all, write again.
-      if (!isNewRowConflict(error)) throw error;
-      this.newRows = false;
-      return this.writeOnce(apply, how);
+    let rebuildHere = false;
+    for (;;) {
+      try {
+        return await this.writeOnce(apply, how, rebuildHere);
+      } catch (error) {
+        // A write before it failed while it waited: tried again, once, after the rebuild (writeOnce).
+        if (error instanceof RebuildPending && !rebuildHere) {
+          rebuildHere = true;
+          continue;
+        }
+        // A row taken for new was in the store, its writer replaying otherwise: upsert all, write again.
+        if (!isNewRowConflict(error) || !this.newRows) throw error;
+        this.newRows = false;
+      }
     }
   }
 
-  private async writeOnce(apply: Apply, how: { onWriter?: boolean }): Promise<number> {
+  private async writeOnce(apply: Apply, how: { onWriter?: boolean }, rebuildHere: boolean): Promise<number> {
     if (this.rebuildFirst) await this.rebuildAhead();
     // A rebuild replays the whole log: not on the writer, whose reads hold the event loop.
     if (how.onWriter === true && (this.rebuildFirst || !this.caughtUp)) await this.write(() => []);
+    // A rebuild this write did not expect became due while it waited for its turn or the lock (a
+    // write before it failed): it gives them back and is tried again, its rebuild read ahead and not
+    // on the writer, rather than replay the log holding them. Tried again, it rebuilds where it is.
+    const rebuildExpected = rebuildHere || this.rebuildFirst;
     let touched: Engine | null = null;
     let settled!: () => void;
     const done = new Promise<void>((resolve) => { settled = resolve; });
-    const transaction = () => this.database.db.transaction().execute(async (trx) => {
+    const inTransaction = async (trx: Transaction<Tables>): Promise<number> => {
       const lease = this.database.writerLease();
       if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
+      if (this.rebuildFirst && !rebuildExpected) throw new RebuildPending();
       if (how.onWriter === true) this.applied.add(done);
       else await Promise.all(this.applied);
       if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
@@ -122,11 +139,22 @@ export class Replica {
       }
       await flush();
       return caughtUp;
+    };
+    const transaction = () => this.database.db.transaction().execute(async (trx) => {
+      try {
+        return await inTransaction(trx);
+      } catch (error) {
+        // Here, before the rollback hands the writer's turn or the lock to the next write: it must
+        // find the rebuild due (on the writer it would not wait for this write to settle first).
+        if (touched === this.engine) this.rebuildFirst = true;
+        throw error;
+      }
     });
     try {
       return await (how.onWriter === true ? this.database.onWriter(transaction) : transaction());
     } catch (error) {
-      // Not here: a write under way may still be applying to this engine (it will fail with this one).
+      // A commit that failed (its transaction's work done). Not another engine: a write under way may
+      // have rebuilt it (it found the rebuild due).
       if (touched === this.engine) this.rebuildFirst = true;
       throw error;
     } finally {
