@@ -115,9 +115,9 @@ export class Replica {
     const inTransaction = async (trx: Transaction<Tables>): Promise<number> => {
       const lease = this.database.writerLease();
       if (this.database.engine === "postgres" && lease === null) await sql`select pg_advisory_xact_lock(${logLockKey})`.execute(trx);
-      if (this.rebuildFirst && !rebuildExpected) throw new RebuildPending();
       if (how.onWriter === true) this.applied.add(done);
       else await Promise.all(this.applied);
+      if (this.rebuildFirst && !rebuildExpected) throw new RebuildPending();
       if (this.rebuildFirst) [this.engine, this.lastSeq, this.caughtUp, this.rebuildFirst] = [this.freshEngine(), 0, false, false];
       touched = this.engine;
       const caughtUp = how.onWriter === true && lease !== null && lease === this.caughtUpLease && this.caughtUp ? 0 : await this.catchUp(trx);
