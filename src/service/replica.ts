@@ -84,7 +84,7 @@ export class Replica {
    * a write elsewhere (it may hold the lock as soon as a failed lease ends) waits until they have.
    */
   async write(apply: Apply, how: { onWriter?: boolean } = {}): Promise<number> {
-    let rebuildHere = false;
+    let [rebuildHere, upserting] = [false, false];
     for (;;) {
       try {
         return await this.writeOnce(apply, how, rebuildHere);
@@ -94,9 +94,11 @@ export class Replica {
           rebuildHere = true;
           continue;
         }
-        // A row taken for new was in the store, its writer replaying otherwise: upsert all, write again.
-        if (!isNewRowConflict(error) || !this.newRows) throw error;
-        this.newRows = false;
+        // A row taken for new was in the store, its writer replaying otherwise: upsert all, write
+        // again. Once per write: a batch pipelined behind the one that met it fails with the same
+        // conflict, after `newRows` is already off.
+        if (!isNewRowConflict(error) || upserting) throw error;
+        [this.newRows, upserting] = [false, true];
       }
     }
   }

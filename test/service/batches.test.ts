@@ -161,11 +161,15 @@ describe.each(engines)("a store written by an engine that replays the log otherw
     try {
       expect(second.service.engine.state.obligations.size).toBe(0);
       // Recorded again, the showing opens the obligation whose row the first run wrote.
-      const outcomes = await second.service.submitBatch([recorded("s1b", "S1", "2026-03-03T09:30:00+08:00"), recorded("s2", "S2", "2026-03-03T09:40:00+08:00")]);
-      expect(outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
+      // Another batch sent at once is pipelined behind it, and fails with the same conflict: taken again too.
+      const [outcomes, beside] = await Promise.all([
+        second.service.submitBatch([recorded("s1b", "S1", "2026-03-03T09:30:00+08:00"), recorded("s2", "S2", "2026-03-03T09:40:00+08:00")]),
+        second.service.submitBatch([recorded("s4", "S4", "2026-03-03T09:41:00+08:00"), recorded("s5", "S5", "2026-03-03T09:42:00+08:00")]),
+      ]);
+      expect([outcomes.map((o) => o.status), beside.map((o) => o.status)]).toEqual([["accepted", "accepted"], ["accepted", "accepted"]]);
       expect(accepted(await second.service.submitBatch([recorded("s3", "S3", "2026-03-03T09:50:00+08:00")]))).toBe(1);
       const rows = await second.service.database.db.selectFrom("obligations").select(["subject_id", "opened_at"]).orderBy("subject_id").execute();
-      expect(rows.map((r) => [r.subject_id, Number(r.opened_at)])).toEqual([["S1", at("2026-03-03T10:00:00+08:00")], ["S2", at("2026-03-03T10:00:00+08:00")], ["S3", at("2026-03-03T10:00:00+08:00")]]);
+      expect(rows.map((r) => [r.subject_id, Number(r.opened_at)])).toEqual(["S1", "S2", "S3", "S4", "S5"].map((id) => [id, at("2026-03-03T10:00:00+08:00")]));
       await expectEngineFromLog(second, { catalogue: later });
     } finally {
       await second.close();
