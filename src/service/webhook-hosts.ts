@@ -65,6 +65,7 @@ export function deliveryAgent(hosts: WebhookHosts, resolve: Resolve = dnsLookup)
   const lookup = (hostname: string, options: { all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error !== null) return callback(error, "");
+      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} resolves to no address`), { code: "ENOTFOUND" }), "");
       const refused = addresses.map(({ address }) => refusedAddress(address, hosts)).find((why) => why !== null);
       if (refused !== undefined) return callback(Object.assign(new Error(`${hostname} resolves to ${refused}`), { code: "ERR_WEBHOOK_ADDRESS" }), "");
       if (options.all === true) return callback(null, addresses);
