@@ -4,15 +4,8 @@
 // worked in lieu, as the State Council publishes them each year and `chinese-days` ships them.
 import { createRequire } from "node:module";
 import { DateTime } from "luxon";
+import type { BusinessHours } from "./catalogue/schema.js";
 import { businessDate, businessZone, type Instant } from "./time.js";
-
-export interface BusinessHours {
-  /** Local time of opening and closing, HH:MM, opens before closes. */
-  opens: string;
-  closes: string;
-  /** workdays: China's official working days; every-day: the hours every day of the year. */
-  days: "workdays" | "every-day";
-}
 
 // The package's own date functions read the weekday in the process's time zone (a Saturday was a
 // workday under TZ=America/Los_Angeles): only its data is used, each date read as a calendar date.

@@ -112,6 +112,8 @@ export class Replica {
     // on the writer, rather than replay the log holding them. Tried again, it rebuilds where it is.
     const rebuildExpected = rebuildHere || this.rebuildFirst;
     let touched: Engine | null = null;
+    // Not when another engine is in place: a write under way may have rebuilt it (it found the rebuild due).
+    const rebuildDue = () => { if (touched === this.engine) this.rebuildFirst = true; };
     let settled!: () => void;
     const done = new Promise<void>((resolve) => { settled = resolve; });
     const inTransaction = async (trx: Transaction<Tables>): Promise<number> => {
@@ -148,16 +150,14 @@ export class Replica {
       } catch (error) {
         // Here, before the rollback hands the writer's turn or the lock to the next write: it must
         // find the rebuild due (on the writer it would not wait for this write to settle first).
-        if (touched === this.engine) this.rebuildFirst = true;
+        rebuildDue();
         throw error;
       }
     });
     try {
       return await (how.onWriter === true ? this.database.onWriter(transaction) : transaction());
     } catch (error) {
-      // A commit that failed (its transaction's work done). Not another engine: a write under way may
-      // have rebuilt it (it found the rebuild due).
-      if (touched === this.engine) this.rebuildFirst = true;
+      rebuildDue(); // a commit that failed, its transaction's work done
       throw error;
     } finally {
       this.applied.delete(done);

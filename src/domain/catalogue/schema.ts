@@ -12,6 +12,13 @@ const Approval = Type.Union([Type.Literal("auto"), Type.Literal("tiered")], {
 const Decision = Type.Union([Type.Literal("halt"), Type.Literal("warn"), Type.Literal("pass")]);
 const strict = { additionalProperties: false } as const;
 
+/** Hours a clock runs in (business-hours.ts); opens before closes, checked when the catalogue is built. */
+export const BusinessHours = Type.Object({
+  opens: ClockTime, closes: ClockTime,
+  days: Type.Union([Type.Literal("workdays"), Type.Literal("every-day")], { description: "workdays: China's official working days (holidays off, days worked in lieu on)" }),
+}, { ...strict, description: "the clock runs only in these hours (Asia/Shanghai); without it, on calendar time" });
+export type BusinessHours = Static<typeof BusinessHours>;
+
 export const RuleSchemas = {
   "deadline-after-event": Type.Object({
     kind: Type.Literal("deadline-after-event"),
@@ -69,10 +76,7 @@ export const RuleSchemas = {
     respondMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
     solutionHours: Type.Integer({ minimum: 1, maximum: 24 * 366 }),
     closeHours: Type.Integer({ minimum: 1, maximum: 24 * 366 }),
-    businessHours: Type.Optional(Type.Object({
-      opens: ClockTime, closes: ClockTime,
-      days: Type.Union([Type.Literal("workdays"), Type.Literal("every-day")], { description: "workdays: China's official working days (holidays off, days worked in lieu on)" }),
-    }, { ...strict, description: "the clock runs only in these hours (Asia/Shanghai); without it, on calendar time" })),
+    businessHours: Type.Optional(BusinessHours),
   }, strict),
   "pre-signing-risk": Type.Object({
     kind: Type.Literal("pre-signing-risk"),
