@@ -45,25 +45,29 @@ type TableRows = { table: keyof Tables; rows: object[] };
 type Stores = { fresh(): Promise<string>; drop(url: string): Promise<void> };
 
 /**
- * Seconds to insert the rows into a fresh store of the engine, opened as `anxin serve` opens it, by
- * the statements the service uses (bulk.ts), so that a baseline pays no query building ingest does
- * not; each transaction takes the next 1,000 rows of every table, as one batch writes its rows.
- * On PostgreSQL, `copy: false` inserts by multi-row inserts rather than COPY.
+ * Seconds to insert each phase's rows into one fresh store of the engine, phase after phase,
+ * opened as `anxin serve` opens it, by the statements the service uses (bulk.ts), so that a
+ * baseline pays no query building ingest does not; each transaction takes the next 1,000 rows of
+ * every table of the phase, as one batch writes its rows. On PostgreSQL, `copy: false` inserts by
+ * multi-row inserts rather than COPY.
  * The store is dropped afterwards, so that PostgreSQL does not vacuum it while the checks' latency
  * is measured (it did: autovacuum workers on these stores ran in the check's windows).
  */
-async function rawInsertSeconds(stores: Stores, tables: readonly TableRows[], how: { copy?: boolean } = {}): Promise<number> {
+async function rawInsertSeconds(stores: Stores, phases: ReadonlyArray<readonly TableRows[]>, how: { copy?: boolean } = {}): Promise<number[]> {
   const url = await stores.fresh();
   const database = openDatabase(url, { backgroundCheckpoints: true });
   await migrate(database);
-  const longest = Math.max(...tables.map((t) => t.rows.length));
-  const started = performance.now();
-  for (let i = 0; i < longest; i += 1000) {
-    await database.db.transaction().execute(async (trx) => {
-      for (const { table, rows } of tables) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never), how);
-    });
+  const seconds: number[] = [];
+  for (const tables of phases) {
+    const longest = Math.max(...tables.map((t) => t.rows.length));
+    const started = performance.now();
+    for (let i = 0; i < longest; i += 1000) {
+      await database.db.transaction().execute(async (trx) => {
+        for (const { table, rows } of tables) await insertRows(trx, rows.slice(i, i + 1000), (row) => row, (values) => trx.insertInto(table).values(values as never), how);
+      });
+    }
+    seconds.push((performance.now() - started) / 1000);
   }
-  const seconds = (performance.now() - started) / 1000;
   await database.close();
   await stores.drop(url);
   return seconds;
@@ -78,9 +82,17 @@ function logRows(events: object[]): object[] {
   });
 }
 
-/** The engine's own rate for the log rows into a fresh store: by multi-row inserts unless `copy` (PostgreSQL's COPY, which the service uses for such rows). */
-async function rawInsertRate(stores: Stores, rows: object[], copy = false): Promise<number> {
-  return rows.length / (await rawInsertSeconds(stores, [{ table: "log", rows }], { copy }));
+/** Cold and steady: rates of a fresh process's first rows into a fresh store, and of as many more after them. */
+type Rates = { cold: number; steady: number };
+
+/**
+ * The engine's own rate for the log rows into a fresh store, as ingest is measured (ingestRates):
+ * `first`, then `then`, each timed. By multi-row inserts unless `copy` (PostgreSQL's COPY, which
+ * the service uses for such rows).
+ */
+async function rawInsertRates(stores: Stores, first: object[], then: object[], copy = false): Promise<Rates> {
+  const [cold, steady] = await rawInsertSeconds(stores, [[{ table: "log", rows: first }], [{ table: "log", rows: then }]], { copy });
+  return { cold: first.length / cold!, steady: then.length / steady! };
 }
 
 /** The median of `times` measurements taken one after another. */
@@ -101,7 +113,8 @@ async function rawRateOfAllRows(from: string, stores: Stores): Promise<{ rows: n
   const source = openDatabase(from);
   const dumped: TableRows[] = await Promise.all(ingestTables.map(async (table) => ({ table, rows: await source.db.selectFrom(table).selectAll().execute() as object[] })));
   await source.close();
-  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds: await rawInsertSeconds(stores, dumped) };
+  const [seconds] = await rawInsertSeconds(stores, [dumped]);
+  return { rows: dumped.reduce((sum, d) => sum + d.rows.length, 0), seconds: seconds! };
 }
 
 async function serve(url: string): Promise<{ base: string; key: string; stop(): Promise<void> }> {
@@ -171,10 +184,12 @@ async function main(): Promise<void> {
       // Raw insert and batched ingest in turn, `pairs` times, each into a fresh store: the ratio is
       // taken pair by pair, as replay's is, so that it holds when the shared machine's speed drifts
       // (one insert of 50,000 rows can land in a spell twice as fast as the next); the median pair
-      // is reported. The last pair's server goes on to the single events and the checks.
-      const rawRows = logRows(events("raw", n));
-      const rawCopy = engine === "postgres" ? await medianOf(3, () => rawInsertRate(stores, rawRows, true)) : null;
-      const measured: Array<{ raw: number; batched: number }> = [];
+      // is reported. Each side is timed twice: its first n rows, in a fresh process (the service
+      // compiling its hot code meanwhile), and the next n, in steady state, as a service that runs
+      // for days ingests. The last pair's server goes on to the single events and the checks.
+      const [rawFirst, rawThen] = [logRows(events("raw", n)), logRows(events("raw-then", n))];
+      const rawCopy = engine === "postgres" ? await medianOf(3, async () => (await rawInsertRates(stores, rawFirst, rawThen, true)).steady) : null;
+      const measured: Array<{ raw: Rates; batched: Rates }> = [];
       let served: { url: string; server: Awaited<ReturnType<typeof serve>> } | null = null;
       try {
         for (let i = 0; i < pairs; i++) {
@@ -182,13 +197,17 @@ async function main(): Promise<void> {
             await served.server.stop();
             await stores.drop(served.url);
           }
-          const raw = await rawInsertRate(stores, rawRows);
+          const raw = await rawInsertRates(stores, rawFirst, rawThen);
           const url = await stores.fresh();
           served = { url, server: await serve(url) };
-          measured.push({ raw, batched: await ingestBatched(served.server.base, served.server.key, events("batch", n)) });
+          const cold = await ingestBatched(served.server.base, served.server.key, events("batch", n));
+          measured.push({ raw, batched: { cold, steady: await ingestBatched(served.server.base, served.server.key, events("batch-then", n)) } });
         }
-        const { raw, batched } = [...measured].sort((x, y) => x.batched / x.raw - y.batched / y.raw)[Math.floor(pairs / 2)]!;
-        const ratios = measured.map((m) => `${(m.batched / m.raw * 100).toFixed(0)}%`);
+        const ratio = (m: (typeof measured)[number], when: keyof Rates) => m.batched[when] / m.raw[when];
+        const median = (when: keyof Rates) => [...measured].sort((x, y) => ratio(x, when) - ratio(y, when))[Math.floor(pairs / 2)]!;
+        const ratios = (when: keyof Rates) => measured.map((m) => `${(ratio(m, when) * 100).toFixed(0)}%`).join(", ");
+        const [raw, batched] = [median("steady").raw.steady, median("steady").batched.steady];
+        const cold = median("cold");
         const { url, server } = served!;
         const everything = await rawRateOfAllRows(url, stores);
         const one = await ingestSingle(server.base, server.key, events("single", single));
@@ -197,10 +216,11 @@ async function main(): Promise<void> {
         const signing = await latencyAt(`${server.base}/v1/checks/pre-signing`, server.key, { dealId: "D1", city: "suzhou" }, 500, seconds);
         const ms = (l: typeof call) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)}`;
         console.log(`${engine.padEnd(10)} ${fmt(raw).padStart(17)}   ${fmt(batched).padStart(17)}  ${(batched / raw * 100).toFixed(0).padStart(4)}%   ${fmt(one).padStart(16)}  ${(one / raw * 100).toFixed(1).padStart(5)}%   ${ms(call).padStart(26)}   ${ms(signing).padStart(29)}`);
-        console.log(`  raw insert and batched ingest measured in turn, ${pairs} pair(s), each into a fresh store: ${ratios.join(", ")}; the median pair above`);
+        console.log(`  raw insert and batched ingest measured in turn, ${pairs} pair(s), each into a fresh store, in steady state (${fmt(n)} rows or events after the first ${fmt(n)}): ${ratios("steady")}; the median pair above`);
+        console.log(`  the first ${fmt(n)} of each, in a fresh process: raw ${fmt(cold.raw.cold)} rows/s, batched ingest ${fmt(cold.batched.cold)} events/s, ${(ratio(cold, "cold") * 100).toFixed(0)}% (pairs ${ratios("cold")})`);
         if (rawCopy !== null) console.log(`  the same log rows by COPY, as the service writes them (median of three): ${fmt(rawCopy)} rows/s; batched ingest at ${(batched / rawCopy * 100).toFixed(0)}% of that`);
-        const rawEvents = n / everything.seconds;
-        console.log(`  every row the batched ingest wrote (log and projections: ${fmt(everything.rows)} rows, ${(everything.rows / n).toFixed(1)} an event), inserted raw${engine === "postgres" ? " by COPY" : ""}: ${fmt(everything.rows / everything.seconds)} rows/s = ${fmt(rawEvents)} events/s; batched ingest at ${(batched / rawEvents * 100).toFixed(0)}% of that`);
+        const rawEvents = 2 * n / everything.seconds;
+        console.log(`  every row the batched ingest wrote (log and projections: ${fmt(everything.rows)} rows, ${(everything.rows / (2 * n)).toFixed(1)} an event), inserted raw${engine === "postgres" ? " by COPY" : ""}: ${fmt(everything.rows / everything.seconds)} rows/s = ${fmt(rawEvents)} events/s; batched ingest at ${(batched / rawEvents * 100).toFixed(0)}% of that`);
         console.log(`  (ingest: batches of 1,000 from ${batchSenders} senders, single events from ${singleSenders}; checks: load from ${call.generator}, ${fmt(call.requestsPerSecond)} and ${fmt(signing.requestsPerSecond)} requests/s reached${call.failures + signing.failures > 0 ? `, ${call.failures + signing.failures} failed` : ""})`);
       } finally {
         await served?.server.stop();

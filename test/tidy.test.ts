@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ruleKinds } from "../src/domain/rules/index.js";
+import { serveNodeFlags } from "../tools/serve-process.js";
 import { bundled } from "./support/scenario.js";
 
 const root = join(import.meta.dirname, "..");
@@ -38,5 +39,10 @@ describe("tidy", () => {
     const specs = new Set(readdirSync(join(root, "test", "commitments")));
     const missing = [...new Set(bundled.versions.map((v) => v.commitment))].filter((id) => !specs.has(`${id}.test.ts`));
     expect(missing).toEqual([]);
+  });
+
+  it("the tests and benchmarks start `anxin serve` with Node's flags, as `npm start` does", () => {
+    const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toBe(`node ${serveNodeFlags.join(" ")} bin/anxin.js serve`);
   });
 });
