@@ -86,7 +86,7 @@ function logRows(events: object[]): object[] {
 type Rates = { cold: number; steady: number };
 
 /**
- * The engine's own rate for the log rows into a fresh store, as ingest is measured (ingestRates):
+ * The engine's own rate for the log rows into a fresh store, as batched ingest is measured (main):
  * `first`, then `then`, each timed. By multi-row inserts unless `copy` (PostgreSQL's COPY, which
  * the service uses for such rows).
  */
