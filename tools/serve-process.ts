@@ -24,8 +24,8 @@ export function builtCli(): string {
 
 /**
  * Node's flags for `anxin serve`, as `npm start` runs it (package.json): a young generation of
- * 32 MiB a semi-space, not 16; in steady state, batched ingest on PostgreSQL took 1.06–1.15× the
- * events a second with it (seven pairs), SQLite 0.97–1.00× (docs/service.md).
+ * 32 MiB a semi-space, not 16; in steady state, batched ingest on PostgreSQL took 1.04–1.15× the
+ * events a second with it (seven pairs), SQLite 0.95–1.05× (docs/service.md).
  */
 export const serveNodeFlags = ["--max-semi-space-size=32"];
 
