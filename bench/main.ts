@@ -10,6 +10,7 @@ import { dataDir } from "../src/cli/simulate.js";
 import { loadListings } from "../src/simulator/listings-data.js";
 import { Simulation } from "../src/simulator/world.js";
 import { useScratchDir } from "../tools/scratch.js";
+import { serveNodeFlags } from "../tools/serve-process.js";
 
 useScratchDir("anxin-bench-");
 
@@ -76,6 +77,8 @@ async function replayPart(): Promise<void> {
 if (selected("replay")) await replayPart();
 for (const script of ["service.js", "scale-out.js", "reports.js"]) {
   if (!selected(script.replace(".js", ""))) continue;
-  execFileSync(process.execPath, [join(here, script), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
+  // The service's raw baselines run in this child: with serve's flags, as the server they are set beside.
+  const flags = script === "service.js" ? serveNodeFlags : [];
+  execFileSync(process.execPath, [...flags, join(here, script), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
   console.log("");
 }
