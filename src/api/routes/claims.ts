@@ -10,7 +10,7 @@ import { approverRoleOf, type User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
-import { withinScope } from "../scope.js";
+import { withinScope } from "../../store/scope.js";
 import { Offset, oneOf } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 

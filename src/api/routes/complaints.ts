@@ -6,7 +6,8 @@ import { obligationOfRow } from "../../store/projection.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
 import { Offset, Slug } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
-import { covers, withinScope } from "../scope.js";
+import { withinScope } from "../../store/scope.js";
+import { covers } from "../scope.js";
 
 const commitment = "complaints-30124";
 const Filed = Type.Object({ complaintId: Type.String(), duplicate: Type.Boolean() });

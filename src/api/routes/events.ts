@@ -7,7 +7,8 @@ import type { Outcome } from "../../engine/engine.js";
 import { maxBatchEvents } from "../../service/service.js";
 import type { Integrator } from "../../service/people.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
-import { rowsCovered, scopeCovers, scopeOfKey, withinScope } from "../scope.js";
+import { rowsCovered, scopeCovers, withinScope } from "../../store/scope.js";
+import { scopeOfKey } from "../scope.js";
 import { LogSeq } from "../schemas.js";
 import { invalidJsonError, isApiKey, isInvalidJson, type ApiContext, type InvalidJson, type TypedApp } from "../server.js";
 

@@ -8,7 +8,7 @@ import { msPerDay } from "../../domain/time.js";
 import type { User } from "../../service/people.js";
 import type { Tables } from "../../store/database.js";
 import { listingReports } from "../../store/reports/listing.js";
-import { withinScope } from "../scope.js";
+import { withinScope } from "../../store/scope.js";
 import { ApiError, ErrorBody } from "../errors.js";
 import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";

@@ -5,7 +5,8 @@ import { fundPattern } from "../../domain/events/schema.js";
 import { fundOfAccount, placeOfFund } from "../../domain/ledger.js";
 import type { Tables } from "../../store/database.js";
 import { ApiError, ErrorBody, statusOfRejection } from "../errors.js";
-import { coversFund, scopeCovers, withinScope, type Scope } from "../scope.js";
+import { scopeCovers, withinScope, type Scope } from "../../store/scope.js";
+import { coversFund } from "../scope.js";
 import { Offset } from "../schemas.js";
 import type { ApiContext, TypedApp } from "../server.js";
 

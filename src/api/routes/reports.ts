@@ -93,11 +93,8 @@ export function registerReportRoutes(app: TypedApp, context: ApiContext): void {
   }, async (request) => {
     const user = await context.userOf(request);
     const { limit } = request.query as Static<typeof Overdue>;
-    const filter = {
-      ...(user.role === "consumer" ? { consumerId: user.subjectId } : {}),
-      ...(user.cities.includes("*") ? {} : { cities: user.cities }), ...(user.brands.includes("*") ? {} : { brands: user.brands }),
-    };
-    const overdue = await overdueReport(db(), context.now(), filter, limit);
+    const reader = { scope: user, ...(user.role === "consumer" ? { consumerId: user.subjectId } : {}) };
+    const overdue = await overdueReport(db(), context.now(), reader, limit);
     return {
       complaints: overdue.map((c) => ({ ...c, filedAt: formatInstant(c.filedAt), missed: c.missed.map((m) => ({ stage: m.stage, dueAt: formatInstant(m.dueAt) })) })),
     };

@@ -6,6 +6,7 @@ import type { Period } from "../../domain/reports/fulfilment.js";
 import { overdueComplaints, scorecard, type ComplaintStageRow, type FigureRow } from "../../domain/reports/scorecard.js";
 import { businessDate, type Instant } from "../../domain/time.js";
 import type { Tables } from "../database.js";
+import { withinScope, type Scope } from "../scope.js";
 import type { ReportScope } from "./fulfilment.js";
 
 export const complaintCommitment = "complaints-30124";
@@ -46,15 +47,14 @@ export async function scorecardReport(db: Kysely<Tables>, scope: ReportScope, pe
   return { rows: scorecard({ stages: rows, dealsSignedAt: dealsSigned, figures, range: scope }, period) };
 }
 
-/** Complaints not closed with a stage past due, within what the filter lets the reader see. */
-export async function overdueReport(db: Kysely<Tables>, now: Instant, filter: { cities?: string[]; brands?: string[]; consumerId?: string }, limit: number) {
+/** Complaints not closed with a stage past due, within the reader's scope; a consumer's own (`consumerId`) only. */
+export async function overdueReport(db: Kysely<Tables>, now: Instant, reader: { scope: Scope; consumerId?: string }, limit: number) {
   let query = db.selectFrom("obligations").innerJoin("complaints", "complaints.complaint_id", "obligations.subject_id")
     .select(["obligations.subject_id", "obligations.city", "obligations.brand", "obligations.beneficiary_id", "obligations.stage", "obligations.status", "obligations.due_at", "complaints.filed_at"])
     .where("obligations.commitment", "=", complaintCommitment).where("complaints.closed_at", "is", null)
     .where((eb) => eb.or([eb("obligations.status", "=", "breached"), eb.and([eb("obligations.status", "=", "open"), eb("obligations.due_at", "<=", now)])]));
-  if (filter.cities !== undefined) query = query.where("obligations.city", "in", filter.cities);
-  if (filter.brands !== undefined) query = query.where("obligations.brand", "in", filter.brands);
-  if (filter.consumerId !== undefined) query = query.where("obligations.beneficiary_id", "=", filter.consumerId);
+  query = withinScope(query, reader.scope, "obligations");
+  if (reader.consumerId !== undefined) query = query.where("obligations.beneficiary_id", "=", reader.consumerId);
   // Three stages at most per complaint: enough rows for `limit` complaints, oldest first.
   const late = await query.orderBy("complaints.filed_at").orderBy("obligations.subject_id").limit(limit * 3).execute();
   const overdue = overdueComplaints(late.map((s) => ({
