@@ -100,31 +100,34 @@ export async function deliverDue(database: Database, now: () => number, log: (me
   });
   if (leased.length === 0) return 0;
   const agent = deliveryAgent(hosts, resolve);
-  for (const row of leased) {
-    const attempts = row.attempts + 1;
-    let error: string | null = null;
-    try {
-      error = refusedUrl(row.url, hosts);
-      const response = error !== null ? null : await fetch(row.url, {
-        dispatcher: agent,
-        method: "POST",
-        headers: { "content-type": "application/json", "x-anxin-event": row.kind, "x-anxin-delivery": String(row.id), "x-anxin-signature": signature(row.secret, row.body, Math.floor(now() / 1000)) },
-        body: row.body,
-        signal: AbortSignal.timeout(deliveryTimeoutMs),
-        // A redirect is not followed: it could lead where the URL's check would refuse (webhook-hosts.ts).
-        redirect: "manual",
-      });
-      await response?.body?.cancel(); // only the status is read: the connection is free for the next
-      if (response !== null && (response.status < 200 || response.status >= 300)) error = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}`;
-    } catch (e) {
-      // fetch says only "fetch failed"; why is its cause (a refused address, a refused connection).
-      const { message, cause } = e as Error & { cause?: Error };
-      error = cause?.message ?? message;
+  try {
+    for (const row of leased) {
+      const attempts = row.attempts + 1;
+      let error: string | null = null;
+      try {
+        error = refusedUrl(row.url, hosts);
+        const response = error !== null ? null : await fetch(row.url, {
+          dispatcher: agent,
+          method: "POST",
+          headers: { "content-type": "application/json", "x-anxin-event": row.kind, "x-anxin-delivery": String(row.id), "x-anxin-signature": signature(row.secret, row.body, Math.floor(now() / 1000)) },
+          body: row.body,
+          signal: AbortSignal.timeout(deliveryTimeoutMs),
+          // A redirect is not followed: it could lead where the URL's check would refuse (webhook-hosts.ts).
+          redirect: "manual",
+        });
+        await response?.body?.cancel(); // only the status is read: the connection is free for the next
+        if (response !== null && (response.status < 200 || response.status >= 300)) error = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}`;
+      } catch (e) {
+        // fetch says only "fetch failed"; why is its cause (a refused address, a refused connection).
+        const { message, cause } = e as Error & { cause?: Error };
+        error = cause?.message ?? message;
+      }
+      const status = error === null ? "delivered" : attempts >= maxDeliveryAttempts ? "failed" : "pending";
+      await db.updateTable("deliveries").set({ attempts, status, last_error: error, next_at: error === null ? now() : now() + retryDelayMs(attempts) }).where("id", "=", row.id).execute();
+      log(error === null ? "webhook delivered" : "webhook delivery failed", { delivery: row.id, kind: row.kind, attempts, status, error });
     }
-    const status = error === null ? "delivered" : attempts >= maxDeliveryAttempts ? "failed" : "pending";
-    await db.updateTable("deliveries").set({ attempts, status, last_error: error, next_at: error === null ? now() : now() + retryDelayMs(attempts) }).where("id", "=", row.id).execute();
-    log(error === null ? "webhook delivered" : "webhook delivery failed", { delivery: row.id, kind: row.kind, attempts, status, error });
+  } finally {
+    await agent.close(); // also when recording an attempt fails: its connections are not left open
   }
-  await agent.close();
   return leased.length;
 }
