@@ -220,7 +220,8 @@ async function main(): Promise<void> {
         const ratio = (m: (typeof measured)[number], when: keyof Rates) => m.batched[when] / m.raw[when];
         const median = (when: keyof Rates) => [...measured].sort((x, y) => ratio(x, when) - ratio(y, when))[Math.floor(pairs / 2)]!;
         const ratios = (when: keyof Rates) => measured.map((m) => `${(ratio(m, when) * 100).toFixed(0)}%`).join(", ");
-        const [raw, batched] = [median("steady").raw.steady, median("steady").batched.steady];
+        const steady = median("steady");
+        const [raw, batched] = [steady.raw.steady, steady.batched.steady];
         const cold = median("cold");
         const { url, server } = served!;
         const everything = await rawRateOfAllRows(url, stores);
